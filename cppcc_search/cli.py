@@ -1,0 +1,315 @@
+"""The ``cppcc-search`` command: parses options, calls one library function, prints the result.
+
+Each subcommand imports its stage lazily so that ``search`` starts fast and a broken optional
+stage never stops the others. Every expected failure ends as one line on stderr and exit 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cppcc_search import __version__
+from cppcc_search.settings import DATA_DIR_ENV, DEFAULT_DATA_DIR, DataPaths
+
+if TYPE_CHECKING:
+    from indexer.types import SearchResponse
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A failure to report as one line."""
+
+
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    environ = os.environ if environ is None else environ
+    parser = build_parser(default_data_dir(environ))
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or EXIT_OK)
+    except KeyboardInterrupt:
+        print("cppcc-search: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as error:  # the contract: one clear line, never a traceback
+        print(f"cppcc-search: error: {describe_error(error)}", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+def default_data_dir(environ: Mapping[str, str]) -> Path:
+    """``$CPPCC_SEARCH_DATA_DIR`` if set, else ``./index_data``."""
+    return Path(environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR)
+
+
+def describe_error(error: BaseException) -> str:
+    """One line for a user: the message of our own errors, the gist of any other."""
+    message = " ".join(str(error).split())
+    if isinstance(error, OSError) and error.filename:
+        message = f"{error.strerror or message}: {error.filename}"
+    own = type(error).__module__.split(".")[0] in {"crawl", "extraction", "indexer", "cppcc_search"}
+    if own or isinstance(error, CliError):
+        return message or type(error).__name__
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
+
+
+def build_parser(data_dir: Path) -> argparse.ArgumentParser:
+    """The whole command-line grammar (documented in docs/contracts.md)."""
+    parser = argparse.ArgumentParser(
+        prog="cppcc-search",
+        description="Search engine over CPPCC political consultation archives.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        type=Path,
+        default=data_dir,
+        help=f"data directory (default: ${DATA_DIR_ENV} or ./index_data; now {data_dir})",
+    )
+    add_crawl_command(commands, common)
+    add_extract_command(commands, common)
+    add_index_command(commands, common)
+    add_search_command(commands, common)
+    add_serve_command(commands, common)
+    add_demo_command(commands, common)
+    return parser
+
+
+def add_crawl_command(commands: Any, common: argparse.ArgumentParser) -> None:
+    from crawl.cli import add_crawl_arguments
+
+    crawl = commands.add_parser(
+        "crawl", parents=[common], help="fetch report pages politely into WARC captures"
+    )
+    add_crawl_arguments(crawl)
+    crawl.set_defaults(handler=run_crawl_command)
+
+
+def add_extract_command(commands: Any, common: argparse.ArgumentParser) -> None:
+    extract = commands.add_parser(
+        "extract", parents=[common], help="turn stored captures into documents.jsonl"
+    )
+    extract.set_defaults(handler=run_extract_command)
+
+
+def add_index_command(commands: Any, common: argparse.ArgumentParser) -> None:
+    index = commands.add_parser("index", parents=[common], help="index documents.jsonl")
+    index.add_argument(
+        "--rebuild", action="store_true", help="build a new index aside and swap it in atomically"
+    )
+    index.set_defaults(handler=run_index_command)
+
+
+def add_search_command(commands: Any, common: argparse.ArgumentParser) -> None:
+    search = commands.add_parser(
+        "search",
+        parents=[common],
+        help="search the index",
+        description='Query syntax: words (ANDed), "quoted phrases", OR, -exclusion, '
+        "title:word, section:word, 2015..2020.",
+    )
+    search.add_argument("query", help="the query")
+    search.add_argument(
+        "--year", action="append", default=[], metavar="Y|Y1..Y2", help="year or range (repeatable)"
+    )
+    search.add_argument("--section", action="append", default=[], help="section heading")
+    search.add_argument("--part", action="append", default=[], choices=["review", "plan", "other"])
+    search.add_argument("--committee", action="append", default=[], help="committee")
+    search.add_argument(
+        "--level", action="append", default=[], help="national, provincial, municipal, county"
+    )
+    search.add_argument("--doc-type", action="append", default=[], help="document type")
+    search.add_argument("--lang", action="append", default=[], choices=["zh", "en"])
+    search.add_argument("--sort", default="relevance", choices=["relevance", "newest", "oldest"])
+    search.add_argument("--page", type=positive_int, default=1)
+    search.add_argument("--per-page", type=per_page_int, default=10, help="1 to 1000")
+    search.add_argument("--json", action="store_true", help="print the JSON contract")
+    search.set_defaults(handler=run_search_command)
+
+
+def add_serve_command(commands: Any, common: argparse.ArgumentParser) -> None:
+    serve = commands.add_parser("serve", parents=[common], help="serve the web UI and JSON API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=port_int, default=8000)
+    serve.set_defaults(handler=run_serve_command)
+
+
+def add_demo_command(commands: Any, common: argparse.ArgumentParser) -> None:
+    demo = commands.add_parser(
+        "demo",
+        parents=[common],
+        help="crawl the bundled sample site, index it and serve the web UI",
+    )
+    demo.add_argument("--build-only", action="store_true", help="stop after indexing")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=port_int, default=8000)
+    demo.set_defaults(handler=run_demo_command)
+
+
+def positive_int(text: str) -> int:
+    value = _int_argument(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more: {text}")
+    return value
+
+
+def per_page_int(text: str) -> int:
+    value = positive_int(text)
+    if value > 1000:
+        raise argparse.ArgumentTypeError(f"at most 1000: {text}")
+    return value
+
+
+def port_int(text: str) -> int:
+    value = _int_argument(text)
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"not a port: {text}")
+    return value
+
+
+def _int_argument(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+
+
+def stderr_progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def run_crawl_command(args: argparse.Namespace) -> int:
+    from crawl.cli import options_from_args
+    from crawl.crawler import run_crawl
+
+    summary = run_crawl(DataPaths(args.data_dir).ensure(), options_from_args(args), stderr_progress)
+    print(summary.format())
+    return EXIT_OK
+
+
+def run_extract_command(args: argparse.Namespace) -> int:
+    from extraction.pipeline import extract_all
+
+    paths = DataPaths(args.data_dir)
+    if not paths.crawl_db.exists():
+        raise CliError(f"nothing crawled in {paths.root}: run `cppcc-search crawl URL` first")
+    print(extract_all(paths).format())
+    return EXIT_OK
+
+
+def run_index_command(args: argparse.Namespace) -> int:
+    from indexer.build import index_documents
+
+    paths = DataPaths(args.data_dir)
+    if not paths.documents.exists():
+        raise CliError(f"no {paths.documents}: run `cppcc-search extract` first")
+    print(index_documents(paths, rebuild=args.rebuild, progress=stderr_progress).format())
+    return EXIT_OK
+
+
+def run_search_command(args: argparse.Namespace) -> int:
+    from indexer.service import SearchService
+
+    request = search_request_from_args(args)
+    service = SearchService.open(DataPaths(args.data_dir))
+    try:
+        response = service.search(request)
+    finally:
+        service.close()
+    if args.json:
+        print(json.dumps(response.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(format_response(response))
+    return EXIT_OK
+
+
+def search_request_from_args(args: argparse.Namespace) -> Any:
+    from indexer.types import SearchRequest, YearRange
+
+    return SearchRequest(
+        query=args.query,
+        years=tuple(YearRange.parse(text) for text in args.year),
+        sections=tuple(args.section),
+        parts=tuple(args.part),
+        committees=tuple(args.committee),
+        levels=tuple(args.level),
+        doc_types=tuple(args.doc_type),
+        languages=tuple(args.lang),
+        sort=args.sort,
+        page=args.page,
+        per_page=args.per_page,
+    )
+
+
+_MARK = re.compile(r"</?mark>")
+_TAG = re.compile(r"<[^>]+>")
+
+
+def format_response(response: SearchResponse) -> str:
+    """A terminal rendering of a search: hits with snippets, then the year and part facets."""
+    import html
+
+    lines = [f"{response.total} matching sections for {response.query!r}"]
+    if response.suggestion:
+        lines.append(f"did you mean: {response.suggestion}")
+    first = (response.page - 1) * response.per_page
+    for number, hit in enumerate(response.results, start=first + 1):
+        heading = f" — {hit.section_title}" if hit.section_title else ""
+        lines.append(f"\n{number}. [{hit.year or '----'}] {hit.title}{heading}")
+        snippet = _MARK.sub("*", hit.snippet)
+        lines.append("   " + html.unescape(_TAG.sub("", snippet)).replace("\n", " "))
+        lines.append(f"   {hit.url}")
+    if response.total > first + len(response.results):
+        next_page = response.page + 1
+        lines.append(f"\npage {response.page} of {response.pages}; next: --page {next_page}")
+    for name in ("year", "part"):
+        values = response.facets.get(name) or []
+        if values:
+            counts = ", ".join(f"{v.value}: {v.count}" for v in values[:20])
+            lines.append(f"{name}: {counts}")
+    return "\n".join(lines)
+
+
+def run_serve_command(args: argparse.Namespace) -> int:
+    from webapp import create_app
+    from webapp.serve import serve
+
+    app = create_app(paths=DataPaths(args.data_dir))
+    print(f"cppcc-search: serving {args.data_dir} on http://{args.host}:{args.port}/", flush=True)
+    serve(app, host=args.host, port=args.port)
+    return EXIT_OK
+
+
+def run_demo_command(args: argparse.Namespace) -> int:
+    from cppcc_search.demo import run_demo
+
+    run_demo(
+        DataPaths(args.data_dir),
+        host=args.host,
+        port=args.port,
+        build_only=args.build_only,
+        say=_say,
+    )
+    return EXIT_OK
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+Handler = Callable[[argparse.Namespace], int]
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""What a response body is: an HTML page, an attachment (PDF, Word) kept for later, a sitemap,
+or something the crawler does not use. The declared Content-Type is checked against the bytes,
+because servers label pages wrongly in both directions.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+# Labels that say nothing about the body, so the bytes decide.
+VAGUE_TYPES = frozenset(
+    {"", "text/plain", "application/octet-stream", "binary/octet-stream", "application/unknown"}
+)
+ATTACHMENT_TYPES = frozenset(
+    {
+        "application/pdf",
+        "application/x-pdf",
+        "application/msword",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/rtf",
+        "application/vnd.ms-works",
+        "application/wps-office.doc",
+        "application/wps-office.docx",
+    }
+)
+ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".rtf", ".wps")
+XML_TYPES = frozenset({"application/xml", "text/xml", "application/x-gzip", "application/gzip"})
+_BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+_ATTACHMENT_MAGIC = (b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"{\\rtf")
+_HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<title", b"<!--")
+
+HTML = "html"
+ATTACHMENT = "attachment"
+SITEMAP = "sitemap"
+OTHER = "other"
+MISLABELLED = "mislabelled"
+
+
+def _head(body: bytes) -> bytes:
+    return body[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+
+
+def looks_binary(body: bytes) -> bool:
+    """Whether the first bytes are a known binary format, or full of NULs without HTML."""
+    head = body[:1024]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False  # UTF-16 text has NULs but is text
+    if head.startswith(_BINARY_MAGIC):
+        return True
+    # A stray NUL in broken markup does not make a page binary.
+    return not looks_like_html(head) and head.count(b"\x00") > 2
+
+
+def looks_like_html(body: bytes) -> bool:
+    """Whether the body starts like an HTML document."""
+    return _head(body).startswith(_HTML_STARTS)
+
+
+def looks_like_sitemap(body: bytes) -> bool:
+    """Whether an XML body is a sitemap or a sitemap index."""
+    head = body[:2048]
+    return b"<urlset" in head or b"<sitemapindex" in head
+
+
+def classify(mime: str, body: bytes, url: str, expected_sitemap: bool = False) -> str:
+    """One of html, attachment, sitemap, other, or mislabelled (declared HTML, really binary)."""
+    if expected_sitemap:
+        text_list = mime == "text/plain" and not looks_like_html(body)
+        gzipped = body[:2] == b"\x1f\x8b"
+        return SITEMAP if looks_like_sitemap(body) or gzipped or text_list else OTHER
+    if mime in HTML_TYPES:
+        if looks_binary(body):
+            return ATTACHMENT if body[:8].startswith(_ATTACHMENT_MAGIC) else MISLABELLED
+        return HTML
+    if mime in ATTACHMENT_TYPES:
+        return ATTACHMENT
+    if mime in XML_TYPES and looks_like_sitemap(body):
+        return SITEMAP
+    if mime in VAGUE_TYPES:
+        if body[:8].startswith(_ATTACHMENT_MAGIC) or (
+            urlsplit(url).path.lower().endswith(ATTACHMENT_EXTENSIONS) and looks_binary(body)
+        ):
+            return ATTACHMENT
+        if not looks_binary(body) and looks_like_html(body):
+            return HTML
+    return OTHER

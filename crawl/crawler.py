@@ -1,0 +1,393 @@
+"""The crawl loop: a polite, resumable, archival crawl over the seeds' hosts.
+
+One thread, one request at a time: the next URL is the oldest queued one whose host may be
+contacted now (its delay since the last request has passed and any retry wait is over), so
+several hosts interleave while each sees at most one request per ``delay`` seconds. robots.txt is
+the first request to every origin. Each outcome is archived (WARC) and then committed (SQLite)
+before the next request, so a killed crawl resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import time
+from collections.abc import Callable
+
+from cppcc_search.settings import DataPaths
+from crawl.content import ATTACHMENT, HTML, MISLABELLED, SITEMAP, classify
+from crawl.encoding import decode_html
+from crawl.errors import CrawlError, FetchError
+from crawl.fetch import Fetcher, FetchSettings, Response, header_text, utc_now
+from crawl.links import extract_links, parse_sitemap
+from crawl.options import DEFAULT_USER_AGENT, CrawlOptions, validate_options
+from crawl.pagestore import PageStore
+from crawl.robots import RobotsRules, robots_url
+from crawl.state import CrawlState, QueueItem, crawl_lock
+from crawl.summary import CrawlSummary
+from crawl.urls import Scope, canonicalize, host_of, origin_of
+
+PAGE = "page"
+SITEMAP_KIND = "sitemap"
+ROBOTS_REDIRECTS = 5
+
+Progress = Callable[[str], None]
+__all__ = ["DEFAULT_USER_AGENT", "CrawlOptions", "CrawlSummary", "run_crawl", "validate_options"]
+
+
+def run_crawl(
+    paths: DataPaths, options: CrawlOptions, progress: Progress | None = None
+) -> CrawlSummary:
+    """Crawl from the seeds (or resume the open run) and return what happened."""
+    seeds = validate_options(options)
+    paths.ensure()
+    with crawl_lock(paths.crawl_db):
+        state = CrawlState(paths.crawl_db)
+        try:
+            crawler = Crawler(paths, options, seeds, state, progress)
+            try:
+                return crawler.run()
+            finally:
+                crawler.close()
+        finally:
+            state.close()
+
+
+class Crawler:
+    """One crawl invocation: scheduling, politeness, and what to do with each response."""
+
+    def __init__(
+        self,
+        paths: DataPaths,
+        options: CrawlOptions,
+        seeds: tuple[str, ...],
+        state: CrawlState,
+        progress: Progress | None,
+    ) -> None:
+        self.options = options
+        self.seeds = seeds
+        self.state = state
+        self.progress = progress
+        self.scope = Scope.build(seeds, options.allow_hosts, options.include, options.exclude)
+        self.fetcher = Fetcher(
+            FetchSettings(
+                user_agent=options.user_agent,
+                timeout=options.timeout,
+                deadline=options.deadline,
+                max_body_bytes=options.max_body_bytes,
+            )
+        )
+        self.summary = CrawlSummary()
+        self.store = PageStore(paths, state, self.summary)
+        self.robots: dict[str, RobotsRules] = {}
+        self.host_ready: dict[str, float] = {}
+        self.seen_outside: set[str] = set()
+        self.page_budget_used = 0
+        self.last_progress = 0.0
+
+    def close(self) -> None:
+        """Release connections and files."""
+        self.fetcher.close()
+        self.store.close()
+
+    # the run ----------------------------------------------------------------------------
+    def run(self) -> CrawlSummary:
+        """Work through the frontier until it is empty or the page budget is spent."""
+        self.begin_run()
+        summary = self.summary
+        while True:
+            if (
+                self.options.max_pages is not None
+                and self.page_budget_used >= self.options.max_pages
+            ):
+                summary.stopped_reason = f"--max-pages {self.options.max_pages} reached"
+                break
+            item = self.state.next_item(time.time(), self.busy_hosts())
+            if item is None:
+                if self.state.count_queued() == 0:
+                    summary.finished = True
+                    break
+                self.wait_for_work()
+                continue
+            self.process_safely(item)
+            self.report_progress()
+        summary.queued = self.state.count_queued()
+        if summary.finished:
+            self.state.finish_run(summary.run_id, utc_now())
+        summary.elapsed = time.monotonic() - summary.started
+        return summary
+
+    def begin_run(self) -> None:
+        """Resume the open run, or start a new one that revalidates every known URL."""
+        open_run = self.state.open_run()
+        self.summary.resumed = open_run is not None
+        run_id = open_run if open_run is not None else self.state.start_run(self.seeds, utc_now())
+        self.summary.run_id = run_id
+        self.store.run_id = run_id
+        with self.state.transaction() as db:
+            for seed in self.seeds:
+                self.state.enqueue(db, run_id, seed, host_of(seed), 0, PAGE)
+            if open_run is None:
+                for url, depth, kind in self.state.known_urls():
+                    if self.scope.allows(url) or url in self.seeds:
+                        self.state.enqueue(db, run_id, url, host_of(url), depth, kind)
+        if self.progress:
+            verb = "resuming" if open_run is not None else "starting"
+            self.progress(f"crawl: {verb} run {run_id}, {self.state.count_queued()} URLs queued")
+
+    def busy_hosts(self) -> list[str]:
+        """Hosts that must not be contacted yet (politeness delay still running)."""
+        now = time.monotonic()
+        return [host for host, ready in self.host_ready.items() if ready > now]
+
+    def wait_for_work(self) -> None:
+        """Sleep until a host becomes free or a postponed retry is due (at most a second)."""
+        now = time.monotonic()
+        waits = [ready - now for ready in self.host_ready.values() if ready > now]
+        wakeup = self.state.next_wakeup()
+        if wakeup is not None:
+            waits.append(wakeup - time.time())
+        time.sleep(min(max(min(waits, default=0.05), 0.005), 1.0))
+
+    def report_progress(self) -> None:
+        """Call the progress callback every ``progress_every`` seconds."""
+        now = time.monotonic()
+        if self.progress is None or now - self.last_progress < self.options.progress_every:
+            return
+        self.last_progress = now
+        self.progress(self.summary.progress_line(self.state.count_queued()))
+
+    def host_delay(self, url: str) -> float:
+        """Seconds between two requests to this URL's host: --delay or Crawl-delay if longer."""
+        rules = self.robots.get(origin_of(url))
+        crawl_delay = rules.crawl_delay(self.options.user_agent) if rules else None
+        return max(self.options.delay, crawl_delay or 0.0)
+
+    def fetch(self, url: str, headers: list[tuple[str, str]] | None = None) -> Response:
+        """One request, then the host rests for its delay (whatever the outcome)."""
+        self.summary.requests += 1
+        try:
+            return self.fetcher.get(url, headers)
+        finally:
+            self.host_ready[host_of(url)] = time.monotonic() + self.host_delay(url)
+
+    # one URL ----------------------------------------------------------------------------
+    def process_safely(self, item: QueueItem) -> None:
+        """Process one URL; an unexpected failure is recorded and the crawl goes on."""
+        try:
+            self.process(item)
+        except (sqlite3.Error, OSError) as exc:
+            # The state or the archive cannot be written (disk full, read-only, corrupt):
+            # nothing more can be kept, so stop; the run stays open for a later resume.
+            raise CrawlError(f"cannot write the crawl state or archive: {exc}") from exc
+        except Exception as exc:
+            self.store.record_failure(item, "internal", f"{type(exc).__name__}: {exc}")
+
+    def process(self, item: QueueItem) -> None:
+        """Fetch one queued URL (robots.txt first if its origin has none yet) and record it."""
+        rules = self.robots_for(item.url)
+        if rules is None:
+            return  # robots.txt was just fetched; the host rests before the page itself
+        if not rules.allows(item.url, self.options.user_agent):
+            self.store.record_robots_skip(
+                item, "robots_unavailable" if rules.disallow_all else None
+            )
+            return
+        validators = self.state.validators(item.url) if item.kind == PAGE else None
+        headers = []
+        if validators and validators.etag:
+            headers.append(("If-None-Match", validators.etag))
+        if validators and validators.last_modified:
+            headers.append(("If-Modified-Since", validators.last_modified))
+        try:
+            response = self.fetch(item.url, headers)
+        except FetchError as exc:
+            self.handle_failure(item, exc)
+            return
+        self.handle_response(item, response)
+
+    def count_page(self, item: QueueItem) -> None:
+        """Spend one unit of --max-pages on a page whose outcome is settled."""
+        if item.kind == PAGE:
+            self.page_budget_used += 1
+
+    def handle_failure(
+        self, item: QueueItem, exc: FetchError, retry_after: float | None = None
+    ) -> None:
+        """Retry a transient failure later, or record it for good."""
+        if exc.retryable and item.attempts < self.options.retries:
+            wait = self.options.retry_backoff * (2**item.attempts)
+            if retry_after is not None:
+                if retry_after > self.options.max_retry_wait:
+                    self.count_page(item)
+                    self.store.record_failure(
+                        item, exc.kind, f"{exc.message}; Retry-After too long"
+                    )
+                    return
+                wait = max(wait, retry_after)
+                host = host_of(item.url)
+                self.host_ready[host] = max(self.host_ready.get(host, 0.0), time.monotonic() + wait)
+            self.summary.retries += 1
+            self.store.postpone(item, time.time() + wait)
+            return
+        self.count_page(item)
+        self.store.record_failure(item, exc.kind, exc.message)
+
+    def handle_response(self, item: QueueItem, response: Response) -> None:
+        """Decide what a response means: redirect, not modified, retry, failure or content."""
+        status = response.status
+        if 300 <= status < 400 and status != 304 and response.header("Location"):
+            self.count_page(item)
+            self.handle_redirect(item, response)
+        elif status == 304:
+            self.count_page(item)
+            self.store.record_not_modified(item, response)
+        elif status == 429 or status >= 500:
+            kind = f"http_{status}"
+            self.store.archive_failed_response(item, response)
+            error = FetchError(kind, f"HTTP {status} {response.reason}".strip(), retryable=True)
+            retry_after = response.retry_after if status in (429, 503) else None
+            if status == 429 and retry_after is None:
+                retry_after = self.options.retry_backoff * (2**item.attempts)
+            self.handle_failure(item, error, retry_after)
+        elif not 200 <= status < 300:  # 4xx, 1xx, or a 3xx without a Location
+            self.count_page(item)
+            self.store.record_http_error(item, response)
+        else:
+            self.handle_content(item, response)
+
+    def handle_redirect(self, item: QueueItem, response: Response) -> None:
+        """Queue a redirect's target (same depth), refusing loops and over-long chains."""
+        target = canonicalize(header_text(response.header("Location")), base=item.url)
+        if target is None:
+            self.store.record_redirect(item, response, None, "bad_redirect", "unusable Location")
+            return
+        if target in self.state.redirect_chain(item.url):
+            self.store.record_redirect(
+                item, response, target, "redirect_loop", f"loops to {target}"
+            )
+            return
+        if item.hops + 1 > self.options.max_redirects:
+            message = f"more than {self.options.max_redirects} redirects"
+            self.store.record_redirect(item, response, target, "too_many_redirects", message)
+            return
+        if not self.scope.allows(target):
+            self.note_outside(target)
+            self.store.record_redirect(item, response, target, None, None)
+            return
+        self.store.record_redirect(item, response, target, None, None, follow=True)
+
+    def handle_content(self, item: QueueItem, response: Response) -> None:
+        """Archive a 2xx body and follow what it links to."""
+        kind = classify(response.mime_type, response.body, item.url, item.kind == SITEMAP_KIND)
+        if kind == SITEMAP:
+            found = parse_sitemap(response.body, item.url, self.options.max_body_bytes)
+            self.summary.sitemaps += 1
+            links = [(url, PAGE) for url in found.pages] + [
+                (u, SITEMAP_KIND) for u in found.sitemaps
+            ]
+            self.store.record_content(item, response, SITEMAP, self.scoped(item, links))
+            return
+        self.count_page(item)
+        if kind == MISLABELLED:
+            self.store.record_mislabelled(item, response)
+            return
+        if kind not in (HTML, ATTACHMENT):
+            self.store.record_content(item, response, kind, [])
+            return
+        digest = hashlib.sha256(response.body).hexdigest()
+        links: list[tuple[str, str]] = []
+        if kind == HTML and self.state.first_url_with_hash(digest, item.url) is None:
+            text, _encoding = decode_html(response.body, response.headers)
+            found_links = extract_links(text, response.url)
+            links = [(url, PAGE) for url in found_links.links]
+        self.store.record_content(item, response, kind, self.scoped(item, links), digest)
+
+    def scoped(self, item: QueueItem, links: list[tuple[str, str]]) -> list[tuple[str, int, str]]:
+        """Canonical in-scope links within the depth limit, as (url, depth, kind)."""
+        depth = item.depth + 1
+        if self.options.max_depth is not None and depth > self.options.max_depth:
+            return []
+        result = []
+        for link, kind in links:
+            url = canonicalize(link)
+            if url is None:
+                continue
+            if not self.scope.allows(url):
+                self.note_outside(url)
+                continue
+            result.append((url, depth if kind == PAGE else item.depth, kind))
+        return result
+
+    def note_outside(self, url: str) -> None:
+        """Count an out-of-scope URL once per invocation."""
+        if url not in self.seen_outside:
+            self.seen_outside.add(url)
+            self.summary.out_of_scope += 1
+
+    # robots.txt ---------------------------------------------------------------------------
+    def robots_for(self, url: str) -> RobotsRules | None:
+        """The origin's rules; None if they had to be fetched just now (host must rest first)."""
+        origin = origin_of(url)
+        rules = self.robots.get(origin)
+        if rules is not None and not rules.expired():
+            return rules
+        saved = self.state.robots_for(origin, self.summary.run_id)
+        if saved is not None:
+            rules = RobotsRules.from_response(origin, *saved)
+            if not rules.expired():
+                self.robots[origin] = rules
+                return rules
+        status, body = self.fetch_robots(origin)
+        rules = RobotsRules.from_response(origin, status, body)
+        self.robots[origin] = rules
+        host = host_of(url)  # the rest before the next request now includes any Crawl-delay
+        self.host_ready[host] = max(
+            self.host_ready.get(host, 0.0), time.monotonic() + self.host_delay(url)
+        )
+        sitemaps = rules.sitemaps() + ([f"{origin}/sitemap.xml"] if self.options.sitemaps else [])
+        found = sitemaps if self.options.sitemaps and not rules.disallow_all else []
+        self.store.save_robots(origin, status, body, self.scoped_sitemaps(found))
+        return None
+
+    def scoped_sitemaps(self, found: list[str]) -> list[tuple[str, int, str]]:
+        """Sitemaps named by robots.txt (or /sitemap.xml) that are in scope, at depth 0."""
+        urls = (canonicalize(link) for link in found)
+        return [
+            (url, 0, SITEMAP_KIND) for url in urls if url is not None and self.scope.allows(url)
+        ]
+
+    def fetch_robots(self, origin: str) -> tuple[int | None, bytes]:
+        """(status, body) of an origin's robots.txt; status None if it was unreachable."""
+        url = robots_url(origin)
+        for attempt in range(self.options.retries + 1):
+            try:
+                response = self.fetch_robots_once(url)
+            except FetchError:
+                response = None
+            if response is not None and response.status < 500 and response.status != 429:
+                return response.status, response.body if response.status < 300 else b""
+            if attempt < self.options.retries:
+                time.sleep(min(self.options.retry_backoff * (2**attempt), 30.0))
+        return None, b""
+
+    def fetch_robots_once(self, url: str) -> Response | None:
+        """GET robots.txt with up to five redirects, archiving every response."""
+        for _ in range(ROBOTS_REDIRECTS + 1):
+            self.wait_for_host(url)
+            response = self.fetch(url)
+            self.store.archive_robots(response)
+            location = response.header("Location")
+            if not (300 <= response.status < 400 and location):
+                return response
+            target = canonicalize(header_text(location), base=url)
+            if target is None:
+                return None
+            url = target
+        return None
+
+    def wait_for_host(self, url: str) -> None:
+        """Sleep until the host may be contacted again."""
+        wait = self.host_ready.get(host_of(url), 0.0) - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)

@@ -1,0 +1,152 @@
+"""Link discovery: links in HTML pages (with <base>, meta refresh and meta robots) and
+sitemaps (urlset, sitemap index, gzip, plain text), resolved to absolute URLs.
+
+Only navigational links are followed (a, area, frame, iframe, meta refresh); stylesheets,
+scripts and images are not pages.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+import lxml.etree
+import lxml.html
+
+_LINK_XPATH = "//a[@href]/@href | //area[@href]/@href | //frame[@src]/@src | //iframe[@src]/@src"
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
+_REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\"]+)", re.IGNORECASE)
+# Listing pages built with the TRS content system (common on Chinese government sites) page
+# with a script call instead of links: createPageHTML(pages, current, "index", "shtml") stands
+# for index.shtml, index_1.shtml, ... index_<pages-1>.shtml.
+_TRS_PAGER = re.compile(
+    r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*['\"]([\w.-]+)['\"]\s*,\s*['\"](\w+)['\"]"
+)
+MAX_SCRIPTED_PAGES = 1000
+SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "ftp:", "sms:", "about:", "#")
+
+
+@dataclass
+class PageLinks:
+    """What a page links to, and whether it asks not to be followed."""
+
+    links: list[str] = field(default_factory=list)
+    nofollow: bool = False
+
+
+def _usable(href: str) -> bool:
+    href = href.strip()
+    return bool(href) and not href.lower().startswith(SKIPPED_SCHEMES)
+
+
+def parse_html(text: str) -> lxml.html.HtmlElement | None:
+    """Parse decoded HTML leniently; None if there is nothing to parse."""
+    # libxml2 stops at a NUL byte, which would hide the rest of a broken page.
+    text = _XML_DECLARATION.sub("", text, count=1).replace("\x00", "")
+    if not text.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(text)
+    except (lxml.etree.ParserError, ValueError):
+        return None
+
+
+def extract_links(text: str, page_url: str) -> PageLinks:
+    """Absolute URLs of the navigational links in a decoded HTML page."""
+    root = parse_html(text)
+    if root is None:
+        return PageLinks()
+    base = page_url
+    for href in root.xpath("//base[@href]/@href")[:1]:
+        base = urljoin(page_url, href.strip())
+    result = PageLinks()
+    for meta in root.xpath("//meta[@name]"):
+        name, content = meta.get("name", "").lower(), meta.get("content", "").lower()
+        if name == "robots" and "nofollow" in content:
+            result.nofollow = True
+    for meta in root.xpath("//meta[@http-equiv]"):
+        if meta.get("http-equiv", "").lower() == "refresh":
+            match = _REFRESH_URL.search(meta.get("content", ""))
+            if match and _usable(match.group(1)):
+                result.links.append(_join(base, match.group(1)))
+    if result.nofollow:
+        return result
+    result.links.extend(_join(base, href) for href in root.xpath(_LINK_XPATH) if _usable(href))
+    for script in root.xpath("//script[not(@src)]/text()"):
+        result.links.extend(_join(base, href) for href in scripted_pager_links(script))
+    return PageLinks([link for link in result.links if link], result.nofollow)
+
+
+def scripted_pager_links(script: str) -> list[str]:
+    """Relative links a TRS ``createPageHTML(...)`` pager call stands for."""
+    links = []
+    for match in _TRS_PAGER.finditer(script):
+        pages = min(int(match.group(1)), MAX_SCRIPTED_PAGES)
+        stem, extension = match.group(3), match.group(4)
+        links.extend(
+            f"{stem}.{extension}" if page == 0 else f"{stem}_{page}.{extension}"
+            for page in range(pages)
+        )
+    return links
+
+
+def _join(base: str, href: str) -> str:
+    try:
+        return urljoin(base, href.strip())
+    except ValueError:
+        return ""
+
+
+@dataclass
+class SitemapLinks:
+    """Pages and nested sitemaps a sitemap lists."""
+
+    pages: list[str] = field(default_factory=list)
+    sitemaps: list[str] = field(default_factory=list)
+
+
+def _maybe_gunzip(body: bytes, limit: int) -> bytes:
+    if not body.startswith(b"\x1f\x8b"):
+        return body
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        data = inflater.decompress(body, limit + 1)
+    except zlib.error:
+        return b""
+    return data[:limit]
+
+
+def parse_sitemap(body: bytes, sitemap_url: str, limit: int = 50 * 1024 * 1024) -> SitemapLinks:
+    """The locations a sitemap lists, a site-relative <loc> resolved against the sitemap's URL."""
+    body = _maybe_gunzip(body, limit)
+    result = SitemapLinks()
+    stripped = body.lstrip()
+    if not stripped.startswith(b"<"):
+        # A text sitemap: one URL a line.
+        for line in stripped.decode("utf-8", errors="replace").splitlines():
+            if line.strip() and _usable(line):
+                result.pages.append(_join(sitemap_url, line))
+        return result
+    parser = lxml.etree.XMLParser(
+        resolve_entities=False, no_network=True, recover=True, huge_tree=False
+    )
+    try:
+        root = lxml.etree.fromstring(body, parser=parser)
+    except lxml.etree.XMLSyntaxError:
+        return result
+    if root is None:
+        return result
+    for loc in root.iter("{*}loc"):
+        parent = loc.getparent()
+        text = (loc.text or "").strip()
+        if not text or not _usable(text):
+            continue
+        in_index = parent is not None and _local(parent.tag) == "sitemap"
+        (result.sitemaps if in_index else result.pages).append(_join(sitemap_url, text))
+    return result
+
+
+def _local(tag: object) -> str:
+    return str(tag).rsplit("}", 1)[-1].lower()

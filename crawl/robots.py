@@ -1,0 +1,77 @@
+"""robots.txt rules per origin, parsed by Protego.
+
+Following RFC 9309: a missing robots.txt (4xx) allows everything; one that cannot be fetched
+(5xx, 429 or network failure after retries) disallows everything on that origin; rules are
+fetched again once they are a day old.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from protego import Protego
+
+MAX_AGE = 24 * 3600.0  # RFC 9309: do not use a cached robots.txt for more than a day
+
+
+@dataclass
+class RobotsRules:
+    """What one origin's robots.txt says to our user agent."""
+
+    origin: str
+    status: int | None
+    text: str
+    _parsed: Protego | None = None
+    disallow_all: bool = False
+    fetched_at: float = field(default_factory=time.time)
+
+    def expired(self, now: float | None = None) -> bool:
+        """Whether the rules are older than a day and must be fetched again."""
+        return (now if now is not None else time.time()) - self.fetched_at > MAX_AGE
+
+    @classmethod
+    def from_response(
+        cls, origin: str, status: int | None, body: bytes, fetched_at: float | None = None
+    ) -> RobotsRules:
+        """Rules from a robots.txt fetch outcome (status None: it could not be fetched)."""
+        when = fetched_at if fetched_at is not None else time.time()
+        if status is not None and 200 <= status < 300:
+            text = body.decode("utf-8", errors="replace").lstrip("\ufeff")
+            return cls(origin, status, text, Protego.parse(text), fetched_at=when)
+        if status is not None and 400 <= status < 500 and status != 429:
+            return cls(origin, status, "", fetched_at=when)
+        return cls(origin, status, "", disallow_all=True, fetched_at=when)
+
+    def allows(self, url: str, user_agent: str) -> bool:
+        """Whether ``url`` may be fetched by ``user_agent``."""
+        if self.disallow_all:
+            return False
+        if self._parsed is None:
+            return True
+        return bool(self._parsed.can_fetch(url, user_agent))
+
+    def crawl_delay(self, user_agent: str) -> float | None:
+        """The Crawl-delay (or 1/Request-rate) for our agent, in seconds."""
+        if self._parsed is None:
+            return None
+        delay = self._parsed.crawl_delay(user_agent)
+        if delay is not None:
+            return float(delay)
+        rate = self._parsed.request_rate(user_agent)
+        if rate is not None and rate.requests:
+            return rate.seconds / rate.requests
+        return None
+
+    def sitemaps(self) -> list[str]:
+        """Sitemap URLs listed in robots.txt, resolved against the robots.txt URL."""
+        if self._parsed is None:
+            return []
+        base = f"{self.origin}/robots.txt"
+        return [urljoin(base, url.strip()) for url in self._parsed.sitemaps if url.strip()]
+
+
+def robots_url(origin: str) -> str:
+    """The robots.txt URL of an origin."""
+    return f"{origin}/robots.txt"

@@ -1,0 +1,347 @@
+"""Crawl state in SQLite (``crawl.sqlite3``), WAL mode, one transaction per fetched page so a
+crawl killed at any moment loses nothing it had committed.
+
+Schema:
+- ``runs(id, started_at, finished_at, seeds)`` — one row per ``crawl`` run; ``finished_at`` is
+  NULL while the run is open (running or interrupted), so the next ``crawl`` resumes it.
+- ``urls(url, kind, depth, discovered_from, first_run, last_run, status, final_url, content_type,
+  etag, last_modified, content_hash, duplicate_of, fetched_at, fetch_order, error_kind, error)`` —
+  one record per canonical URL ever queued; ``kind`` is page or sitemap; ``fetch_order`` numbers
+  URLs by their first good (2xx) fetch; ``duplicate_of`` names the first URL with the same body.
+- ``frontier(url, run_id, seq, host, depth, kind, state, attempts, not_before, hops, via,
+  outcome)`` — the open run's queue (``state`` queued or done); ``hops``/``via`` follow a redirect
+  chain for the redirect limit and loop detection; ``not_before`` delays a retry.
+- ``captures(id, url, run_id, status, fetched_at, doc_kind, content_type, content_hash,
+  warc_path, warc_offset, payload_path, payload_offset)`` — every archived response; ``doc_kind``
+  is html, attachment, sitemap, robots or other; ``payload_*`` locate the record holding the body
+  (the same record, or the original a revisit refers to).
+- ``robots(origin, run_id, status, body, fetched_at)`` — robots.txt per origin, fetched once a run.
+
+``crawl.lock`` beside the database is held (flock) while a crawl runs.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from crawl.errors import CrawlError
+
+if sys.platform != "win32":
+    import fcntl
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    seeds TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS urls (
+    url TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    depth INTEGER NOT NULL,
+    discovered_from TEXT,
+    first_run INTEGER NOT NULL,
+    last_run INTEGER,
+    status INTEGER,
+    final_url TEXT,
+    content_type TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    content_hash TEXT,
+    duplicate_of TEXT,
+    fetched_at TEXT,
+    fetch_order INTEGER,
+    error_kind TEXT,
+    error TEXT
+);
+CREATE INDEX IF NOT EXISTS urls_hash ON urls(content_hash);
+CREATE INDEX IF NOT EXISTS urls_order ON urls(fetch_order);
+CREATE INDEX IF NOT EXISTS urls_final ON urls(final_url);
+CREATE TABLE IF NOT EXISTS frontier (
+    url TEXT PRIMARY KEY,
+    run_id INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    depth INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'queued',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    not_before REAL NOT NULL DEFAULT 0,
+    hops INTEGER NOT NULL DEFAULT 0,
+    via TEXT,
+    outcome TEXT
+);
+CREATE INDEX IF NOT EXISTS frontier_queue ON frontier(state, seq);
+CREATE INDEX IF NOT EXISTS frontier_seq ON frontier(seq);
+CREATE TABLE IF NOT EXISTS captures (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL,
+    run_id INTEGER NOT NULL,
+    status INTEGER NOT NULL,
+    fetched_at TEXT NOT NULL,
+    doc_kind TEXT NOT NULL,
+    content_type TEXT,
+    content_hash TEXT,
+    warc_path TEXT NOT NULL,
+    warc_offset INTEGER NOT NULL,
+    payload_path TEXT,
+    payload_offset INTEGER
+);
+CREATE INDEX IF NOT EXISTS captures_url ON captures(url, id);
+CREATE INDEX IF NOT EXISTS captures_hash ON captures(content_hash);
+CREATE TABLE IF NOT EXISTS robots (
+    origin TEXT PRIMARY KEY,
+    run_id INTEGER NOT NULL,
+    status INTEGER,
+    body BLOB,
+    fetched_at TEXT NOT NULL
+);
+"""
+
+
+@dataclass
+class QueueItem:
+    """One URL waiting in the frontier."""
+
+    url: str
+    host: str
+    depth: int
+    kind: str
+    attempts: int
+    hops: int
+    via: str | None
+
+
+@dataclass
+class Validators:
+    """What a conditional GET needs from the last good fetch of a URL."""
+
+    etag: str | None
+    last_modified: str | None
+
+
+@contextmanager
+def crawl_lock(db_path: Path) -> Iterator[None]:
+    """Hold an exclusive lock so two crawls never share one data directory's frontier."""
+    lock_path = db_path.with_suffix(".lock")
+    with lock_path.open("a+b") as handle:
+        if sys.platform != "win32":
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise CrawlError(f"another crawl is running on {db_path.parent}") from None
+        yield
+
+
+def connect(db_path: Path) -> sqlite3.Connection:
+    """Open (and create) the state database with WAL journaling."""
+    conn = sqlite3.connect(db_path, timeout=30.0, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.executescript(SCHEMA)
+    return conn
+
+
+class CrawlState:
+    """Typed access to the state database; every write happens inside ``transaction()``."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.conn = connect(db_path)
+
+    def close(self) -> None:
+        """Close the database."""
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic unit of work (committed on exit, rolled back on error)."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # runs
+    def open_run(self) -> int | None:
+        """The id of an unfinished run, if any."""
+        row = self.conn.execute(
+            "SELECT id FROM runs WHERE finished_at IS NULL ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return int(row["id"]) if row else None
+
+    def start_run(self, seeds: Iterable[str], now: str) -> int:
+        """Begin a new run with an empty frontier."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM frontier")
+            cur = db.execute(
+                "INSERT INTO runs(started_at, seeds) VALUES (?, ?)", (now, json.dumps(list(seeds)))
+            )
+            return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, now: str) -> None:
+        """Mark a run complete: the next crawl starts a new one."""
+        with self.transaction() as db:
+            db.execute("UPDATE runs SET finished_at=? WHERE id=?", (now, run_id))
+
+    # frontier
+    def enqueue(
+        self,
+        db: sqlite3.Connection,
+        run_id: int,
+        url: str,
+        host: str,
+        depth: int,
+        kind: str,
+        *,
+        discovered_from: str | None = None,
+        hops: int = 0,
+        via: str | None = None,
+    ) -> bool:
+        """Queue a URL unless this run has seen it already; True if newly queued."""
+        db.execute(
+            "INSERT OR IGNORE INTO urls(url, kind, depth, discovered_from, first_run) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (url, kind, depth, discovered_from, run_id),
+        )
+        cur = db.execute(
+            "INSERT OR IGNORE INTO frontier(url, run_id, seq, host, depth, kind, hops, via) "
+            "VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM frontier), ?, ?, ?, ?, ?)",
+            (url, run_id, host, depth, kind, hops, via),
+        )
+        return cur.rowcount > 0
+
+    def in_frontier(self, url: str) -> bool:
+        """Whether this run has queued (or done) ``url``."""
+        return (
+            self.conn.execute("SELECT 1 FROM frontier WHERE url=?", (url,)).fetchone() is not None
+        )
+
+    def next_item(self, now: float, busy_hosts: Iterable[str]) -> QueueItem | None:
+        """The oldest queued URL that is due and whose host may be contacted now."""
+        busy = list(busy_hosts)
+        marks = ",".join("?" * len(busy))
+        host_filter = f"AND host NOT IN ({marks})" if busy else ""
+        row = self.conn.execute(
+            "SELECT url, host, depth, kind, attempts, hops, via FROM frontier "
+            f"WHERE state='queued' AND not_before <= ? {host_filter} ORDER BY seq LIMIT 1",
+            (now, *busy),
+        ).fetchone()
+        return QueueItem(**dict(row)) if row else None
+
+    def next_wakeup(self) -> float | None:
+        """The earliest ``not_before`` among queued URLs (None when the queue is empty)."""
+        row = self.conn.execute(
+            "SELECT MIN(not_before) AS t FROM frontier WHERE state='queued'"
+        ).fetchone()
+        return row["t"] if row and row["t"] is not None else None
+
+    def queued_hosts(self) -> list[str]:
+        """Hosts that still have URLs waiting."""
+        rows = self.conn.execute("SELECT DISTINCT host FROM frontier WHERE state='queued'")
+        return [r["host"] for r in rows]
+
+    def count_queued(self) -> int:
+        """How many URLs are still waiting."""
+        row = self.conn.execute("SELECT COUNT(*) AS n FROM frontier WHERE state='queued'")
+        return int(row.fetchone()["n"])
+
+    def mark_done(self, db: sqlite3.Connection, url: str, outcome: str) -> None:
+        """Take a URL off the queue, noting what happened."""
+        db.execute("UPDATE frontier SET state='done', outcome=? WHERE url=?", (outcome, url))
+
+    def postpone(self, db: sqlite3.Connection, url: str, not_before: float) -> None:
+        """Retry a URL later."""
+        db.execute(
+            "UPDATE frontier SET attempts=attempts+1, not_before=? WHERE url=?", (not_before, url)
+        )
+
+    def redirect_chain(self, url: str) -> list[str]:
+        """URLs that redirected, one to the next, to ``url`` in this run."""
+        chain: list[str] = []
+        current: str | None = url
+        while current is not None and current not in chain and len(chain) < 100:
+            chain.append(current)
+            row = self.conn.execute("SELECT via FROM frontier WHERE url=?", (current,)).fetchone()
+            current = row["via"] if row else None
+        return chain
+
+    # urls
+    def validators(self, url: str) -> Validators | None:
+        """ETag/Last-Modified of the URL's last good fetch, if any."""
+        row = self.conn.execute(
+            "SELECT etag, last_modified FROM urls WHERE url=? AND content_hash IS NOT NULL", (url,)
+        ).fetchone()
+        if row is None or not (row["etag"] or row["last_modified"]):
+            return None
+        return Validators(row["etag"], row["last_modified"])
+
+    def known_urls(self) -> list[tuple[str, int, str]]:
+        """(url, depth, kind) of every URL ever queued, oldest first, for a new run."""
+        rows = self.conn.execute(
+            "SELECT url, depth, kind FROM urls ORDER BY COALESCE(fetch_order, 1e18), rowid"
+        )
+        return [(r["url"], r["depth"], r["kind"]) for r in rows]
+
+    def first_url_with_hash(self, content_hash: str, url: str) -> str | None:
+        """The first URL (crawl order) other than ``url`` whose latest body has this hash."""
+        row = self.conn.execute(
+            "SELECT url FROM urls WHERE content_hash=? AND url<>? AND fetch_order IS NOT NULL "
+            "ORDER BY fetch_order LIMIT 1",
+            (content_hash, url),
+        ).fetchone()
+        return row["url"] if row else None
+
+    def archived_payload(self, content_hash: str) -> tuple[str, str, str, int] | None:
+        """(uri, date, path, offset) of a record already holding a body with this hash."""
+        row = self.conn.execute(
+            "SELECT url, fetched_at, payload_path, payload_offset FROM captures "
+            "WHERE content_hash=? AND payload_path IS NOT NULL ORDER BY id LIMIT 1",
+            (content_hash,),
+        ).fetchone()
+        if row is None:
+            return None
+        return row["url"], row["fetched_at"], row["payload_path"], int(row["payload_offset"])
+
+    def next_fetch_order(self, db: sqlite3.Connection) -> int:
+        """The next number in crawl order."""
+        row = db.execute("SELECT COALESCE(MAX(fetch_order), 0) + 1 AS n FROM urls").fetchone()
+        return int(row["n"])
+
+    # robots
+    def robots_for(self, origin: str, run_id: int) -> tuple[int | None, bytes, float] | None:
+        """(status, body, fetched at as epoch seconds) of ``origin``'s robots.txt in this run."""
+        row = self.conn.execute(
+            "SELECT status, body, fetched_at FROM robots WHERE origin=? AND run_id=?",
+            (origin, run_id),
+        ).fetchone()
+        if row is None:
+            return None
+        fetched = datetime.fromisoformat(row["fetched_at"]).timestamp()
+        return row["status"], bytes(row["body"] or b""), fetched
+
+    def save_robots(
+        self,
+        db: sqlite3.Connection,
+        origin: str,
+        run_id: int,
+        status: int | None,
+        body: bytes,
+        now: str,
+    ) -> None:
+        """Remember an origin's robots.txt for the rest of the run."""
+        db.execute(
+            "INSERT OR REPLACE INTO robots(origin, run_id, status, body, fetched_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (origin, run_id, status, body, now),
+        )

@@ -1,0 +1,1 @@
+"""The bundled sample archive: a small fictional CPPCC website under ``site/`` for the demo."""

@@ -1,0 +1,116 @@
+"""Assemble a Report from a page's metadata and body: attribution, meeting lines, sections."""
+
+from __future__ import annotations
+
+import re
+
+from cppcc_search.models import Report
+from crawl.encoding import PRESCAN_BYTES, normalise_encoding
+from extraction.attribution import (
+    detect_committee,
+    detect_doc_type,
+    detect_language,
+    detect_level,
+    meeting_date,
+    meeting_line,
+    speaker_line,
+)
+from extraction.blocks import Block
+from extraction.dates import find_dates
+from extraction.identity import report_id
+from extraction.metadata import PageMeta
+from extraction.sections import build_sections
+
+Headers = list[tuple[str, str]] | None
+_SOURCE_LINE_RE = re.compile(r"^(来源|作者|发布时间|发布日期|日期|Source|By|Author)\s*[:：]", re.I)
+_LEADING_LINES = 4
+_CHARSET_RE = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+def _is_header_line(block: Block) -> bool:
+    """Date and source lines repeated at the top of a body (metadata, not text)."""
+    text = block.text
+    if _SOURCE_LINE_RE.match(text) and len(text) <= 80:
+        return True
+    dates = find_dates(text)
+    if dates and len(text) <= 40:
+        leftover = re.sub(r"[\d\s:：\-/.年月日时分秒]", "", text)
+        return len(leftover) <= 6
+    return False
+
+
+def strip_header_lines(blocks: list[Block]) -> list[Block]:
+    """The body without date and source lines that open it."""
+    start = 0
+    while start < min(len(blocks), _LEADING_LINES) and _is_header_line(blocks[start]):
+        start += 1
+    return blocks[start:]
+
+
+def _year(date: str | None, title: str) -> int | None:
+    if date:
+        return int(date[:4])
+    match = re.search(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)", title)
+    return int(match[1]) if match else None
+
+
+def _declared_label(body: bytes, headers: Headers) -> str | None:
+    """The charset label the server or the page declares, as written (lower-cased)."""
+    for name, value in headers or []:
+        if name.lower() == "content-type":
+            match = _CHARSET_RE.search(value.encode("latin-1", "replace"))
+            if match:
+                return match[1].decode("ascii", "replace").lower()
+    match = _CHARSET_RE.search(body[:PRESCAN_BYTES])
+    return match[1].decode("ascii", "replace").lower() if match else None
+
+
+def encoding_label(body: bytes, headers: Headers, codec: str) -> str:
+    """The declared label when the page was decoded by it ("gbk", "gb2312"), else the codec."""
+    label = _declared_label(body, headers)
+    return label if label and normalise_encoding(label) == codec else codec
+
+
+def _take_line(blocks: list[Block], text: str) -> list[Block]:
+    """Blocks without the first one (among the opening few) whose text is ``text``."""
+    for index, block in enumerate(blocks[:_LEADING_LINES]):
+        if block.text == text:
+            return blocks[:index] + blocks[index + 1 :]
+    return blocks
+
+
+def build_report(url: str, meta: PageMeta, blocks: list[Block], encoding: str) -> Report:
+    """The Report for an article page's metadata and body blocks."""
+    title = meta.title or ""
+    lines = meta.head_lines + [block.text for block in blocks[:12]]
+    found = meeting_line(lines)
+    held = meeting_date(found[1]) if found else None
+    # A report with no publication date is dated by the meeting it was delivered at.
+    date = meta.date or held
+    year = _year(date, title)
+    spoken = speaker_line(lines, found[0]) if found else None
+    if found:
+        # The meeting and speaker lines are the report's metadata, not its text.
+        blocks = _take_line(blocks, found[1])
+        if spoken:
+            blocks = _take_line(blocks, lines[spoken[0]])
+    opening = " ".join([title, *lines[:8], meta.source or ""])
+    committee = detect_committee(opening)
+    body_text = "\n".join(block.text for block in blocks)
+    doc_type = detect_doc_type(title, " ".join(lines[:3]), dated=meta.date is not None)
+    return Report(
+        id=report_id(url),
+        url=url,
+        urls=[url],
+        title=title,
+        date=date,
+        year=year,
+        language=detect_language(body_text, meta.html_lang),
+        doc_type=doc_type,
+        committee=committee,
+        level=detect_level(committee, opening, doc_type),
+        speaker=spoken[1] if spoken else None,
+        meeting_date=held,
+        encoding=encoding,
+        sections=build_sections(blocks, year, title),
+    )

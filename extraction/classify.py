@@ -1,0 +1,56 @@
+"""Decide whether a page is an article (a report, a news item) or something else."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from extraction.blocks import Block
+from extraction.content import ContentResult
+from extraction.metadata import PageMeta
+
+MIN_BODY_CHARS = 40
+MIN_UNDATED_BODY_CHARS = 1500
+MAX_LINK_SHARE = 0.5
+MIN_LISTING_ROWS = 4
+MIN_LISTING_LINK_SHARE = 0.25  # rows of dated links, with little text besides them
+# Pages every site has that are not publications, recognised by their title.
+_SERVICE_TITLE_RE = re.compile(
+    r"^(关于我们|关于本站|本站简介|网站简介|联系我们|联系方式|网站地图|隐私(政策|声明)|版权声明|免责声明"
+    r"|用户登录|登录|注册|站内搜索|搜索结果|About( us| this site)?|Contact( us)?|Site ?map"
+    r"|Privacy( policy)?|Terms( of use)?|Log ?in|Sign ?in|Search( results)?)$",
+    re.IGNORECASE,
+)
+
+
+def _visible(text: str) -> int:
+    return len(re.sub(r"\s", "", text))
+
+
+def is_login_page(root: etree._Element) -> bool:
+    """A page with a password field is a login form, not an article."""
+    return any((field.get("type") or "").lower() == "password" for field in root.iter("input"))
+
+
+def rejection_reason(
+    root: etree._Element, content: ContentResult, blocks: list[Block], meta: PageMeta
+) -> str | None:
+    """Why a page is not an article (None when it is one)."""
+    if is_login_page(root):
+        return "not an article: login form"
+    rows = content.dated_links >= MIN_LISTING_ROWS and content.link_share > MIN_LISTING_LINK_SHARE
+    if content.link_share > MAX_LINK_SHARE or rows:
+        return "not an article: a list of links (listing or home page)"
+    if meta.title and _SERVICE_TITLE_RE.search(meta.title):
+        return f"not an article: a site page ({meta.title})"
+    body_chars = sum(_visible(block.text) for block in blocks)
+    if body_chars == 0:
+        return "no body: the article text is empty"
+    if body_chars < MIN_BODY_CHARS:
+        return f"no body: only {body_chars} characters of text"
+    if not meta.title:
+        return "not an article: no title"
+    if meta.date is None and body_chars < MIN_UNDATED_BODY_CHARS:
+        return "not an article: no publication date and little text (about or index page)"
+    return None

@@ -1,0 +1,150 @@
+"""Captures in, documents out: decode → parse → find the body → metadata → sections → Report."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import lxml.html
+from lxml import etree
+
+from cppcc_search.models import Report, write_documents
+from cppcc_search.settings import DataPaths
+from crawl.captures import Capture, iter_captures
+from crawl.encoding import decode_html
+from extraction.assemble import Headers, build_report, encoding_label, strip_header_lines
+from extraction.classify import rejection_reason
+from extraction.content import extract_content
+from extraction.grouping import PageInput, group_pages
+from extraction.metadata import page_meta
+from extraction.profiles import load_profile
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
+# huge_tree: without it libxml2 silently drops text nested deeper than 256 elements.
+_PARSER = lxml.html.HTMLParser(huge_tree=True)
+_XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
+@dataclass
+class PageResult:
+    """What one page gave: a report, or the reason it gave none."""
+
+    report: Report | None
+    failure: str | None
+
+
+def _content_type(headers: Headers) -> str:
+    for name, value in headers or []:
+        if name.lower() == "content-type":
+            return value.split(";")[0].strip().lower()
+    return ""
+
+
+def _parse(text: str) -> etree._Element | None:
+    text = _XML_DECLARATION_RE.sub("", text)
+    if not text.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(text, parser=_PARSER)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def extract_page(body: bytes, url: str, headers: Headers = None) -> PageResult:
+    """Decode, classify and extract one page: a Report, or the reason there is none."""
+    if not body or not body.strip():
+        return PageResult(None, "empty response body")
+    content_type = _content_type(headers)
+    if content_type and content_type not in _HTML_TYPES:
+        return PageResult(None, f"not an HTML page: {content_type}")
+    if body.lstrip()[:5] == b"%PDF-":
+        return PageResult(None, "not an HTML page: PDF")
+    text, encoding = decode_html(body, headers)
+    root = _parse(text)
+    if root is None:
+        return PageResult(None, "unparseable HTML")
+    content = extract_content(root, load_profile(urlsplit(url).hostname or ""))
+    meta = page_meta(root, text, url, content.blocks[0].text if content.blocks else None)
+    blocks = strip_header_lines(content.blocks)
+    reason = rejection_reason(root, content, blocks, meta)
+    if reason:
+        return PageResult(None, reason)
+    label = encoding_label(body, headers, encoding)
+    return PageResult(build_report(url, meta, blocks, label), None)
+
+
+@dataclass
+class ExtractSummary:
+    """What one extraction run did."""
+
+    pages: int = 0
+    documents: int = 0
+    duplicates: int = 0
+    failures: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    def format(self) -> str:
+        """One human-readable paragraph for the command line."""
+        lines = [
+            f"extracted {self.documents} documents from {self.pages} pages "
+            f"({self.duplicates} duplicate URLs merged, {self.failures} pages without a document)"
+        ]
+        for reason, count in sorted(self.reasons.items(), key=lambda item: (-item[1], item[0])):
+            lines.append(f"  {count:5d}  {reason}")
+        return "\n".join(lines)
+
+
+def _capture_page(capture: Capture) -> PageInput:
+    urls = (capture.final_url, *getattr(capture, "redirected_from", ()))
+    return PageInput(capture.url, capture.body, tuple(urls), capture.content_hash or None)
+
+
+def _extract_safely(page: PageInput, headers: Headers) -> PageResult:
+    """extract_page, with any failure on hostile input recorded instead of raised."""
+    try:
+        return extract_page(page.body, page.url, headers)
+    except Exception as error:  # one bad page must not stop the run: recorded as its failure
+        return PageResult(None, f"extraction error: {type(error).__name__}: {error}")
+
+
+def _write_failures(path: Path, failures: list[tuple[str, str]]) -> None:
+    """Write ``{url, reason}`` lines atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".failures-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            for url, reason in failures:
+                handle.write(json.dumps({"url": url, "reason": reason}, ensure_ascii=False))
+                handle.write("\n")
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def extract_all(paths: DataPaths) -> ExtractSummary:
+    """Extract every stored capture into ``documents.jsonl`` and ``extract_failures.jsonl``."""
+    summary = ExtractSummary()
+
+    def results() -> Iterator[tuple[PageInput, PageResult]]:
+        for capture in iter_captures(paths):
+            summary.pages += 1
+            page = _capture_page(capture)
+            yield page, _extract_safely(page, capture.headers)
+
+    reports, failures = group_pages(results())
+    write_documents(paths.documents, reports)
+    _write_failures(paths.extract_failures, failures)
+    summary.documents = len(reports)
+    summary.duplicates = sum(len(report.urls) - 1 for report in reports)
+    summary.failures = len({url for url, _ in failures})
+    for _, reason in failures:
+        label = reason.split(":")[0]
+        summary.reasons[label] = summary.reasons.get(label, 0) + 1
+    return summary

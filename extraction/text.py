@@ -1,0 +1,74 @@
+"""Small text helpers shared by the extraction stages: whitespace, CJK detection, years."""
+
+from __future__ import annotations
+
+import re
+
+_SPACE_RE = re.compile(r"[ \t\r\n\f\v\u00a0\u2002\u2003\u2009\u200b\ufeff]+")
+_CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN_RE = re.compile(r"[A-Za-z]")
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_CJK_SPACE_RE = re.compile(r"(?<=[\u3400-\u9fff\uff08\uff09（）])\s+(?=[\u3400-\u9fff（）])")
+
+
+def clean_text(text: str) -> str:
+    """Collapse whitespace (ideographic indent spaces included) into single spaces and trim."""
+    text = text.replace("\u3000", " ")
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def squeeze_cjk_spaces(text: str) -> str:
+    """Drop spaces between two CJK characters ("李 强" → "李强"), kept elsewhere."""
+    return _CJK_SPACE_RE.sub("", text)
+
+
+def cjk_ratio(text: str) -> float:
+    """Share of CJK characters among CJK and Latin letters (0.0 when there are none)."""
+    cjk = len(_CJK_RE.findall(text))
+    latin = len(_LATIN_RE.findall(text))
+    return cjk / (cjk + latin) if cjk + latin else 0.0
+
+
+def ascii_digits(text: str) -> str:
+    """Turn full-width digits into ASCII ones."""
+    return text.translate(_FULLWIDTH_DIGITS)
+
+
+_CN_DIGITS = {
+    "○": 0,
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+
+
+def chinese_number(text: str) -> int | None:
+    """Value of a Chinese numeral up to 99 ("十二" → 12), or None."""
+    if not text:
+        return None
+    if "十" in text:
+        head, _, tail = text.partition("十")
+        tens = _CN_DIGITS.get(head, 0) if head else 1
+        ones = _CN_DIGITS.get(tail, 0) if tail else 0
+        if (head and head not in _CN_DIGITS) or (tail and tail not in _CN_DIGITS):
+            return None
+        return tens * 10 + ones
+    if len(text) == 1 and text in _CN_DIGITS:
+        return _CN_DIGITS[text]
+    return None
+
+
+def chinese_year(text: str) -> int | None:
+    """A year written digit by digit in Chinese ("一九五八" → 1958), or None."""
+    if len(text) != 4 or any(ch not in _CN_DIGITS for ch in text):
+        return None
+    return int("".join(str(_CN_DIGITS[ch]) for ch in text))

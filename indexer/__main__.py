@@ -1,0 +1,36 @@
+"""``python -m indexer DATA_DIR [--rebuild]``: index a data directory (as `cppcc-search index`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from cppcc_search.settings import DataPaths
+from indexer.build import index_documents
+from indexer.types import SearchError
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Index DATA_DIR/documents.jsonl; one clear line on stderr on failure."""
+    parser = argparse.ArgumentParser(prog="python -m indexer", description=__doc__)
+    parser.add_argument("data_dir", type=Path)
+    parser.add_argument("--rebuild", action="store_true", help="build aside and swap atomically")
+    parser.add_argument("--workers", type=int, default=None, help="analysis processes")
+    args = parser.parse_args(argv)
+    try:
+        summary = index_documents(
+            DataPaths(args.data_dir),
+            rebuild=args.rebuild,
+            progress=lambda message: print(message, flush=True),
+            workers=args.workers,
+        )
+    except SearchError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(summary.format(), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

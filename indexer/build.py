@@ -1,0 +1,186 @@
+"""Write the index from ``documents.jsonl``: incremental by content hash, or a full rebuild aside.
+
+Only this module writes the index. A large batch is analysed and written by worker processes,
+each producing its own segment (Whoosh's multiprocessing writer without the final merge, whose
+serial cost dominated when measured here).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
+
+from cppcc_search.models import DocumentsFileError, Report, read_documents
+from cppcc_search.settings import DataPaths
+from indexer.documents import report_documents
+from indexer.generations import (
+    next_generation_name,
+    read_pointer,
+    remove_other_generations,
+    write_pointer,
+    writer_lock,
+)
+from indexer.parallel import ParallelWriter
+from indexer.schema import KIND_REPORT, build_schema
+from indexer.spelling import build_vocabulary, write_vocabulary
+from indexer.types import DocumentsError, IndexSummary
+
+Progress = Callable[[str], None]
+# Below this many sections, starting worker processes costs more than it saves.
+PARALLEL_MIN_SECTIONS = 3000
+_WRITER_LIMIT_MB = 512
+
+
+def index_documents(
+    paths: DataPaths,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    *,
+    workers: int | None = None,
+) -> IndexSummary:
+    """Index ``paths.documents`` into ``paths.index_dir`` (incrementally unless ``rebuild``).
+
+    ``workers`` processes analyse and write (default: one per core when the input is large).
+    Raises DocumentsError when the documents file is missing or broken, IndexBusyError when
+    another process is writing the index.
+    """
+    say = progress or (lambda message: None)
+    started = time.perf_counter()
+    reports, duplicates = _load_reports(paths.documents)
+    index_root = paths.index_dir
+    with writer_lock(index_root):
+        current = read_pointer(index_root)
+        if rebuild or current is None:
+            summary = _rebuild(index_root, reports, say, workers)
+        else:
+            summary = _update(index_root, current, reports, say, workers)
+    summary.duplicates = duplicates
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _load_reports(path: Path) -> tuple[list[Report], int]:
+    """Read every report once; a repeated id keeps its first report."""
+    if not path.is_file():
+        raise DocumentsError(f"no documents file at {path}: run `cppcc-search extract` first")
+    reports: dict[str, Report] = {}
+    duplicates = 0
+    try:
+        for report in read_documents(path):
+            if report.id in reports:
+                duplicates += 1
+                continue
+            reports[report.id] = report
+    except (DocumentsFileError, UnicodeDecodeError, OSError) as error:
+        raise DocumentsError(f"cannot read {path}: {error}") from None
+    return list(reports.values()), duplicates
+
+
+def _rebuild(
+    index_root: Path, reports: list[Report], say: Progress, workers: int | None
+) -> IndexSummary:
+    """Write a whole new generation aside, then swap the pointer and drop the old ones."""
+    name = next_generation_name(index_root)
+    gen_dir = index_root / name
+    gen_dir.mkdir()
+    ix = whoosh_index.create_in(str(gen_dir), build_schema())
+    say(f"building {name} from {len(reports)} reports")
+    writer = _open_writer(ix, reports, workers)
+    try:
+        sections = _add_reports(writer, reports, say)
+        write_vocabulary(gen_dir, _vocabulary(reports))
+        say(f"committing {sections} sections")
+        writer.commit(merge=False)
+    except BaseException:
+        writer.cancel()
+        raise
+    write_pointer(index_root, name)
+    remove_other_generations(index_root, keep=name)
+    return IndexSummary(
+        generation=name,
+        rebuilt=True,
+        reports=len(reports),
+        added=len(reports),
+        sections_written=sections,
+    )
+
+
+def _update(
+    index_root: Path, name: str, reports: list[Report], say: Progress, workers: int | None
+) -> IndexSummary:
+    """Add new reports, replace changed ones, delete vanished ones, leave the rest alone."""
+    remove_other_generations(index_root, keep=name)  # leftovers of a killed rebuild
+    ix = whoosh_index.open_dir(str(index_root / name))
+    indexed = _indexed_hashes(ix)
+    wanted = {report.id: report for report in reports}
+    new = [r for r in reports if r.id not in indexed]
+    changed = [r for r in reports if r.id in indexed and indexed[r.id] != r.content_hash()]
+    vanished = [rid for rid in indexed if rid not in wanted]
+    summary = IndexSummary(
+        generation=name,
+        rebuilt=False,
+        reports=len(reports),
+        added=len(new),
+        replaced=len(changed),
+        deleted=len(vanished),
+        unchanged=len(reports) - len(new) - len(changed),
+    )
+    if not (new or changed or vanished):
+        say("index is up to date")
+        return summary
+    say(f"{len(new)} new, {len(changed)} changed, {len(vanished)} vanished reports")
+    writer = _open_writer(ix, new + changed, workers)
+    try:
+        for report_id in vanished + [r.id for r in changed]:
+            writer.delete_by_term("report_id", report_id)
+        summary.sections_written = _add_reports(writer, new + changed, say)
+        write_vocabulary(index_root / name, _vocabulary(reports))
+        writer.commit(merge=True)
+    except BaseException:
+        writer.cancel()
+        raise
+    return summary
+
+
+def _vocabulary(reports: list[Report]) -> dict[str, int]:
+    return build_vocabulary(f"{r.title}\n{r.body_text()}" for r in reports)
+
+
+def _open_writer(ix: Any, reports: list[Report], workers: int | None) -> SegmentWriter:
+    """A single writer, or one that analyses and writes segments in worker processes."""
+    if workers is None:
+        sections = sum(len(r.sections) for r in reports)
+        workers = (os.cpu_count() or 1) if sections >= PARALLEL_MIN_SECTIONS else 1
+    # compound=False: searchers map segment files instead of copying them into memory.
+    if workers <= 1:
+        return ix.writer(limitmb=_WRITER_LIMIT_MB, compound=False)
+    return ParallelWriter(
+        ix, procs=workers, multisegment=True, limitmb=_WRITER_LIMIT_MB, compound=False
+    )
+
+
+def _indexed_hashes(ix: Any) -> dict[str, str]:
+    """report id → content hash of every report record in the index."""
+    with ix.searcher() as searcher:
+        return {
+            stored["report_id"]: stored.get("content_hash", "")
+            for stored in searcher.documents(kind=KIND_REPORT)
+        }
+
+
+def _add_reports(writer: SegmentWriter, reports: list[Report], say: Progress) -> int:
+    """Add the documents of each report; returns the number of sections written."""
+    sections = 0
+    for done, report in enumerate(reports, start=1):
+        for doc in report_documents(report):
+            writer.add_document(**doc)
+        sections += len(report.sections)
+        if done % 1000 == 0:
+            say(f"{done}/{len(reports)} reports, {sections} sections")
+    return sections

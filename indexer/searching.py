@@ -1,0 +1,126 @@
+"""One search over one searcher: match, filter, count facets, rank a page, make snippets."""
+
+from __future__ import annotations
+
+import heapq
+from typing import Any
+
+from indexer.facets import (
+    ColumnCache,
+    facet_values,
+    filter_and_count,
+    keep_where,
+    selections,
+    years_in,
+)
+from indexer.queries import CompiledQuery, compile_query
+from indexer.querylang import ParsedQuery, parse_query
+from indexer.snippets import render_snippet, stored_word_spans, substring_spans
+from indexer.spelling import suggest_query
+from indexer.types import FACET_FIELDS, Hit, SearchRequest, SearchResponse
+
+SUGGEST_BELOW = 3  # offer "did you mean" when a query finds fewer sections than this
+
+
+def query_matches(searcher: Any, cache: ColumnCache, compiled: CompiledQuery) -> list[int]:
+    """Section documents matching the query's words, in docnum order."""
+    if compiled.query is None:
+        return cache.sections
+    return sorted(searcher.docs_for_query(compiled.query))
+
+
+def in_query_years(docs: list[int], cache: ColumnCache, parsed: ParsedQuery) -> list[int]:
+    """Keep the documents inside the query's own year ranges (2015..2020)."""
+    if not parsed.years:
+        return docs
+    return keep_where(docs, cache.columns["year"], years_in(parsed.years, cache.years))
+
+
+def matching_sections(
+    searcher: Any, cache: ColumnCache, parsed: ParsedQuery, compiled: CompiledQuery
+) -> list[int]:
+    """Section documents matching the query and the query's own year ranges, in docnum order."""
+    return in_query_years(query_matches(searcher, cache, compiled), cache, parsed)
+
+
+def run_search(searcher: Any, cache: ColumnCache, request: SearchRequest) -> SearchResponse:
+    """Answer one search request."""
+    parsed = parse_query(request.query)
+    compiled = compile_query(parsed)
+    raw = query_matches(searcher, cache, compiled)
+    matched = in_query_years(raw, cache, parsed)
+    chosen = selections(request, cache)
+    filtered, counts = filter_and_count(matched, chosen, cache)
+    page_docs = _page(searcher, cache, compiled, request, raw, filtered)
+    response = SearchResponse(
+        query=request.query,
+        total=len(filtered),
+        page=request.page,
+        per_page=request.per_page,
+        results=[_hit(searcher, doc, score, compiled) for doc, score in page_docs],
+        facets={f: facet_values(f, counts[f], chosen.get(f, set())) for f in FACET_FIELDS},
+        terms=tuple(dict.fromkeys(compiled.display_terms)),
+    )
+    if response.total < SUGGEST_BELOW and parsed.groups:
+        response.suggestion = suggest_query(
+            searcher, cache.vocabulary, request.query, response.total
+        )
+    return response
+
+
+def _page(
+    searcher: Any,
+    cache: ColumnCache,
+    compiled: CompiledQuery,
+    request: SearchRequest,
+    raw: list[int],
+    filtered: list[int],
+) -> list[tuple[int, float]]:
+    """The (docnum, score) pairs of the requested page."""
+    first = (request.page - 1) * request.per_page
+    wanted = first + request.per_page
+    if first >= len(filtered):
+        return []
+    if request.sort == "relevance" and compiled.query is not None:
+        allowed = None if len(filtered) == len(raw) else set(filtered)
+        results = searcher.search(compiled.query, limit=wanted, filter=allowed)
+        return [
+            (results.docnum(i), results.score(i) or 0.0)
+            for i in range(first, min(wanted, len(results)))
+        ]
+    years, dates = cache.columns["year"], cache.columns["date"]
+    if request.sort == "oldest":
+        ranked = heapq.nsmallest(
+            wanted, filtered, key=lambda d: (years[d] or 9999, dates[d] or "", d)
+        )
+    else:
+        ranked = heapq.nlargest(wanted, filtered, key=lambda d: (years[d] or 0, dates[d] or "", -d))
+    return [(doc, 0.0) for doc in ranked[first:wanted]]
+
+
+def _hit(searcher: Any, docnum: int, score: float, compiled: CompiledQuery) -> Hit:
+    stored = searcher.stored_fields(docnum)
+    text = stored.get("text") or ""
+    spans = substring_spans(text, compiled.cjk_strings)
+    if compiled.word_terms:
+        spans += stored_word_spans(searcher, docnum, compiled.word_terms)
+    year = stored.get("year") or None
+    return Hit(
+        id=stored["doc_id"],
+        report_id=stored["report_id"],
+        title=stored.get("title_text") or "",
+        section_title=stored.get("section_title_text"),
+        year=year,
+        date=stored.get("date"),
+        url=stored.get("url") or "",
+        snippet=render_snippet(text, spans),
+        committee=stored.get("committee"),
+        level=stored.get("level"),
+        doc_type=stored.get("doc_type"),
+        language=stored.get("language"),
+        part=stored.get("part"),
+        part_kind=stored.get("part_kind"),
+        period_year=stored.get("period_year"),
+        ordinal=int(stored.get("ordinal") or 0),
+        score=float(score),
+    )

@@ -1,0 +1,231 @@
+"""The search service: the one object the CLI, the HTML views and the JSON API call.
+
+Open once, share between threads. Each call borrows its own Whoosh searcher from a small pool;
+every call checks the generation pointer (one small file read) and the index's table of contents,
+so a rebuilt or updated index is picked up without a restart.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from whoosh import index as whoosh_index
+from whoosh.index import IndexError as WhooshIndexError
+from whoosh.query import Term
+
+from cppcc_search.models import Report
+from cppcc_search.settings import DataPaths
+from indexer.documents import report_from_stored
+from indexer.facets import ColumnCache
+from indexer.generations import read_pointer
+from indexer.schema import KIND_SECTION
+from indexer.searching import run_search
+from indexer.spelling import read_vocabulary
+from indexer.trends import trend_series
+from indexer.types import (
+    IndexMissingError,
+    IndexStats,
+    ReportSummary,
+    SearchRequest,
+    SearchResponse,
+    TrendsResponse,
+)
+
+T = TypeVar("T")
+
+
+@dataclass
+class _Generation:
+    """One opened generation directory and the column caches of its versions."""
+
+    name: str
+    directory: Path
+    index: Any
+    vocabulary: dict[str, int]
+    caches: dict[int, ColumnCache] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def cache_for(self, searcher: Any) -> ColumnCache:
+        """Column values for the searcher's index version (loaded once per version)."""
+        version = searcher.reader().generation()
+        with self.lock:
+            cache = self.caches.get(version)
+            if cache is None:
+                cache = ColumnCache.load(searcher.reader())
+                cache.vocabulary = self.vocabulary
+                self.caches = {version: cache}  # older versions are no longer served
+            return cache
+
+
+def _open_generation(index_root: Path, name: str) -> _Generation:
+    directory = index_root / name
+    try:
+        ix = whoosh_index.open_dir(str(directory))
+    except (WhooshIndexError, OSError) as error:
+        raise IndexMissingError(f"cannot open the index in {directory}: {error}") from None
+    return _Generation(name, directory, ix, read_vocabulary(directory))
+
+
+class SearchService:
+    """Search, trends and report lookups over the current index generation."""
+
+    def __init__(self, paths: DataPaths, generation: _Generation) -> None:
+        self._paths = paths
+        self._generation = generation
+        self._lock = threading.Lock()
+        self._idle: list[Any] = []  # searchers not in use; one per concurrent call at most
+        self._closed = False
+
+    @classmethod
+    def open(cls, paths: DataPaths) -> SearchService:
+        """Open the index of a data directory (IndexMissingError when there is none)."""
+        return cls(paths, _open_generation(paths.index_dir, _current_name(paths)))
+
+    def close(self) -> None:
+        """Close the idle searchers (those in use close when their call ends)."""
+        with self._lock:
+            self._closed = True
+            self._close_idle()
+
+    def __enter__(self) -> SearchService:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- public API -----------------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchResponse:
+        """Matching sections, one page of hits, facet counts and a suggestion."""
+        return self._with_searcher(lambda s, c: run_search(s, c, request))
+
+    def trends(
+        self, terms: Sequence[str], by_part: bool = False, request: SearchRequest | None = None
+    ) -> TrendsResponse:
+        """Hits per year for each term (with the request's filters), and its first appearance."""
+        filters = request or SearchRequest()
+        return self._with_searcher(
+            lambda s, c: TrendsResponse(
+                query=list(terms),
+                series=[trend_series(s, c, term, by_part, filters) for term in terms],
+            )
+        )
+
+    def get_report(self, report_id: str) -> Report | None:
+        """The full report, rebuilt from the index alone (None when unknown)."""
+        return self._with_searcher(lambda s, c: _report(s, c, report_id))
+
+    def committee_reports(self, committee: str) -> list[ReportSummary]:
+        """Every report of a committee, newest first."""
+        return self._with_searcher(lambda s, c: _committee_reports(s, c, committee))
+
+    def stats(self) -> IndexStats:
+        """How many reports and sections the index holds, and the years they span."""
+        return self._with_searcher(lambda s, c: _stats(c))
+
+    # -- searchers ------------------------------------------------------------------------------
+
+    def _with_searcher(self, work: Callable[[Any, ColumnCache], T]) -> T:
+        try:
+            return self._run(work, force=False)
+        except (FileNotFoundError, WhooshIndexError):
+            # The generation was swapped and removed under us: reopen the current one once.
+            return self._run(work, force=True)
+
+    def _run(self, work: Callable[[Any, ColumnCache], T], force: bool) -> T:
+        searcher, generation = self._acquire(force)
+        try:
+            return work(searcher, generation.cache_for(searcher))
+        finally:
+            self._release(searcher, generation)
+
+    def _acquire(self, force: bool) -> tuple[Any, _Generation]:
+        """An idle searcher of the current generation, brought up to date, or a new one."""
+        name = read_pointer(self._paths.index_dir)
+        with self._lock:
+            if name is not None and (force or name != self._generation.name):
+                self._generation = _open_generation(self._paths.index_dir, name)
+                self._close_idle()
+            generation = self._generation
+            searcher = self._idle.pop() if self._idle else None
+        if searcher is not None and not searcher.up_to_date():
+            # Not refresh(): it reuses segment readers with their old deletion sets, so deleted
+            # sections would still match. A fresh searcher over unpacked segments is cheap.
+            searcher.close()
+            searcher = None
+        if searcher is None:
+            searcher = generation.index.searcher()
+        return searcher, generation
+
+    def _release(self, searcher: Any, generation: _Generation) -> None:
+        with self._lock:
+            if generation is self._generation and not self._closed:
+                self._idle.append(searcher)
+                return
+        searcher.close()
+
+    def _close_idle(self) -> None:
+        while self._idle:
+            self._idle.pop().close()
+
+
+def _current_name(paths: DataPaths) -> str:
+    name = read_pointer(paths.index_dir)
+    if name is None:
+        raise IndexMissingError(f"no index in {paths.index_dir}: run `cppcc-search index` first")
+    return name
+
+
+def _report(searcher: Any, cache: ColumnCache, report_id: str) -> Report | None:
+    record_doc = searcher.document_number(doc_id=report_id)
+    if record_doc is None or cache.columns["kind"][record_doc] == KIND_SECTION:
+        return None
+    kinds = cache.columns["kind"]
+    section_docs = [
+        d for d in searcher.docs_for_query(Term("report_id", report_id)) if kinds[d] == KIND_SECTION
+    ]
+    return report_from_stored(
+        searcher.stored_fields(record_doc), [searcher.stored_fields(d) for d in section_docs]
+    )
+
+
+def _committee_reports(searcher: Any, cache: ColumnCache, committee: str) -> list[ReportSummary]:
+    committees = cache.columns["committee"]
+    summaries = []
+    for doc in cache.reports:
+        if committees[doc] != committee:
+            continue
+        stored = searcher.stored_fields(doc)
+        summaries.append(
+            ReportSummary(
+                id=stored["report_id"],
+                title=stored.get("title_text") or "",
+                year=stored.get("year") or None,
+                date=stored.get("date"),
+                doc_type=stored.get("doc_type"),
+                language=stored.get("language"),
+                url=stored.get("url") or "",
+            )
+        )
+    summaries.sort(key=lambda s: (s.year or 0, s.date or "", s.id), reverse=True)
+    return summaries
+
+
+def _stats(cache: ColumnCache) -> IndexStats:
+    languages: dict[str, int] = {}
+    for doc in cache.reports:
+        language = cache.columns["language"][doc] or "unknown"
+        languages[language] = languages.get(language, 0) + 1
+    committees = {cache.columns["committee"][d] for d in cache.reports} - {None}
+    return IndexStats(
+        reports=len(cache.reports),
+        sections=len(cache.sections),
+        first_year=cache.years[0] if cache.years else None,
+        last_year=cache.years[-1] if cache.years else None,
+        languages=languages,
+        committees=len(committees),
+    )

@@ -1,0 +1,102 @@
+"""Highlighted snippets from stored text, without re-analysing it.
+
+Chinese query strings are found by plain substring search; English terms come with the
+character offsets stored in the body field's postings at index time.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from whoosh.reading import TermNotFound
+
+SNIPPET_CHARS = 160
+_LEAD_CHARS = 24
+_MAX_SPANS_PER_STRING = 200
+_BREAKS = "。！？；\n.!?;"
+
+Span = tuple[int, int, str]
+
+
+def stored_word_spans(searcher: Any, docnum: int, terms: list[str]) -> list[Span]:
+    """Character spans of the given body terms in one document, from the postings."""
+    spans: list[Span] = []
+    for term in dict.fromkeys(terms):
+        try:
+            matcher = searcher.postings("body", term)
+        except TermNotFound:
+            continue
+        if matcher.is_active() and matcher.id() < docnum:
+            matcher.skip_to(docnum)
+        if matcher.is_active() and matcher.id() == docnum:
+            spans.extend((start, end, term) for _, start, end in matcher.value_as("characters"))
+    return spans
+
+
+def substring_spans(text: str, strings: list[str]) -> list[Span]:
+    """Where each string occurs in the text (bounded per string)."""
+    spans: list[Span] = []
+    for needle in dict.fromkeys(strings):
+        start = text.find(needle)
+        found = 0
+        while start >= 0 and found < _MAX_SPANS_PER_STRING:
+            spans.append((start, start + len(needle), needle))
+            start = text.find(needle, start + len(needle))
+            found += 1
+    return spans
+
+
+def best_window(spans: list[Span], width: int) -> int:
+    """The start of the window of ``width`` chars holding the most distinct terms, then spans."""
+    spans = sorted(spans)
+    best_start, best_score = spans[0][0], (0, 0)
+    left = 0
+    for right in range(len(spans)):
+        while spans[right][1] - spans[left][0] > width:
+            left += 1
+        inside = spans[left : right + 1]
+        score = (len({key for _, _, key in inside}), len(inside))
+        if score > best_score:
+            best_start, best_score = spans[left][0], score
+    return best_start
+
+
+def _window_start(text: str, anchor: int) -> int:
+    """Start a little before the anchor, at a sentence break when one is near."""
+    start = max(0, anchor - _LEAD_CHARS)
+    for index in range(anchor - 1, start - 1, -1):
+        if text[index] in _BREAKS:
+            return index + 1
+    return start
+
+
+def render_snippet(text: str, spans: list[Span], width: int = SNIPPET_CHARS) -> str:
+    """Escaped text of the best passage with matched spans in <mark>."""
+    if not text:
+        return ""
+    start = _window_start(text, best_window(spans, width)) if spans else 0
+    end = min(len(text), start + width)
+    pieces = ["…"] if start > 0 else []
+    cursor = start
+    for span_start, span_end in _merged(spans, start, end):
+        pieces.append(html.escape(text[cursor:span_start]))
+        pieces.append(f"<mark>{html.escape(text[span_start:span_end])}</mark>")
+        cursor = span_end
+    pieces.append(html.escape(text[cursor:end]))
+    if end < len(text):
+        pieces.append("…")
+    return "".join(pieces).replace("\n", " ")
+
+
+def _merged(spans: list[Span], start: int, end: int) -> list[tuple[int, int]]:
+    merged: list[list[int]] = []
+    for span_start, span_end, _ in sorted(spans):
+        span_start, span_end = max(span_start, start), min(span_end, end)
+        if span_start >= span_end:
+            continue
+        if merged and span_start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], span_end)
+        else:
+            merged.append([span_start, span_end])
+    return [(a, b) for a, b in merged]

@@ -1,0 +1,104 @@
+"""The crawl command's options and its user errors (one clear line, no traceback)."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cppcc_search.settings import DataPaths
+from crawl.cli import add_crawl_arguments, options_from_args
+from crawl.crawler import DEFAULT_USER_AGENT, run_crawl
+from crawl.errors import CrawlError
+from crawl.options import CrawlOptions
+from crawl.state import crawl_lock
+
+
+def _parse(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="crawl")
+    add_crawl_arguments(parser)
+    return parser.parse_args(argv)
+
+
+def test_defaults_and_every_option() -> None:
+    options = options_from_args(_parse("http://x.cn/"))
+    assert options == CrawlOptions(seeds=("http://x.cn/",))
+    assert options.delay == 1.0 and options.user_agent == DEFAULT_USER_AGENT
+    assert "+http" in options.user_agent  # a contact URL
+    args = _parse(
+        "http://x.cn/", "http://y.cn/a", "--max-pages", "5", "--delay", "0", "--allow-host",
+        "*.z.cn", "--include", "zfgzbg", "--exclude", r"\.pdf$", "--max-depth", "3",
+        "--user-agent", "bot/1 (+http://me)", "--timeout", "5", "--deadline", "9", "--retries",
+        "0", "--retry-backoff", "0.5", "--max-redirects", "4", "--max-body-bytes", "1000",
+        "--no-sitemaps",
+    )  # fmt: skip
+    options = options_from_args(args)
+    assert options.seeds == ("http://x.cn/", "http://y.cn/a") and options.max_pages == 5
+    assert options.allow_hosts == ("*.z.cn",) and options.exclude == (r"\.pdf$",)
+    assert (options.max_depth, options.retries, options.max_redirects) == (3, 0, 4)
+    assert options.max_body_bytes == 1000 and not options.sitemaps
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--max-pages", "0"],
+        ["--delay", "-1"],
+        ["--delay", "soon"],
+        ["--delay", "nan"],
+        ["--timeout", "0"],
+        ["--max-depth", "x"],
+        [],
+    ],
+)
+def test_bad_option_values_are_usage_errors(argv: list[str]) -> None:
+    seeds = ["http://x.cn/"] if argv else []
+    with pytest.raises(SystemExit) as raised:
+        _parse(*seeds, *argv)
+    assert raised.value.code == 2
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["ftp://x.cn/"], "not an http(s) URL"),
+        (["x.cn/page"], "not an http(s) URL"),
+        (["http://x.cn/", "--include", "(unclosed"], "bad pattern"),
+    ],
+)
+def test_user_errors_raise_crawl_error(argv: list[str], message: str) -> None:
+    with pytest.raises(CrawlError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        options_from_args(_parse(*argv))
+
+
+def test_run_crawl_validates_too(data_paths: DataPaths) -> None:
+    with pytest.raises(CrawlError, match="javascript"):
+        run_crawl(data_paths, CrawlOptions(seeds=("javascript:alert(1)",)))
+
+
+def test_module_entry_point_reports_one_line_errors(tmp_path: Path, repo_root: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "crawl", "mailto:a@b.cn", "--data-dir", str(tmp_path)],
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0 and "not an http(s) URL" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unreachable_host_is_recorded_not_raised(data_paths: DataPaths) -> None:
+    options = CrawlOptions(seeds=("http://127.0.0.1:9/",), delay=0.0, retries=0, timeout=2.0)
+    summary = run_crawl(data_paths, options)
+    assert summary.finished and summary.errors["robots_unavailable"] == 1
+    assert "robots_unavailable 1" in summary.format()
+
+
+def test_a_second_crawl_on_the_same_data_dir_is_refused(data_paths: DataPaths) -> None:
+    with crawl_lock(data_paths.crawl_db), pytest.raises(CrawlError, match="another crawl"):
+        run_crawl(data_paths, CrawlOptions(seeds=("http://127.0.0.1:9/",)))

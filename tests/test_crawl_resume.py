@@ -1,0 +1,112 @@
+"""A crawl killed part-way (SIGKILL to a real process) resumes where it stopped: every page is
+captured once, and at most the one request in flight at the kill is repeated."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from cppcc_search.settings import DataPaths
+from crawl.captures import iter_captures
+from tests.crawl_support import MirrorServer, running
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals")
+
+
+def _crawl_command(base: str, data_dir: Path) -> list[str]:
+    return [sys.executable, "-m", "crawl", base + "/", "--data-dir", str(data_dir), "--delay", "0"]
+
+
+def _wait_for_requests(server: MirrorServer, prefix: str, count: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if sum(1 for p in server.log.paths() if p.startswith(prefix)) >= count:
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"the crawl made fewer than {count} requests in {timeout}s")
+
+
+def test_killed_crawl_resumes_without_refetching(
+    shared_dir: Path, data_paths: DataPaths, repo_root: Path
+) -> None:
+    truth = [
+        json.loads(line)
+        for line in (shared_dir / "sites/gov-zh/truth.jsonl").read_text("utf-8").splitlines()
+    ]
+    reports = {t["path"] for t in truth}
+    server = MirrorServer(shared_dir / "sites/gov-zh/www", request_sleep=0.02)
+    env = {**os.environ, "PYTHONPATH": str(repo_root)}
+    with running(server):
+        command = _crawl_command(server.base, data_paths.root)
+        victim = subprocess.Popen(
+            command, cwd=repo_root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        try:
+            _wait_for_requests(server, "/zfgzbg/19", 20, timeout=60)
+        finally:
+            victim.send_signal(signal.SIGKILL)
+            victim.communicate(timeout=30)
+        assert victim.returncode == -signal.SIGKILL
+        before = server.log.counts()
+        assert 0 < sum(before[p] for p in reports) < len(reports)  # really killed part-way
+
+        resumed = subprocess.run(
+            command, cwd=repo_root, env=env, capture_output=True, text=True, timeout=120
+        )
+    assert resumed.returncode == 0, resumed.stderr
+    assert "(resumed)" in resumed.stdout and "complete" in resumed.stdout
+
+    counts = server.log.counts()
+    assert all(counts[p] >= 1 for p in reports)
+    repeated = [p for p in reports if counts[p] > 1]
+    assert len(repeated) <= 1 and all(counts[p] == 2 for p in repeated), repeated
+    assert counts["/robots.txt"] == 1  # the resumed run reuses the run's robots.txt
+
+    conn = sqlite3.connect(data_paths.crawl_db)
+    good = conn.execute(
+        "SELECT url, COUNT(*) FROM captures WHERE status=200 AND doc_kind='html' GROUP BY url"
+    ).fetchall()
+    runs = conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+    conn.close()
+    assert runs == 1
+    assert all(n == 1 for _, n in good)
+    captured = {c.url.removeprefix(server.base) for c in iter_captures(data_paths)}
+    assert reports <= captured
+    # The killed process's WARC file ends with whole records: every file reads to its end.
+    warcs = sorted(data_paths.warc_dir.glob("*.warc.gz"))
+    assert len(warcs) == 2
+    for warc in warcs:
+        with warc.open("rb") as stream:
+            assert sum(1 for _ in ArchiveIterator(stream)) > 1
+
+
+def test_sigterm_stops_cleanly_and_the_run_resumes(
+    shared_dir: Path, data_paths: DataPaths, repo_root: Path
+) -> None:
+    server = MirrorServer(shared_dir / "sites/gov-zh/www", request_sleep=0.02)
+    env = {**os.environ, "PYTHONPATH": str(repo_root)}
+    with running(server):
+        command = _crawl_command(server.base, data_paths.root)
+        crawl = subprocess.Popen(
+            command, cwd=repo_root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        try:
+            _wait_for_requests(server, "/zfgzbg/", 10, timeout=60)
+        finally:
+            crawl.send_signal(signal.SIGTERM)
+            _, stderr = crawl.communicate(timeout=30)
+        resumed = subprocess.run(
+            command, cwd=repo_root, env=env, capture_output=True, text=True, timeout=120
+        )
+    assert crawl.returncode == 130 and "resume" in stderr and "Traceback" not in stderr
+    assert resumed.returncode == 0 and "(resumed)" in resumed.stdout

@@ -1,0 +1,211 @@
+"""Writing the index: incremental updates, atomic rebuilds, a killed writer, a second writer."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from cppcc_search.settings import DataPaths
+from indexer.build import index_documents
+from indexer.generations import LOCK_NAME, generation_names, read_pointer, writer_lock
+from indexer.service import SearchService
+from indexer.types import DocumentsError, IndexBusyError, IndexMissingError, SearchRequest
+from tests.index_support import ENERGY_REPORTS, build_index, english_report, write_reports
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def report_ids(service: SearchService, query: str) -> set[str]:
+    return {h.report_id for h in service.search(SearchRequest(query=query, per_page=100)).results}
+
+
+def test_missing_documents_file_is_a_clear_error(data_paths):
+    with pytest.raises(DocumentsError, match="no documents file"):
+        index_documents(data_paths)
+
+
+def test_missing_index_is_a_clear_error(data_paths):
+    with pytest.raises(IndexMissingError, match="run `cppcc-search index` first"):
+        SearchService.open(data_paths)
+
+
+def test_broken_documents_line_is_a_clear_error(data_paths):
+    data_paths.documents.write_text('{"id": "x"}\n', encoding="utf-8")
+    with pytest.raises(DocumentsError, match="not a report"):
+        index_documents(data_paths)
+
+
+def test_incremental_adds_replaces_deletes_and_leaves_the_rest(data_paths, request):
+    first, second, third = ENERGY_REPORTS
+    build_index(data_paths, [first, second])
+    service = SearchService.open(data_paths)
+    request.addfinalizer(service.close)
+    assert report_ids(service, "ecology") == {"en-2022"}
+
+    changed = dataclasses.replace(
+        second,
+        sections=[dataclasses.replace(second.sections[0], text="Tourism recovered strongly.")],
+    )
+    write_reports(data_paths, [first, changed, third])
+    summary = index_documents(data_paths, workers=0)
+    assert (summary.added, summary.replaced, summary.deleted, summary.unchanged) == (1, 1, 0, 1)
+    assert summary.sections_written == 1 + 1  # the new report's one section, the changed one's
+    assert not summary.rebuilt
+    # the running service sees the update without a restart
+    assert report_ids(service, "ecology") == set()
+    assert report_ids(service, "tourism") == {"en-2022"}
+    assert report_ids(service, "elderly") == {"en-2023", "en-2021"}
+
+    write_reports(data_paths, [changed, third])
+    summary = index_documents(data_paths, workers=0)
+    assert (summary.added, summary.replaced, summary.deleted, summary.unchanged) == (0, 0, 1, 2)
+    assert summary.sections_written == 0
+    assert report_ids(service, "energy") == set()  # only en-2023 still spoke of it
+    assert report_ids(service, "tourism") == {"en-2022"}
+    assert service.get_report("en-2023") is None
+    assert service.stats().reports == 2
+
+    again = index_documents(data_paths, workers=0)
+    assert (again.added, again.replaced, again.deleted, again.unchanged) == (0, 0, 0, 2)
+    assert "0 added" in again.format()
+
+
+def test_rebuild_swaps_generations_for_a_running_service(data_paths, request):
+    build_index(data_paths, ENERGY_REPORTS[:1])
+    service = SearchService.open(data_paths)
+    request.addfinalizer(service.close)
+    before = read_pointer(data_paths.index_dir)
+    assert report_ids(service, "ecology") == set()
+    write_reports(data_paths, ENERGY_REPORTS)
+    summary = index_documents(data_paths, rebuild=True, workers=0)
+    after = read_pointer(data_paths.index_dir)
+    assert summary.rebuilt and after != before
+    assert generation_names(data_paths.index_dir) == [after]  # the old generation is gone
+    assert report_ids(service, "ecology") == {"en-2022"}
+
+
+def test_worker_processes_build_the_same_index(tmp_path):
+    serial = DataPaths(tmp_path / "serial").ensure()
+    parallel = DataPaths(tmp_path / "parallel").ensure()
+    build_index(serial, ENERGY_REPORTS)
+    write_reports(parallel, ENERGY_REPORTS)
+    index_documents(parallel, workers=2)
+    with SearchService.open(serial) as one, SearchService.open(parallel) as other:
+        for query in ["energy", '"new energy"', "elderly care", "section:tasks"]:
+            expected = one.search(SearchRequest(query=query)).to_dict()
+            assert other.search(SearchRequest(query=query)).to_dict() == expected
+            assert expected["total"] > 0
+
+
+def test_second_writer_is_refused_cleanly(data_paths):
+    build_index(data_paths, ENERGY_REPORTS)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time, fcntl; f = open(sys.argv[1], 'a'); "
+            "fcntl.flock(f, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(60)",
+            str(data_paths.index_dir / LOCK_NAME),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        with pytest.raises(IndexBusyError, match=r"^index is busy: another process is writing it$"):
+            index_documents(data_paths, rebuild=True, workers=0)
+        result = subprocess.run(
+            [sys.executable, "-m", "indexer", str(data_paths.root)],
+            capture_output=True,
+            text=True,
+            cwd=REPO_ROOT,
+            timeout=60,
+        )
+        assert result.returncode == 1
+        assert result.stderr.strip() == "error: index is busy: another process is writing it"
+    finally:
+        holder.kill()
+        holder.communicate()
+    # the lock dies with its holder
+    assert index_documents(data_paths, workers=0).unchanged == 3
+
+
+def test_writer_lock_is_exclusive_within_one_process(tmp_path):
+    with writer_lock(tmp_path), pytest.raises(IndexBusyError), writer_lock(tmp_path):
+        pass
+    with writer_lock(tmp_path):
+        pass
+
+
+@pytest.mark.slow
+def test_kill_9_during_rebuild_leaves_the_old_index_searchable(data_paths, shared_dir):
+    from tests.index_support import corpus_reports
+
+    build_index(data_paths, ENERGY_REPORTS)
+    old = read_pointer(data_paths.index_dir)
+    write_reports(data_paths, corpus_reports(shared_dir))  # ~10 s of indexing to interrupt
+    child = subprocess.Popen(
+        [sys.executable, "-m", "indexer", str(data_paths.root), "--rebuild", "--workers", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=REPO_ROOT,
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline().startswith("building gen-")
+    time.sleep(1.5)  # well inside the ~10 s build
+    assert child.poll() is None, "the rebuild finished before it could be killed"
+    os.kill(child.pid, signal.SIGKILL)
+    child.communicate()
+    assert child.returncode == -signal.SIGKILL
+
+    assert read_pointer(data_paths.index_dir) == old
+    assert len(generation_names(data_paths.index_dir)) == 2  # the half-built one is left over
+    with SearchService.open(data_paths) as service:
+        assert report_ids(service, "energy") == {"en-2023", "en-2022"}
+        assert service.stats().reports == 3
+
+    write_reports(data_paths, ENERGY_REPORTS)
+    summary = index_documents(data_paths, workers=0)  # the next writer cleans up and goes on
+    assert summary.unchanged == 3
+    assert generation_names(data_paths.index_dir) == [old]
+
+
+def test_searches_in_threads_while_the_index_is_updated(data_paths, request):
+    build_index(data_paths, ENERGY_REPORTS)
+    service = SearchService.open(data_paths)
+    request.addfinalizer(service.close)
+    errors: list[BaseException] = []
+    totals: list[int] = []
+    stop = threading.Event()
+
+    def search_loop() -> None:
+        while not stop.is_set():
+            try:
+                totals.append(service.search(SearchRequest(query="energy")).total)
+            except BaseException as error:
+                errors.append(error)
+                return
+
+    threads = [threading.Thread(target=search_loop) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    try:
+        for year in range(2000, 2004):
+            extra = english_report(f"extra-{year}", year, [("Energy", "other", "energy again")])
+            write_reports(data_paths, [*ENERGY_REPORTS, extra])
+            index_documents(data_paths, rebuild=year % 2 == 0, workers=0)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert errors == []
+    assert totals and set(totals) <= {3, 4}
+    assert service.search(SearchRequest(query="energy")).total == 4

@@ -1,0 +1,226 @@
+"""Turn a SearchResponse into what the search page shows: facets, chips, groups, pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from indexer.types import FACET_FIELDS, FacetValue, Hit, SearchRequest, SearchResponse
+from webapp.fragments import fragment_url, snippet_passage
+from webapp.labels import facet_label, value_label
+from webapp.params import UrlState
+
+
+@dataclass
+class FacetItem:
+    """One value in the facet sidebar."""
+
+    value: str
+    label: str
+    count: int
+    selected: bool
+    url: str
+
+
+@dataclass
+class Facet:
+    """One facet of the sidebar: the values shown first and the rest behind 'more'."""
+
+    name: str
+    label: str
+    shown: list[FacetItem]
+    more: list[FacetItem]
+    hidden: int = 0  # values beyond the listing limit
+
+
+@dataclass
+class Chip:
+    """An active filter with the link that removes it."""
+
+    label: str
+    remove_url: str
+
+
+@dataclass
+class HitView:
+    """One matching section as shown under its report."""
+
+    hit: Hit
+    snippet: Markup
+    source_url: str
+    report_url: str
+
+
+@dataclass
+class ReportGroup:
+    """A report and its matching sections on this page, in ranking order."""
+
+    report_id: str
+    title: str
+    committee: str | None
+    date: str | None
+    year: int | None
+    url: str
+    doc_type: str | None
+    language: str | None
+    report_url: str
+    archive_url: str
+    hits: list[HitView] = field(default_factory=list)
+    more: int = 0  # matching sections of this report on this page beyond those shown
+
+
+@dataclass
+class PageLink:
+    """A link in the pagination bar (number None means a gap)."""
+
+    number: int | None
+    url: str
+    current: bool = False
+
+
+def build_facets(
+    response: SearchResponse, state: UrlState, path: str, visible: int, limit: int
+) -> list[Facet]:
+    """The sidebar's facets (except year, which has its own histogram) with toggle links."""
+    facets = []
+    for name in FACET_FIELDS:
+        if name == "year":
+            continue
+        values = response.facets.get(name, [])
+        listed = values[:limit] + [v for v in values[limit:] if v.selected]
+        items = [facet_item(name, value, state, path) for value in listed]
+        items.extend(selected_missing(name, items, state, path))
+        if items:
+            facet = Facet(name, facet_label(name), items[:visible], items[visible:])
+            facet.hidden = len(values) - len(listed)
+            facets.append(facet)
+    return facets
+
+
+def facet_item(name: str, value: FacetValue, state: UrlState, path: str) -> FacetItem:
+    """One facet value with the link that toggles it."""
+    text = str(value.value)
+    selected = value.selected or state.has(name, text)
+    return FacetItem(
+        text, value_label(name, text), value.count, selected, state.toggled(name, text).url(path)
+    )
+
+
+def selected_missing(name: str, items: list[FacetItem], state: UrlState, path: str):
+    """Selected values that have no matches still get an entry, so they can be removed."""
+    present = {item.value for item in items}
+    for text in state.values(name):
+        if text not in present:
+            yield FacetItem(
+                text, value_label(name, text), 0, True, state.toggled(name, text).url(path)
+            )
+
+
+@dataclass
+class YearBar:
+    """One year of the year histogram."""
+
+    year: int
+    count: int
+    selected: bool
+    url: str
+    height: float
+
+
+def year_histogram(
+    response: SearchResponse, request: SearchRequest, state: UrlState, path: str
+) -> list[YearBar]:
+    """The year facet as bars in year order, heights relative to the largest count."""
+    values = sorted(
+        (v for v in response.facets.get("year", []) if str(v.value).isdigit()),
+        key=lambda v: int(v.value),
+    )
+    top = max((v.count for v in values), default=0) or 1
+    bars = []
+    for value in values:
+        year = int(value.value)
+        selected = any(r.start <= year <= r.end for r in request.years)
+        url = state.toggled("year", str(year)).url(path)
+        bars.append(YearBar(year, value.count, selected, url, value.count / top))
+    return bars
+
+
+def build_chips(state: UrlState, path: str) -> list[Chip]:
+    """Removable chips for every active filter."""
+    chips = []
+    for name, value in state.pairs:
+        if name in ("q", "sort", "page", "per_page"):
+            continue
+        label = f"{facet_label(name)}: {value_label(name, value)}"
+        chips.append(Chip(label, state.without("page").without(name, value).url(path)))
+    return chips
+
+
+def group_hits(
+    hits: list[Hit], query: str, report_url, archive_url, shown_per_report: int = 3
+) -> list[ReportGroup]:
+    """Group a page of hits by report, keeping the order in which reports first appear."""
+    groups: dict[str, ReportGroup] = {}
+    for hit in hits:
+        group = groups.get(hit.report_id)
+        if group is None:
+            group = ReportGroup(
+                report_id=hit.report_id,
+                title=hit.title,
+                committee=hit.committee,
+                date=hit.date,
+                year=hit.year,
+                url=hit.url,
+                doc_type=hit.doc_type,
+                language=hit.language,
+                report_url=report_url(hit.report_id, query, None),
+                archive_url=archive_url(hit.url),
+            )
+            groups[hit.report_id] = group
+        if len(group.hits) >= shown_per_report:
+            group.more += 1
+            continue
+        group.hits.append(
+            HitView(
+                hit=hit,
+                # The service escapes snippet text and adds only <mark>: the one trusted field.
+                snippet=Markup(hit.snippet),
+                source_url=fragment_url(hit.url, snippet_passage(hit.snippet)),
+                report_url=report_url(hit.report_id, query, hit.ordinal),
+            )
+        )
+    return list(groups.values())
+
+
+@dataclass
+class Pager:
+    """The pagination bar: numbered links plus previous and next."""
+
+    links: list[PageLink]
+    previous: str | None
+    next: str | None
+
+
+def page_url(state: UrlState, path: str, number: int) -> str:
+    """The current search at another page (page 1 has no page argument)."""
+    return state.replaced("page", None if number == 1 else str(number)).url(path)
+
+
+def pagination(response: SearchResponse, state: UrlState, path: str) -> Pager:
+    """Page links around the current page, with the first and last, gaps as None."""
+    last = response.pages
+    current = response.page
+    numbers = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
+    links: list[PageLink] = []
+    previous = 0
+    for number in numbers:
+        if number - previous > 1:
+            links.append(PageLink(None, ""))
+        links.append(PageLink(number, page_url(state, path, number), number == current))
+        previous = number
+    return Pager(
+        links,
+        page_url(state, path, current - 1) if current > 1 else None,
+        page_url(state, path, current + 1) if current < last else None,
+    )

@@ -1,0 +1,49 @@
+"""The search service and archive, opened lazily once per app."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from flask import current_app
+
+from cppcc_search.settings import DataPaths
+
+
+class ServiceHolder:
+    """Opens the search service on first use, so the app starts before an index exists."""
+
+    def __init__(self, paths: DataPaths) -> None:
+        self.paths = paths
+        self._service: Any = None
+        self._lock = threading.Lock()
+
+    def service(self) -> Any:
+        """The open SearchService (raises IndexMissingError while there is no index)."""
+        if self._service is None:
+            with self._lock:
+                if self._service is None:
+                    from indexer.service import SearchService
+
+                    self._service = SearchService.open(self.paths)
+        return self._service
+
+    def close(self) -> None:
+        """Close the service's searcher for the calling thread, if it was opened."""
+        if self._service is not None:
+            self._service.close()
+
+
+def holder() -> ServiceHolder:
+    """The current app's service holder."""
+    return current_app.extensions["cppcc_search"]
+
+
+def search_service() -> Any:
+    """The current app's search service."""
+    return holder().service()
+
+
+def data_paths() -> DataPaths:
+    """The current app's data directory."""
+    return holder().paths

@@ -1,0 +1,36 @@
+"""Every web setting, declared once as (name, default, help)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One configuration key of the web app, its default and what it does."""
+
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("SITE_NAME", "CPPCC Search · 政协报告检索", "Name shown in the header and feeds."),
+    Setting("HTML_PER_PAGE", 20, "Sections per page on the HTML search page."),
+    Setting("HTML_MAX_PER_PAGE", 100, "Largest per_page the HTML search page accepts."),
+    Setting("API_MAX_PER_PAGE", 1000, "Largest per_page /api/search accepts."),
+    Setting("CSV_MAX_ROWS", 5000, "Most rows a CSV export holds."),
+    Setting("FEED_ENTRIES", 50, "Entries in an Atom feed."),
+    Setting("MAX_QUERY_LENGTH", 500, "Longest query string accepted (characters)."),
+    Setting("MAX_FILTER_VALUES", 50, "Most values accepted for one repeatable filter."),
+    Setting("MAX_TREND_TERMS", 8, "Most terms compared on the trends page."),
+    Setting("MAX_PAGE", 10000, "Highest page number accepted."),
+    Setting("FACET_VISIBLE", 8, "Facet values shown before the 'more' list."),
+    Setting("FACET_MAX", 60, "Most values of one facet listed on the page (the rest are counted)."),
+)
+
+
+def default_config() -> dict[str, Any]:
+    """The defaults of every setting, as a config mapping."""
+    return {setting.name: setting.default for setting in SETTINGS}

@@ -1,0 +1,59 @@
+"""The archived copy of a source page, served so that it can never run in our origin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, request, url_for
+
+from indexer.types import QueryError
+from webapp.archive import BannerInfo, render_archive
+from webapp.security import ARCHIVE_CSP
+from webapp.services import data_paths
+
+bp = Blueprint("archive", __name__)
+
+
+def load(url: str) -> Any:
+    """The stored capture of ``url``, or None."""
+    try:
+        from crawl.captures import load_capture
+    except ImportError:
+        return None
+    return load_capture(data_paths(), url)
+
+
+def decode(body: bytes, headers: Any) -> tuple[str, str]:
+    """The capture's text and the encoding it was read with."""
+    try:
+        from crawl.encoding import decode_html
+    except ImportError:
+        return body.decode("utf-8", errors="replace"), "utf-8"
+    return decode_html(body, headers)
+
+
+@bp.get("/archive")
+def show():
+    """The capture of ``?url=`` as fetched, cleaned and sandboxed."""
+    url = request.args.get("url", "").strip()
+    if not url:
+        raise QueryError("url is required: /archive?url=<source page>")
+    if len(url) > 4000 or not url.startswith(("http://", "https://")):
+        raise QueryError("url must be an http(s) URL")
+    capture = load(url)
+    if capture is None:
+        abort(404, description=f"no archived copy of {url}")
+    headers = {"Content-Security-Policy": ARCHIVE_CSP, "X-Content-Type-Options": "nosniff"}
+    if "html" not in (capture.content_type or "text/html").lower():
+        headers["Content-Disposition"] = 'attachment; filename="capture"'
+        return Response(capture.body, mimetype="application/octet-stream", headers=headers)
+    text, encoding = decode(capture.body, capture.headers)
+    info = BannerInfo(
+        original_url=capture.url,
+        final_url=capture.final_url or capture.url,
+        fetched_at=str(capture.fetched_at),
+        status=int(capture.status or 0),
+        encoding=encoding or "?",
+        search_url=url_for("search.home", _external=True),
+    )
+    return Response(render_archive(text, info), mimetype="text/html", headers=headers)

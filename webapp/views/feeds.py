@@ -1,0 +1,125 @@
+"""Exports of a result set: CSV, an Atom feed, and the OpenSearch description."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+
+from indexer.types import MAX_PER_PAGE, Hit
+from webapp.params import UrlState
+from webapp.services import search_service
+from webapp.views.common import current_search
+
+bp = Blueprint("feeds", __name__)
+CSV_COLUMNS = (
+    "report_id", "section_id", "title", "section_title", "part_kind", "committee", "level",
+    "doc_type", "language", "year", "date", "url", "snippet",
+)  # fmt: skip
+_TAG = re.compile(r"<[^>]*>")
+# Cells a spreadsheet would run as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def plain(snippet_html: str) -> str:
+    """A snippet's text without markup."""
+    return html.unescape(_TAG.sub("", snippet_html or ""))
+
+
+def csv_cell(value: object) -> str:
+    """A value as a CSV cell that a spreadsheet will not evaluate."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_row(hit: Hit) -> list[str]:
+    """One hit as a CSV row."""
+    values = (
+        hit.report_id, hit.id, hit.title, hit.section_title, hit.part_kind, hit.committee,
+        hit.level, hit.doc_type, hit.language, hit.year, hit.date, hit.url, plain(hit.snippet),
+    )  # fmt: skip
+    return [csv_cell(v) for v in values]
+
+
+def collect_hits(limit: int) -> list[Hit]:
+    """Up to ``limit`` hits of the current search, page by page."""
+    base = current_search(api=True)
+    per_page = min(MAX_PER_PAGE, limit)
+    hits: list[Hit] = []
+    page = 1
+    while len(hits) < limit:
+        response = search_service().search(replace(base, page=page, per_page=per_page))
+        hits.extend(response.results)
+        if page >= response.pages or not response.results:
+            break
+        page += 1
+    return hits[:limit]
+
+
+@bp.get("/search.csv")
+def csv_export():
+    """The result set (at most CSV_MAX_ROWS sections) as CSV."""
+    hits = collect_hits(current_app.config["CSV_MAX_ROWS"])
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(csv_row(hit) for hit in hits)
+    return Response(
+        "\ufeff" + buffer.getvalue(),  # a BOM so spreadsheet programs read the Chinese as UTF-8
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="cppcc-search.csv"'},
+    )
+
+
+def entry_updated(hit: Hit) -> str:
+    """An RFC 3339 timestamp for a hit: its date, else 1 January of its year."""
+    if hit.date:
+        return f"{hit.date}T00:00:00Z"
+    return f"{hit.year or 1970:04d}-01-01T00:00:00Z"
+
+
+@bp.get("/search.atom")
+def atom():
+    """The newest matches of a search as an Atom feed."""
+    search_request = replace(
+        current_search(api=True), sort="newest", page=1, per_page=current_app.config["FEED_ENTRIES"]
+    )
+    response = search_service().search(search_request)
+    state = UrlState.from_args(request.args).without("page").without("sort")
+    entries = [
+        {
+            "hit": hit,
+            "updated": entry_updated(hit),
+            "link": url_for("report.show", report_id=hit.report_id, _external=True)
+            + f"#s{hit.ordinal}",
+            "summary": plain(hit.snippet),
+        }
+        for hit in response.results
+    ]
+    updated = max((e["updated"] for e in entries), default=None) or datetime.now(UTC).strftime(
+        "%Y-%m-%dT%H:%M:%SZ"
+    )
+    body = render_template(
+        "feed.atom.xml",
+        query=search_request.query,
+        entries=entries,
+        updated=updated,
+        self_url=request.url,
+        html_url=state.url(url_for("search.search", _external=True)),
+    )
+    return Response(body, mimetype="application/atom+xml")
+
+
+@bp.get("/opensearch.xml")
+def opensearch():
+    """The OpenSearch description, so browsers can add this engine."""
+    body = render_template(
+        "opensearch.xml", search_url=url_for("search.search", _external=True),
+        api_url=url_for("api.search", _external=True), home=url_for("search.home", _external=True),
+    )  # fmt: skip
+    return Response(body, mimetype="application/opensearchdescription+xml")

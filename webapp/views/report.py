@@ -1,0 +1,84 @@
+"""The report view: metadata, table of contents, highlighted text, neighbouring years."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, abort, current_app, render_template, request
+
+from cppcc_search.models import Report, Section
+from indexer.types import SearchRequest
+from webapp.highlight import count_matches, highlight, term_pattern
+from webapp.params import limits_from_config, parse_query
+from webapp.services import search_service
+from webapp.views.common import archive_link
+
+bp = Blueprint("report", __name__)
+NEIGHBOUR_YEARS = 3
+
+
+@dataclass
+class PartView:
+    """A part of the report (or the sections outside any part) for the table of contents."""
+
+    title: str | None
+    kind: str
+    sections: list[Section] = field(default_factory=list)
+    heading: Section | None = None  # the part's own heading, when it is a section
+
+    @property
+    def children(self) -> list[Section]:
+        """The sections under the part, without its own heading."""
+        return [s for s in self.sections if s is not self.heading]
+
+
+@bp.get("/report/<report_id>")
+def show(report_id: str):
+    """One report in full, with the query's terms marked."""
+    query = parse_query(request.args, limits_from_config(current_app.config, api=False))
+    service = search_service()
+    report = service.get_report(report_id)
+    if report is None:
+        abort(404, description=f"no report with id {report_id!r}")
+    pattern = term_pattern(query_terms(service, query)) if query else None
+    return render_template(
+        "report.html",
+        report=report,
+        query=query,
+        parts=table_of_contents(report),
+        highlight=lambda text: highlight(text, pattern),
+        matches={
+            s.ordinal: count_matches(f"{s.title or ''}\n{s.text}", pattern) for s in report.sections
+        },
+        neighbours=neighbours(service, report),
+        archive_url=archive_link(report.url),
+    )
+
+
+def query_terms(service: Any, query: str) -> tuple[str, ...]:
+    """The query's positive terms as the search service understands them."""
+    return tuple(service.search(SearchRequest(query=query, per_page=1)).terms)
+
+
+def table_of_contents(report: Report) -> list[PartView]:
+    """Sections grouped by the part they sit in, in document order."""
+    parts: list[PartView] = []
+    for section in report.sections:
+        if not parts or parts[-1].title != section.part:
+            parts.append(PartView(section.part, section.part_kind or "other"))
+        part = parts[-1]
+        part.sections.append(section)
+        if part.heading is None and section.title and section.title == part.title:
+            part.heading = section
+    return parts
+
+
+def neighbours(service: Any, report: Report) -> list[Any]:
+    """The same committee's other reports from nearby years, oldest first."""
+    if not report.committee:
+        return []
+    others = [r for r in service.committee_reports(report.committee) if r.id != report.id]
+    if report.year is not None:
+        others = [r for r in others if r.year and abs(r.year - report.year) <= NEIGHBOUR_YEARS]
+    return sorted(others, key=lambda r: (r.year or 0, r.date or "", r.title))

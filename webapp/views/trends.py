@@ -1,0 +1,89 @@
+"""The trends page: hits per year for comma-separated terms, as SVG bar charts."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, current_app, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from indexer.types import QueryError, SearchRequest
+from webapp.charts import trend_chart
+from webapp.params import UrlState, limits_from_config, parse_search_args
+from webapp.services import search_service
+
+bp = Blueprint("trends", __name__)
+TERM_SEPARATORS = re.compile(r"[,，、;；]")
+
+
+def parse_terms(values: list[str], max_terms: int, max_length: int) -> list[str]:
+    """Terms from one or more ``q`` values, split at commas, without duplicates."""
+    terms: list[str] = []
+    for value in values:
+        for term in TERM_SEPARATORS.split(value):
+            term = term.strip()
+            if term and term not in terms:
+                terms.append(term)
+    if len(terms) > max_terms:
+        raise QueryError(f"too many terms (at most {max_terms})")
+    if any(len(t) > max_length or "\x00" in t for t in terms):
+        raise QueryError(f"a term is too long (at most {max_length} characters)")
+    return terms
+
+
+def trend_filters() -> SearchRequest:
+    """The facet filters that narrow a trend (everything in the URL but the terms)."""
+    args = MultiDict([(k, v) for k, v in request.args.items(multi=True) if k != "q"])
+    limits = limits_from_config(current_app.config, api=True)
+    return parse_search_args(args, limits)
+
+
+def current_trends(by_part: bool):
+    """Parse the request and ask the service for the trend of each term."""
+    config = current_app.config
+    terms = parse_terms(
+        request.args.getlist("q"), config["MAX_TREND_TERMS"], config["MAX_QUERY_LENGTH"]
+    )
+    filters = trend_filters()
+    if not terms:
+        return terms, None
+    return terms, search_service().trends(terms, by_part=by_part, request=filters)
+
+
+def flag(name: str) -> bool:
+    """A checkbox-style boolean argument."""
+    return request.args.get(name, "").strip().lower() in ("1", "on", "true", "yes")
+
+
+@bp.get("/trends")
+def show():
+    """Charts of hits per year, raw and per 1,000 sections, with the first appearance."""
+    by_part = flag("by_part")
+    terms, response = current_trends(by_part)
+    state = UrlState.from_args(request.args).without("q").without("page").without("sort")
+    search_path = url_for("search.search")
+
+    def bar_link(term: str, year: int, kind: str | None) -> str:
+        linked = state.replaced("q", term).with_value("year", str(year))
+        return (linked.with_value("part", kind) if kind else linked).url(search_path)
+
+    charts = []
+    if response is not None and response.series:
+        charts = [
+            trend_chart(response.series, "hits", "命中章节数 Matching sections", bar_link, by_part),
+            trend_chart(
+                response.series, "per_1000", "每千章节 Per 1,000 sections", bar_link, by_part
+            ),
+        ]
+    return render_template(
+        "trends.html",
+        terms=terms,
+        query_text=", ".join(terms),
+        response=response,
+        charts=charts,
+        by_part=by_part,
+        filters=state,
+        api_url=UrlState([("q", t) for t in terms] + [p for p in state.pairs]).url(
+            url_for("api.trends")
+        ),
+    )
