@@ -22,11 +22,12 @@ test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-# Browser tests drive Debian's Chromium through Playwright (never a downloaded browser build).
+# Browser tests drive Debian's Chromium through Playwright (never a downloaded browser build);
+# a CJK font makes Chinese text readable in their screenshots.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi wenquanyi; } || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

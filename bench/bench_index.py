@@ -1,8 +1,8 @@
 """Benchmark the index and search service against SQLite FTS5 doing the same work (prints figures).
 
-Data: the 72 real reports of ../shared/corpus (sections at "一、" and "（一）" headings), then the same
-reports replicated (new ids, same text) up to ``--sections`` sections. For both Whoosh (this
-project's indexer and SearchService) and FTS5 over the same jieba-segmented text it measures:
+Data: the 72 real reports of ../shared/corpus (sections at "一、" and "（一）" headings), then
+the same reports replicated (new ids, same text) up to ``--sections`` sections. For both Whoosh
+(this project's indexer and SearchService) and FTS5 over the same jieba-segmented text it measures:
 full build time and throughput, index size, cold start (new process to first answer) and query
 latency p50/p95 for a term, a two-term AND, a phrase and a broad term, each with all facet counts,
 ten snippets and a trend. Not a test: nothing here asserts a time.
@@ -148,8 +148,9 @@ def build_fts(db_path: Path, reports: list[Report], workers: int) -> None:
         for rows in pool.imap(_segment_report, reports, chunksize=16):
             for row in rows:
                 cursor = db.execute(
-                    "INSERT INTO sections (report_id, year, date, section, part_kind, committee, level, "
-                    "doc_type, language, url, title, section_title, text) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "INSERT INTO sections (report_id, year, date, section, part_kind, committee, "
+                    "level, doc_type, language, url, title, section_title, text) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     row[:13],
                 )
                 db.execute(
@@ -174,13 +175,15 @@ def fts_work(db: sqlite3.Connection, match: str) -> dict:
     }
     top = db.execute(
         "SELECT s.id, s.title, s.section_title, s.year, s.url, "
-        "snippet(fts, 2, '<mark>', '</mark>', '…', 40) FROM fts JOIN sections s ON s.id = fts.rowid "
+        "snippet(fts, 2, '<mark>', '</mark>', '…', 40) "
+        "FROM fts JOIN sections s ON s.id = fts.rowid "
         "WHERE fts MATCH ? ORDER BY bm25(fts, 1.0, 2.0, 1.0) LIMIT 10",
         (match,),
     ).fetchall()
     hits = dict(
         db.execute(
-            "SELECT s.year, count(*) FROM temp.hits h JOIN sections s ON s.id = h.id GROUP BY s.year"
+            "SELECT s.year, count(*) FROM temp.hits h JOIN sections s ON s.id = h.id "
+            "GROUP BY s.year"
         ).fetchall()
     )
     totals = dict(db.execute("SELECT year, count(*) FROM sections GROUP BY year").fetchall())
@@ -188,7 +191,7 @@ def fts_work(db: sqlite3.Connection, match: str) -> dict:
     return {"total": total, "facets": facets, "top": top, "trend": trend}
 
 
-# -- measuring --------------------------------------------------------------------------------------
+# -- measuring ------------------------------------------------------------------------------
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -253,63 +256,67 @@ def profile_broad(service: SearchService, query: str) -> str:
     return out.getvalue()
 
 
-def run_size(
-    label: str, reports: list[Report], workdir: Path, repeat: int, workers: int, profile: bool
-) -> dict:
+def build_both(reports: list[Report], paths: DataPaths, db_path: Path, workers: int) -> dict:
+    """Full Whoosh rebuild and FTS5 build, timed (figures saved so --reuse can skip this)."""
     sections = sum(len(r.sections) for r in reports)
-    chars = sum(len(r.body_text()) for r in reports)
-    print(
-        f"\n=== {label}: {len(reports)} reports, {sections} sections, {chars / 1e6:.1f} M characters ===",
-        flush=True,
-    )
-    paths = DataPaths(workdir / label / "data").ensure()
     write_documents(paths.documents, reports)
-
     started = time.perf_counter()
     summary = index_documents(
         paths, rebuild=True, progress=lambda m: print("  whoosh:", m, flush=True)
     )
     whoosh_build = time.perf_counter() - started
-    db_path = workdir / label / "fts.sqlite3"
+    print(f"  {summary.format()}", flush=True)
     started = time.perf_counter()
     build_fts(db_path, reports, workers)
     fts_build = time.perf_counter() - started
-    print(f"  {summary.format()}")
-
-    figures: dict = {
-        "label": label,
-        "reports": len(reports),
-        "sections": sections,
+    return {
         "build_s": {"whoosh": whoosh_build, "fts5": fts_build},
         "sections_per_s": {"whoosh": sections / whoosh_build, "fts5": sections / fts_build},
         "size_mb": {
             "whoosh": dir_size(paths.index_dir) / 2**20,
             "fts5": db_path.stat().st_size / 2**20,
         },
-        "cold_ms": {
-            "whoosh": cold_start(
-                COLD_WHOOSH.format(repo=str(REPO_ROOT), data=str(paths.root), query="新能源")
-            ),
-            "fts5": cold_start(
-                COLD_FTS.format(bench=str(Path(__file__).parent), db=str(db_path), match='"新能源"')
-            ),
-        },
-        "queries": {},
     }
+
+
+def cold_starts(paths: DataPaths, db_path: Path) -> dict:
+    bench_dir = str(Path(__file__).parent)
+    whoosh_code = COLD_WHOOSH.format(repo=str(REPO_ROOT), data=str(paths.root), query="新能源")
+    fts_code = COLD_FTS.format(bench=bench_dir, db=str(db_path), match='"新能源"')
+    return {"whoosh": cold_start(whoosh_code), "fts5": cold_start(fts_code)}
+
+
+def run_size(label: str, reports: list[Report], workdir: Path, args: argparse.Namespace) -> dict:
+    """Build (or reuse) both indexes of one size and measure them."""
+    sections = sum(len(r.sections) for r in reports)
+    chars = sum(len(r.body_text()) for r in reports)
+    print(f"\n=== {label}: {len(reports)} reports, {sections} sections, {chars / 1e6:.1f} M chars")
+    paths = DataPaths(workdir / label / "data").ensure()
+    db_path = workdir / label / "fts.sqlite3"
+    saved = workdir / label / "build.json"
+    if args.reuse and saved.is_file():
+        built = json.loads(saved.read_text(encoding="utf-8"))
+        print(f"  (reusing the indexes built earlier in {workdir / label})")
+    else:
+        built = build_both(reports, paths, db_path, args.workers)
+        saved.write_text(json.dumps(built), encoding="utf-8")
+    figures: dict = {"label": label, "reports": len(reports), "sections": sections, **built}
+    figures["cold_ms"] = cold_starts(paths, db_path)
+    figures["queries"] = {}
     service = SearchService.open(paths)
     db = sqlite3.connect(db_path)
     for name, (query, match) in QUERIES.items():
         total = service.search(SearchRequest(query=query)).total
         fts_total = fts_work(db, match)["total"]
-        w50, w95 = percentiles(timed(lambda q=query: whoosh_work(service, q), repeat))
-        f50, f95 = percentiles(timed(lambda m=match: fts_work(db, m), repeat))
+        w50, w95 = percentiles(timed(lambda q=query: whoosh_work(service, q), args.repeat))
+        f50, f95 = percentiles(timed(lambda m=match: fts_work(db, m), args.repeat))
         figures["queries"][name] = {
             "query": query,
             "matches": {"whoosh": total, "fts5": fts_total, "share": total / sections},
             "p50_ms": {"whoosh": w50, "fts5": f50},
             "p95_ms": {"whoosh": w95, "fts5": f95},
         }
-    if profile:
+    if args.profile:
         figures["profile_broad"] = profile_broad(service, QUERIES["broad"][0])
     service.close()
     db.close()
@@ -317,30 +324,28 @@ def run_size(
     return figures
 
 
+def _line(name: str, unit: str, values: dict, fmt: str) -> str:
+    ratio = values["whoosh"] / values["fts5"] if values["fts5"] else float("nan")
+    return (
+        f"  {name:12s} whoosh {values['whoosh']:{fmt}} {unit:10s} fts5 {values['fts5']:{fmt}} "
+        f"{unit:10s} whoosh/fts5 {ratio:5.2f}x"
+    )
+
+
 def report_figures(f: dict) -> None:
-    b, s, c = f["build_s"], f["size_mb"], f["cold_ms"]
-    print(
-        f"  full build      whoosh {b['whoosh']:8.1f} s   fts5 {b['fts5']:8.1f} s   ratio {b['whoosh'] / b['fts5']:5.1f}x"
-    )
-    t = f["sections_per_s"]
-    print(
-        f"  throughput      whoosh {t['whoosh']:8.0f} sections/s   fts5 {t['fts5']:8.0f} sections/s"
-    )
-    print(
-        f"  index size      whoosh {s['whoosh']:8.1f} MB  fts5 {s['fts5']:8.1f} MB  ratio {s['whoosh'] / s['fts5']:5.1f}x"
-    )
-    print(
-        f"  cold start      whoosh {c['whoosh']:8.0f} ms  fts5 {c['fts5']:8.0f} ms  ratio {c['whoosh'] / c['fts5']:5.1f}x"
-    )
-    print(
-        "  query (all facets, 10 snippets, trend)  matches(whoosh/fts5, share)  p50 / p95 ms whoosh | fts5 | p95 ratio"
-    )
+    """Print one size's figures and the Whoosh/FTS5 ratios."""
+    print(_line("full build", "s", f["build_s"], "8.1f"))
+    print(_line("throughput", "sections/s", f["sections_per_s"], "8.0f"))
+    print(_line("index size", "MB", f["size_mb"], "8.1f"))
+    print(_line("cold start", "ms", f["cold_ms"], "8.0f"))
+    print("  query: all facets, 10 snippets, a trend. matches whoosh/fts5 (share of sections);")
+    print("  p50 / p95 ms for whoosh | fts5 | p95 ratio whoosh/fts5")
     for name, q in f["queries"].items():
         m, p50, p95 = q["matches"], q["p50_ms"], q["p95_ms"]
         print(
-            f"  {name:7s} {q['query']:14s} {m['whoosh']:6d}/{m['fts5']:6d} ({m['share']:4.0%})"
-            f"   {p50['whoosh']:7.1f} / {p95['whoosh']:7.1f} | {p50['fts5']:7.1f} / {p95['fts5']:7.1f}"
-            f" | {p95['whoosh'] / p95['fts5']:5.2f}x"
+            f"  {name:7s} {q['query']:12s} {m['whoosh']:6d}/{m['fts5']:6d} ({m['share']:4.0%})"
+            f"  {p50['whoosh']:7.1f} / {p95['whoosh']:7.1f} | {p50['fts5']:7.1f} / "
+            f"{p95['fts5']:7.1f} | {p95['whoosh'] / p95['fts5']:5.2f}x"
         )
     if "profile_broad" in f:
         print("  profile of 5 broad queries (search + trend), by cumulative time:")
@@ -361,6 +366,9 @@ def main() -> int:
     )
     parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
     parser.add_argument("--profile", action="store_true", help="profile the broad query")
+    parser.add_argument(
+        "--reuse", action="store_true", help="reuse indexes built earlier in --workdir"
+    )
     args = parser.parse_args()
     shared = REPO_ROOT.parent / "shared"
     if not (shared / "corpus").is_dir():
@@ -368,20 +376,11 @@ def main() -> int:
         return 0
     corpus = [finer_sections(r) for r in corpus_reports(shared)]
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="bench-index-"))
-    results = [run_size("corpus", corpus, workdir, args.repeat, args.workers, args.profile)]
+    results = [run_size("corpus", corpus, workdir, args)]
     if args.sections:
         label = f"replicated-{args.sections}"
         print(f"\n(the {args.sections}-section set replicates the 72 real reports; text repeats)")
-        results.append(
-            run_size(
-                label,
-                replicated(corpus, args.sections),
-                workdir,
-                args.repeat,
-                args.workers,
-                args.profile,
-            )
-        )
+        results.append(run_size(label, replicated(corpus, args.sections), workdir, args))
     if args.json:
         args.json.write_text(
             json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8"

@@ -58,6 +58,9 @@ DATE_NOISE_TOKENS = frozenset(
         "comments",
     ]
 )
+SITE_CHROME_TOKENS = frozenset(
+    ("logo", "banner", "masthead", "branding", "sitename", "navbar", "nav", "menu", "topbar")
+)
 _TITLE_SEPARATORS_RE = re.compile(r"\s*(?:_|\||｜| - | – | — |--)\s*")
 _LABELLED_DATE_RE = re.compile(
     r"(发布时间|发布日期|发文日期|成文日期|日期|时间|更新时间|Published|Publication date|Posted"
@@ -125,10 +128,21 @@ def _title_tag(root: etree._Element) -> str:
     return ""
 
 
+def _in_site_chrome(element: etree._Element) -> bool:
+    """Whether a heading sits in the logo or banner (the site's name, not an article title)."""
+    for ancestor in element.iterancestors():
+        names = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}".lower()
+        if set(re.split(r"[-_\s]+", names)) & SITE_CHROME_TOKENS:
+            return True
+    return False
+
+
 def _headings(root: etree._Element) -> list[str]:
     texts = []
     for tag in ("h1", "h2", "h3"):
         for element in root.iter(tag):
+            if _in_site_chrome(element):
+                continue
             text = normalise_title("".join(element.itertext()))
             if 2 <= len(text) <= 200:
                 texts.append(text)
@@ -168,13 +182,7 @@ def _without_site_name(candidate: str, headings: list[str]) -> str:
     """A page-level title minus the site's name: the heading it repeats, or its main segment."""
     compact = _compact(candidate)
     segments = [s for s in _TITLE_SEPARATORS_RE.split(candidate) if s]
-    # The last of several segments is the site's name; a logo heading repeating it is no title.
-    site = _compact(segments[-1]) if len(segments) > 1 else ""
-    matching = [
-        h
-        for h in headings
-        if len(_compact(h)) >= 4 and _compact(h) in compact and _compact(h) != site
-    ]
+    matching = [h for h in headings if len(_compact(h)) >= 4 and _compact(h) in compact]
     if matching:
         return max(matching, key=len)
     return _cut_site_name(max(segments[:2], key=len) if segments else candidate)

@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.index import IndexError as WhooshIndexError
 from whoosh.writing import SegmentWriter
 
 from cppcc_search.models import DocumentsFileError, Report, read_documents
 from cppcc_search.settings import DataPaths
 from indexer.documents import report_documents
+from indexer.facets import COLUMN_CACHE_PREFIX, ColumnCache, column_cache_path
 from indexer.generations import (
     next_generation_name,
     read_pointer,
@@ -56,6 +58,9 @@ def index_documents(
     index_root = paths.index_dir
     with writer_lock(index_root):
         current = read_pointer(index_root)
+        if not rebuild and current is not None and not _readable(index_root / current):
+            say(f"the index {current} cannot be opened: rebuilding it")
+            rebuild = True
         if rebuild or current is None:
             summary = _rebuild(index_root, reports, say, workers)
         else:
@@ -63,6 +68,15 @@ def index_documents(
     summary.duplicates = duplicates
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _readable(gen_dir: Path) -> bool:
+    """True when a generation directory holds an index Whoosh can open."""
+    try:
+        whoosh_index.open_dir(str(gen_dir)).close()
+    except (WhooshIndexError, OSError, EOFError, ValueError):
+        return False
+    return True
 
 
 def _load_reports(path: Path) -> tuple[list[Report], int]:
@@ -100,6 +114,7 @@ def _rebuild(
     except BaseException:
         writer.cancel()
         raise
+    save_column_cache(gen_dir)
     write_pointer(index_root, name)
     remove_other_generations(index_root, keep=name)
     return IndexSummary(
@@ -145,7 +160,21 @@ def _update(
     except BaseException:
         writer.cancel()
         raise
+    save_column_cache(index_root / name)
     return summary
+
+
+def save_column_cache(gen_dir: Path) -> None:
+    """Save the facet columns of the newest index version so servers start without reading them."""
+    ix = whoosh_index.open_dir(str(gen_dir))
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        version = reader.generation()
+        ColumnCache.load(reader).save(column_cache_path(gen_dir, version))
+    keep = column_cache_path(gen_dir, version).name
+    for old in gen_dir.glob(f"{COLUMN_CACHE_PREFIX}*.pickle"):
+        if old.name != keep:
+            old.unlink(missing_ok=True)
 
 
 def _vocabulary(reports: list[Report]) -> dict[str, int]:

@@ -30,6 +30,8 @@ class CompiledQuery:
     """The Whoosh query (None: every section) and what a snippet should mark."""
 
     query: wq.Query | None
+    positive: wq.Query | None = None  # what scores; ``query`` is this minus ``negative``
+    negative: wq.Query | None = None
     cjk_strings: list[str] = field(default_factory=list)
     word_terms: list[str] = field(default_factory=list)
     display_terms: list[str] = field(default_factory=list)
@@ -54,7 +56,11 @@ def compile_query(parsed: ParsedQuery) -> CompiledQuery:
     if not groups and not excluded:
         return compiled
     positive = (groups[0] if len(groups) == 1 else wq.And(groups)) if groups else all_sections()
-    compiled.query = wq.AndNot(positive, wq.Or(excluded)) if excluded else positive
+    compiled.positive = positive
+    compiled.negative = wq.Or(excluded) if excluded else None
+    # Match through indexer.docsets: Whoosh's AndNotMatcher misses an exclusion when the first
+    # positive document is excluded (its _find_first never advances the negative side).
+    compiled.query = wq.AndNot(positive, compiled.negative) if excluded else positive
     return compiled
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 from typing import Any
 
+from indexer.docsets import query_docs
 from indexer.facets import (
     ColumnCache,
     facet_values,
@@ -20,13 +21,29 @@ from indexer.spelling import suggest_query
 from indexer.types import FACET_FIELDS, Hit, SearchRequest, SearchResponse
 
 SUGGEST_BELOW = 3  # offer "did you mean" when a query finds fewer sections than this
+# Below this estimated number of matches, scoring every match in one pass is cheaper than
+# listing the matches and then letting Whoosh rank the top (two passes over the postings).
+SINGLE_PASS_MAX = 5000
 
 
 def query_matches(searcher: Any, cache: ColumnCache, compiled: CompiledQuery) -> list[int]:
     """Section documents matching the query's words, in docnum order."""
     if compiled.query is None:
         return cache.sections
-    return sorted(searcher.docs_for_query(compiled.query))
+    return query_docs(searcher, compiled.query)
+
+
+def scored_matches(searcher: Any, compiled: CompiledQuery) -> tuple[list[int], dict[int, float]]:
+    """Every matching document with its score, in one pass over the positive part's matcher."""
+    matcher = compiled.positive.matcher(searcher, searcher.context())
+    scores: dict[int, float] = {}
+    while matcher.is_active():
+        scores[matcher.id()] = matcher.score()
+        matcher.next()
+    if compiled.negative is not None:
+        for doc in query_docs(searcher, compiled.negative):
+            scores.pop(doc, None)
+    return list(scores), scores
 
 
 def in_query_years(docs: list[int], cache: ColumnCache, parsed: ParsedQuery) -> list[int]:
@@ -47,11 +64,20 @@ def run_search(searcher: Any, cache: ColumnCache, request: SearchRequest) -> Sea
     """Answer one search request."""
     parsed = parse_query(request.query)
     compiled = compile_query(parsed)
-    raw = query_matches(searcher, cache, compiled)
+    scores = None
+    if (
+        request.sort == "relevance"
+        and compiled.query is not None
+        and compiled.positive is not None
+        and compiled.positive.estimate_size(searcher.reader()) <= SINGLE_PASS_MAX
+    ):
+        raw, scores = scored_matches(searcher, compiled)
+    else:
+        raw = query_matches(searcher, cache, compiled)
     matched = in_query_years(raw, cache, parsed)
     chosen = selections(request, cache)
     filtered, counts = filter_and_count(matched, chosen, cache)
-    page_docs = _page(searcher, cache, compiled, request, raw, filtered)
+    page_docs = _page(searcher, cache, compiled, request, raw, filtered, scores)
     response = SearchResponse(
         query=request.query,
         total=len(filtered),
@@ -75,15 +101,23 @@ def _page(
     request: SearchRequest,
     raw: list[int],
     filtered: list[int],
+    scores: dict[int, float] | None,
 ) -> list[tuple[int, float]]:
     """The (docnum, score) pairs of the requested page."""
     first = (request.page - 1) * request.per_page
     wanted = first + request.per_page
     if first >= len(filtered):
         return []
+    if scores is not None:
+        ranked = heapq.nlargest(wanted, filtered, key=lambda d: (scores[d], -d))
+        return [(doc, scores[doc]) for doc in ranked[first:wanted]]
     if request.sort == "relevance" and compiled.query is not None:
-        allowed = None if len(filtered) == len(raw) else set(filtered)
-        results = searcher.search(compiled.query, limit=wanted, filter=allowed)
+        exact = len(filtered) == len(raw) and compiled.negative is None
+        results = searcher.search(
+            compiled.positive or compiled.query,
+            limit=wanted,
+            filter=None if exact else set(filtered),
+        )
         return [
             (results.docnum(i), results.score(i) or 0.0)
             for i in range(first, min(wanted, len(results)))

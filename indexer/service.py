@@ -20,7 +20,7 @@ from whoosh.query import Term
 from cppcc_search.models import Report
 from cppcc_search.settings import DataPaths
 from indexer.documents import report_from_stored
-from indexer.facets import ColumnCache
+from indexer.facets import ColumnCache, column_cache_path
 from indexer.generations import read_pointer
 from indexer.schema import KIND_SECTION
 from indexer.searching import run_search
@@ -55,7 +55,9 @@ class _Generation:
         with self.lock:
             cache = self.caches.get(version)
             if cache is None:
-                cache = ColumnCache.load(searcher.reader())
+                reader = searcher.reader()
+                saved = ColumnCache.read(column_cache_path(self.directory, version))
+                cache = saved or ColumnCache.load(reader)
                 cache.vocabulary = self.vocabulary
                 self.caches = {version: cache}  # older versions are no longer served
             return cache
@@ -134,6 +136,10 @@ class SearchService:
             return self._run(work, force=False)
         except (FileNotFoundError, WhooshIndexError):
             # The generation was swapped and removed under us: reopen the current one once.
+            if read_pointer(self._paths.index_dir) is None:
+                raise IndexMissingError(
+                    f"the index in {self._paths.index_dir} is gone: run `cppcc-search index`"
+                ) from None
             return self._run(work, force=True)
 
     def _run(self, work: Callable[[Any, ColumnCache], T], force: bool) -> T:

@@ -21,6 +21,7 @@ from whoosh import query as wq
 
 from indexer.analysis import CJK_RUN, run_bigrams
 from indexer.cjkphrase import CjkPhrase
+from indexer.docsets import query_docs
 from indexer.queries import compile_query
 from indexer.querylang import parse_query
 from indexer.types import SearchError
@@ -133,4 +134,4 @@ def _total_for(searcher: Any, query: str) -> int:
         return 0
     if compiled.query is None:
         return 0
-    return sum(1 for _ in searcher.docs_for_query(compiled.query))
+    return len(query_docs(searcher, compiled.query))

@@ -65,6 +65,9 @@ def test_search_facet_page_report_and_trends(page, live_server):
     page.goto(f"{live_server}/")
     assert page.get_by_role("heading", level=1).inner_text().startswith("政协报告全文检索")
     shot(page, "home")
+    page.keyboard.press("Tab")  # the first stop is the skip link, and it is visible when focused
+    skip = page.locator("a.skip")
+    assert skip.evaluate("el => el === document.activeElement") and skip.is_visible()
     page.get_by_label("检索词 Search terms").fill("新能源")
     page.get_by_role("button", name="检索 Search").click()
     page.wait_for_url("**/search?q=*")

@@ -123,9 +123,7 @@ def test_demo_site_documents_match_truth() -> None:
         result = extract_page((DEMO_SITE / row["path"]).read_bytes(), "http://demo/" + row["path"])
         report = result.report
         assert report is not None, (row["path"], result.failure)
-        fields = [f for f in REPORT_FIELDS if not (f == "committee" and row["language"] == "en")]
-        # English committees follow issue 4 ("15th Changzhou Municipal Committee"); the demo
-        # truth spells them "CPPCC Changzhou Municipal Committee" (reported to the lead).
+        fields = REPORT_FIELDS
         assert {f: getattr(report, f) for f in fields} == {f: row[f] for f in fields}, row["path"]
         keys = ("level", "title", "part", "part_kind", "period_year", "text")
         got = [tuple(getattr(s, k) for k in keys) for s in report.sections]

@@ -306,3 +306,16 @@ def test_no_date_line_falls_back_to_the_url_never_the_footer() -> None:
         + "<div id='footer'>2024-06-30 版权所有</div></body></html>"
     )
     assert _date_of(page, "http://x.test/news/202401/t20240120_1.html") == "2024-01-20"
+
+
+def test_a_logo_heading_is_not_the_title() -> None:
+    page = (
+        "<title>品牌丝路行正式启动 - 山西省人民政府门户网站</title>"
+        "<div class='logo'><h1>山西省人民政府门户网站</h1></div><h2>品牌丝路行正式启动</h2>"
+    )
+    assert _title_of(page) == "品牌丝路行正式启动"
+    site_first = (
+        "<title>TheoryChina - Frontiers - Preventing the Vulnerable</title>"
+        "<h1>Preventing the Vulnerable</h1>"
+    )
+    assert _title_of(site_first) == "Preventing the Vulnerable"

@@ -209,3 +209,80 @@ def test_searches_in_threads_while_the_index_is_updated(data_paths, request):
     assert errors == []
     assert totals and set(totals) <= {3, 4}
     assert service.search(SearchRequest(query="energy")).total == 4
+
+
+def test_saved_column_cache_matches_the_index_and_a_broken_one_is_ignored(data_paths):
+    from whoosh import index as whoosh_index
+
+    from indexer.facets import ColumnCache
+
+    build_index(data_paths, ENERGY_REPORTS)
+    gen_dir = data_paths.index_dir / read_pointer(data_paths.index_dir)
+    saved = list(gen_dir.glob("columns-*.pickle"))
+    assert len(saved) == 1
+    with whoosh_index.open_dir(str(gen_dir)).searcher() as searcher:
+        assert ColumnCache.read(saved[0]) == ColumnCache.load(searcher.reader())
+    with SearchService.open(data_paths) as service:
+        expected = service.search(SearchRequest(query="energy")).to_dict()
+    saved[0].write_bytes(b"not a pickle")
+    assert ColumnCache.read(saved[0]) is None
+    with SearchService.open(data_paths) as service:
+        assert service.search(SearchRequest(query="energy")).to_dict() == expected
+
+
+@pytest.mark.slow
+def test_kill_9_of_a_parallel_rebuild_takes_its_workers_down_too(data_paths, shared_dir):
+    import psutil
+
+    from tests.index_support import corpus_reports
+
+    build_index(data_paths, ENERGY_REPORTS)
+    old = read_pointer(data_paths.index_dir)
+    write_reports(data_paths, corpus_reports(shared_dir))
+    child = subprocess.Popen(
+        [sys.executable, "-m", "indexer", str(data_paths.root), "--rebuild", "--workers", "2"],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=REPO_ROOT,
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline().startswith("building gen-")
+    workers: list[psutil.Process] = []
+    for _ in range(100):  # the writer starts its workers as it hands them documents
+        workers = psutil.Process(child.pid).children(recursive=True)
+        if workers:
+            break
+        time.sleep(0.05)
+    assert workers, "the parallel writer started no worker process"
+    assert child.poll() is None
+    os.kill(child.pid, signal.SIGKILL)
+    child.communicate()
+    _, alive = psutil.wait_procs(workers, timeout=30)
+    assert alive == [], "workers outlived the killed writer"
+    assert read_pointer(data_paths.index_dir) == old
+    with SearchService.open(data_paths) as service:
+        assert report_ids(service, "elderly") == {"en-2023", "en-2021"}
+
+
+def test_an_unreadable_index_is_rebuilt_not_a_traceback(data_paths):
+    build_index(data_paths, ENERGY_REPORTS)
+    gen_dir = data_paths.index_dir / read_pointer(data_paths.index_dir)
+    for toc in gen_dir.glob("_MAIN_*.toc"):
+        toc.unlink()
+    messages: list[str] = []
+    summary = index_documents(data_paths, progress=messages.append, workers=0)
+    assert summary.rebuilt and any("cannot be opened" in m for m in messages)
+    with SearchService.open(data_paths) as service:
+        assert report_ids(service, "ecology") == {"en-2022"}
+
+
+def test_an_index_removed_under_a_running_service_is_a_clear_error(data_paths, request):
+    import shutil
+
+    build_index(data_paths, ENERGY_REPORTS)
+    service = SearchService.open(data_paths)
+    request.addfinalizer(service.close)
+    assert service.search(SearchRequest(query="energy")).total == 3
+    shutil.rmtree(data_paths.index_dir)
+    with pytest.raises(IndexMissingError, match="is gone"):
+        service.search(SearchRequest(query="energy"))

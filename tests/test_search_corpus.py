@@ -208,3 +208,17 @@ def test_empty_query_lists_every_section_newest_first(service, corpus):
     response = service.search(SearchRequest(query=""))
     assert response.total == sum(len(r.sections) for r in corpus)
     assert response.results[0].year == 2025
+
+
+@pytest.mark.parametrize("query", ["粮食", "新能源 OR 计划经济", "社会主义市场经济 -农业"])
+def test_one_pass_and_two_pass_ranking_agree(service, monkeypatch, query):
+    from indexer import searching
+
+    one_pass = service.search(SearchRequest(query=query, per_page=20, page=2))
+    monkeypatch.setattr(searching, "SINGLE_PASS_MAX", -1)  # force Whoosh's own top-N ranking
+    two_pass = service.search(SearchRequest(query=query, per_page=20, page=2))
+    assert one_pass.total == two_pass.total
+    assert [round(h.score, 4) for h in one_pass.results] == [
+        round(h.score, 4) for h in two_pass.results
+    ]
+    assert one_pass.facets == two_pass.facets

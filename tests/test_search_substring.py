@@ -54,7 +54,9 @@ def test_covering_bigrams():
     assert covering_bigrams("社会主义市场经济") == (["社会", "主义", "市场", "经济"], [0, 2, 4, 6])
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(needle=st.text(alphabet="新能源汽车", min_size=1, max_size=7))
 def test_a_chinese_string_finds_exactly_the_sections_containing_it(service, needle):
     response = service.search(SearchRequest(query=needle, per_page=100))
