@@ -71,6 +71,8 @@ def serve_web_ui(paths: DataPaths, host: str, port: int, say: Say) -> None:
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
     """Whether nothing listens on ``host:port`` now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        # As the site server does: a port left in TIME_WAIT by the last demo is free to reuse.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError:

@@ -120,7 +120,7 @@ def _page(
         )
         return [
             (results.docnum(i), results.score(i) or 0.0)
-            for i in range(first, min(wanted, len(results)))
+            for i in range(first, min(wanted, results.scored_length()))
         ]
     years, dates = cache.columns["year"], cache.columns["date"]
     if request.sort == "oldest":
