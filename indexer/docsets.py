@@ -9,6 +9,9 @@ those candidates, decoding only the posting blocks that hold one.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from whoosh import query as wq
@@ -18,26 +21,82 @@ from whoosh.matching.wrappers import FilterMatcher
 from indexer.cjkphrase import CjkPhrase, positions_of
 
 
-def query_docs(searcher: Any, q: wq.Query) -> list[int]:
-    """Every live document matching the query, in ascending order."""
-    return sorted(_docs(searcher, q))
+class MatchMemo:
+    """Recently computed match sets of one index version (LRU, bounded by documents held).
+
+    Keyed by Whoosh query objects (hashable, compared by value); a new index version gets a new
+    memo, so an update never serves stale matches.
+    """
+
+    def __init__(self, max_entries: int = 64, max_docs: int = 2_000_000) -> None:
+        self._entries: OrderedDict[Any, Any] = OrderedDict()
+        self._sizes: dict[Any, int] = {}
+        self._held = 0
+        self._max_entries = max_entries
+        self._max_docs = max_docs
+        self._lock = threading.Lock()
+
+    def get_or_compute(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """The memoised value for key, computing (outside the lock) and storing it if absent."""
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        value = compute()
+        self._store(key, value)
+        return value
+
+    def clear(self) -> None:
+        """Forget every memoised match set."""
+        with self._lock:
+            self._entries.clear()
+            self._sizes.clear()
+            self._held = 0
+
+    def _store(self, key: Any, value: Any) -> None:
+        size = len(value) + 1
+        if size > self._max_docs:
+            return
+        with self._lock:
+            if key in self._entries:
+                return
+            self._entries[key] = value
+            self._sizes[key] = size
+            self._held += size
+            while len(self._entries) > self._max_entries or self._held > self._max_docs:
+                old, _ = self._entries.popitem(last=False)
+                self._held -= self._sizes.pop(old)
 
 
-def _docs(searcher: Any, q: wq.Query) -> set[int]:
-    if isinstance(q, CjkPhrase):
+def query_docs(searcher: Any, q: wq.Query, memo: MatchMemo | None = None) -> list[int]:
+    """Every live document matching the query, in ascending order (memoised when given one)."""
+    if memo is None:
+        return sorted(_docs(searcher, q, None))
+    return memo.get_or_compute(("docs", q), lambda: sorted(_docs(searcher, q, memo)))
+
+
+def phrase_docs(searcher: Any, q: CjkPhrase, memo: MatchMemo | None = None) -> set[int]:
+    """The documents holding an exact Chinese string (memoised: positions are costly)."""
+    if memo is None:
         return _phrase_docs(searcher, q)
+    return memo.get_or_compute(("phrase", q), lambda: _phrase_docs(searcher, q))
+
+
+def _docs(searcher: Any, q: wq.Query, memo: MatchMemo | None) -> set[int]:
+    if isinstance(q, CjkPhrase):
+        return phrase_docs(searcher, q, memo)  # never mutated by the callers below
     if type(q) is wq.Term:
         return _term_docs(searcher, q.fieldname, q.text)
     if type(q) is wq.Or:
         found: set[int] = set()
         for sub in q.subqueries:
-            found |= _docs(searcher, sub)
+            found |= _docs(searcher, sub, memo)
         return found
     if type(q) is wq.And:
-        sets = sorted((_docs(searcher, sub) for sub in q.subqueries), key=len)
+        sets = sorted((_docs(searcher, sub, memo) for sub in q.subqueries), key=len)
         return sets[0].intersection(*sets[1:]) if sets else set()
     if type(q) is wq.AndNot:
-        return _docs(searcher, q.a) - _docs(searcher, q.b)
+        return _docs(searcher, q.a, memo) - _docs(searcher, q.b, memo)
     return set(searcher.docs_for_query(q))
 
 
@@ -55,6 +114,13 @@ def _leaf_postings(searcher: Any, fieldname: str, text: str) -> list[tuple[Any, 
             matcher, deleted = matcher.child, reader.deleted_docs_set
         out.append((matcher, offset, deleted))
     return out
+
+
+def leaf_blocks(searcher: Any, fieldname: str, text: str) -> Iterator[tuple[int, Any, Any]]:
+    """(docnum offset, block docnums, block matcher or None) for every block of the term."""
+    for matcher, offset, _ in _leaf_postings(searcher, fieldname, text):
+        for ids, block in _blocks(matcher):
+            yield offset, ids, block
 
 
 def _blocks(matcher: Any) -> Any:

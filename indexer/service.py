@@ -22,6 +22,7 @@ from cppcc_search.settings import DataPaths
 from indexer.documents import report_from_stored
 from indexer.facets import ColumnCache, column_cache_path
 from indexer.generations import read_pointer
+from indexer.ranking import VersionState
 from indexer.schema import KIND_SECTION
 from indexer.searching import run_search
 from indexer.spelling import read_vocabulary
@@ -46,21 +47,22 @@ class _Generation:
     directory: Path
     index: Any
     vocabulary: dict[str, int]
-    caches: dict[int, ColumnCache] = field(default_factory=dict)
+    caches: dict[int, tuple[ColumnCache, VersionState]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def cache_for(self, searcher: Any) -> ColumnCache:
-        """Column values for the searcher's index version (loaded once per version)."""
+    def cache_for(self, searcher: Any) -> tuple[ColumnCache, VersionState]:
+        """Column values and shared search state for the searcher's index version (once each)."""
         version = searcher.reader().generation()
         with self.lock:
-            cache = self.caches.get(version)
-            if cache is None:
+            cached = self.caches.get(version)
+            if cached is None:
                 reader = searcher.reader()
                 saved = ColumnCache.read(column_cache_path(self.directory, version))
                 cache = saved or ColumnCache.load(reader)
                 cache.vocabulary = self.vocabulary
-                self.caches = {version: cache}  # older versions are no longer served
-            return cache
+                cached = (cache, VersionState())
+                self.caches = {version: cached}  # older versions are no longer served
+            return cached
 
 
 def _open_generation(index_root: Path, name: str) -> _Generation:
@@ -103,7 +105,7 @@ class SearchService:
 
     def search(self, request: SearchRequest) -> SearchResponse:
         """Matching sections, one page of hits, facet counts and a suggestion."""
-        return self._with_searcher(lambda s, c: run_search(s, c, request))
+        return self._with_searcher(lambda s, c, v: run_search(s, c, request, v))
 
     def trends(
         self, terms: Sequence[str], by_part: bool = False, request: SearchRequest | None = None
@@ -111,27 +113,27 @@ class SearchService:
         """Hits per year for each term (with the request's filters), and its first appearance."""
         filters = request or SearchRequest()
         return self._with_searcher(
-            lambda s, c: TrendsResponse(
+            lambda s, c, v: TrendsResponse(
                 query=list(terms),
-                series=[trend_series(s, c, term, by_part, filters) for term in terms],
+                series=[trend_series(s, c, term, by_part, filters, v) for term in terms],
             )
         )
 
     def get_report(self, report_id: str) -> Report | None:
         """The full report, rebuilt from the index alone (None when unknown)."""
-        return self._with_searcher(lambda s, c: _report(s, c, report_id))
+        return self._with_searcher(lambda s, c, v: _report(s, c, report_id))
 
     def committee_reports(self, committee: str) -> list[ReportSummary]:
         """Every report of a committee, newest first."""
-        return self._with_searcher(lambda s, c: _committee_reports(s, c, committee))
+        return self._with_searcher(lambda s, c, v: _committee_reports(s, c, committee))
 
     def stats(self) -> IndexStats:
         """How many reports and sections the index holds, and the years they span."""
-        return self._with_searcher(lambda s, c: _stats(c))
+        return self._with_searcher(lambda s, c, v: _stats(c))
 
     # -- searchers ------------------------------------------------------------------------------
 
-    def _with_searcher(self, work: Callable[[Any, ColumnCache], T]) -> T:
+    def _with_searcher(self, work: Callable[[Any, ColumnCache, VersionState], T]) -> T:
         try:
             return self._run(work, force=False)
         except (FileNotFoundError, WhooshIndexError):
@@ -142,10 +144,10 @@ class SearchService:
                 ) from None
             return self._run(work, force=True)
 
-    def _run(self, work: Callable[[Any, ColumnCache], T], force: bool) -> T:
+    def _run(self, work: Callable[[Any, ColumnCache, VersionState], T], force: bool) -> T:
         searcher, generation = self._acquire(force)
         try:
-            return work(searcher, generation.cache_for(searcher))
+            return work(searcher, *generation.cache_for(searcher))
         finally:
             self._release(searcher, generation)
 
