@@ -5,7 +5,7 @@ from __future__ import annotations
 import heapq
 from typing import Any
 
-from indexer.docsets import query_docs
+from indexer.docsets import MatchMemo, query_docs
 from indexer.facets import (
     ColumnCache,
     facet_values,
@@ -16,6 +16,7 @@ from indexer.facets import (
 )
 from indexer.queries import CompiledQuery, compile_query
 from indexer.querylang import ParsedQuery, parse_query
+from indexer.ranking import VersionState, rank_scores
 from indexer.snippets import render_snippet, stored_word_spans, substring_spans
 from indexer.spelling import suggest_query
 from indexer.types import FACET_FIELDS, Hit, SearchRequest, SearchResponse
@@ -26,11 +27,13 @@ SUGGEST_BELOW = 3  # offer "did you mean" when a query finds fewer sections than
 SINGLE_PASS_MAX = 5000
 
 
-def query_matches(searcher: Any, cache: ColumnCache, compiled: CompiledQuery) -> list[int]:
-    """Section documents matching the query's words, in docnum order."""
+def query_matches(
+    searcher: Any, cache: ColumnCache, compiled: CompiledQuery, memo: MatchMemo | None = None
+) -> list[int]:
+    """Section documents matching the query's words, in docnum order (never to be mutated)."""
     if compiled.query is None:
         return cache.sections
-    return query_docs(searcher, compiled.query)
+    return query_docs(searcher, compiled.query, memo)
 
 
 def scored_matches(searcher: Any, compiled: CompiledQuery) -> tuple[list[int], dict[int, float]]:
@@ -54,30 +57,28 @@ def in_query_years(docs: list[int], cache: ColumnCache, parsed: ParsedQuery) -> 
 
 
 def matching_sections(
-    searcher: Any, cache: ColumnCache, parsed: ParsedQuery, compiled: CompiledQuery
+    searcher: Any,
+    cache: ColumnCache,
+    parsed: ParsedQuery,
+    compiled: CompiledQuery,
+    memo: MatchMemo | None = None,
 ) -> list[int]:
     """Section documents matching the query and the query's own year ranges, in docnum order."""
-    return in_query_years(query_matches(searcher, cache, compiled), cache, parsed)
+    return in_query_years(query_matches(searcher, cache, compiled, memo), cache, parsed)
 
 
-def run_search(searcher: Any, cache: ColumnCache, request: SearchRequest) -> SearchResponse:
+def run_search(
+    searcher: Any, cache: ColumnCache, request: SearchRequest, state: VersionState | None = None
+) -> SearchResponse:
     """Answer one search request."""
+    state = state or VersionState()
     parsed = parse_query(request.query)
     compiled = compile_query(parsed)
-    scores = None
-    if (
-        request.sort == "relevance"
-        and compiled.query is not None
-        and compiled.positive is not None
-        and compiled.positive.estimate_size(searcher.reader()) <= SINGLE_PASS_MAX
-    ):
-        raw, scores = scored_matches(searcher, compiled)
-    else:
-        raw = query_matches(searcher, cache, compiled)
+    raw = query_matches(searcher, cache, compiled, state.memo)
     matched = in_query_years(raw, cache, parsed)
     chosen = selections(request, cache)
     filtered, counts = filter_and_count(matched, chosen, cache)
-    page_docs = _page(searcher, cache, compiled, request, raw, filtered, scores)
+    page_docs = _page(searcher, cache, compiled, request, raw, filtered, state)
     response = SearchResponse(
         query=request.query,
         total=len(filtered),
@@ -101,16 +102,19 @@ def _page(
     request: SearchRequest,
     raw: list[int],
     filtered: list[int],
-    scores: dict[int, float] | None,
+    state: VersionState,
 ) -> list[tuple[int, float]]:
     """The (docnum, score) pairs of the requested page."""
     first = (request.page - 1) * request.per_page
     wanted = first + request.per_page
     if first >= len(filtered):
         return []
-    if scores is not None:
-        ranked = heapq.nlargest(wanted, filtered, key=lambda d: (scores[d], -d))
-        return [(doc, scores[doc]) for doc in ranked[first:wanted]]
+    if request.sort == "relevance" and compiled.positive is not None:
+        scores = rank_scores(searcher, state.lengths, state.memo, compiled.positive, set(filtered))
+        if scores is None and compiled.positive.estimate_size(searcher.reader()) <= SINGLE_PASS_MAX:
+            _, scores = scored_matches(searcher, compiled)
+        if scores is not None:
+            return [(doc, scores[doc]) for doc in top_scored(scores, filtered, wanted)[first:]]
     if request.sort == "relevance" and compiled.query is not None:
         exact = len(filtered) == len(raw) and compiled.negative is None
         results = searcher.search(
@@ -130,6 +134,17 @@ def _page(
     else:
         ranked = heapq.nlargest(wanted, filtered, key=lambda d: (years[d] or 0, dates[d] or "", -d))
     return [(doc, 0.0) for doc in ranked[first:wanted]]
+
+
+def top_scored(scores: dict[int, float], docs: list[int], k: int) -> list[int]:
+    """The k best documents by score, ties by ascending docnum (Whoosh's order)."""
+    if k >= len(docs):
+        return sorted(docs, key=lambda d: (-scores[d], d))
+    # Thresholding with a C sort of the floats, then ordering only the few above it, is far
+    # cheaper than a heap keyed by Python tuples over ~100k documents.
+    threshold = sorted(map(scores.__getitem__, docs), reverse=True)[k - 1]
+    above = [d for d in docs if scores[d] >= threshold]
+    return sorted(above, key=lambda d: (-scores[d], d))[:k]
 
 
 def _hit(searcher: Any, docnum: int, score: float, compiled: CompiledQuery) -> Hit:
