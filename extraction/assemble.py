@@ -12,6 +12,7 @@ from extraction.attribution import (
     detect_language,
     detect_level,
     meeting_date,
+    meeting_date_line,
     meeting_line,
     speaker_line,
 )
@@ -85,6 +86,10 @@ def build_report(url: str, meta: PageMeta, blocks: list[Block], encoding: str) -
     lines = meta.head_lines + [block.text for block in blocks[:12]]
     found = meeting_line(lines)
     held = meeting_date(found[1]) if found else None
+    date_line = meeting_date_line(lines, found[0]) if found and not held else None
+    if date_line:
+        held = meeting_date(date_line[1])
+        blocks = _take_line(blocks, date_line[1])
     # A report with no publication date is dated by the meeting it was delivered at.
     date = meta.date or held
     year = _year(date, title)
@@ -97,7 +102,8 @@ def build_report(url: str, meta: PageMeta, blocks: list[Block], encoding: str) -
     opening = " ".join([title, *lines[:8], meta.source or ""])
     committee = detect_committee(opening)
     body_text = "\n".join(block.text for block in blocks)
-    doc_type = detect_doc_type(title, " ".join(lines[:3]), dated=meta.date is not None)
+    heading = lines[found[0] - 1] if found and found[0] > 0 else None
+    doc_type = detect_doc_type(title, " ".join(lines[:3]), meta.date is not None, heading)
     return Report(
         id=report_id(url),
         url=url,

@@ -18,10 +18,21 @@ MIN_LISTING_LINK_SHARE = 0.25  # rows of dated links, with little text besides t
 # Pages every site has that are not publications, recognised by their title.
 _SERVICE_TITLE_RE = re.compile(
     r"^(关于我们|关于本站|本站简介|网站简介|联系我们|联系方式|网站地图|隐私(政策|声明)|版权声明|免责声明"
-    r"|用户登录|登录|注册|站内搜索|搜索结果|About( us| this site)?|Contact( us)?|Site ?map"
+    r"|政协(简介|概况)|本会简介|机构(简介|设置|职能)|组织机构|领导(简介|之窗|分工)|历届(领导|委员会)"
+    r"|用户登录|登录|注册|站内搜索|搜索结果|About( us| this site| the CPPCC)?|Contact( us)?"
+    r"|Site ?map"
     r"|Privacy( policy)?|Terms( of use)?|Log ?in|Sign ?in|Search( results)?)$",
     re.IGNORECASE,
 )
+
+# The hit count a search page opens with ("About 238 results for …", "共找到25条结果").
+_RESULT_COUNT_RE = re.compile(
+    r"^(about |showing )?[\d,]+ (results?|hits|matches) (for|found)\b"
+    r"|^(showing |results )?\d+\s*[-–]\s*\d+ of (about )?[\d,]+( results?)?\b"
+    r"|^(共)?(找到|检索到|搜索到)(相关)?(结果|信息|内容)?(约)?\s*[\d,]+\s*(条|个|篇|项)",
+    re.IGNORECASE,
+)
+SEARCH_COUNT_LINES = 3
 
 
 def _visible(text: str) -> int:
@@ -39,9 +50,12 @@ def rejection_reason(
     """Why a page is not an article (None when it is one)."""
     if is_login_page(root):
         return "not an article: login form"
-    rows = content.dated_links >= MIN_LISTING_ROWS and content.link_share > MIN_LISTING_LINK_SHARE
+    rows = max(content.dated_links, content.link_lines) >= MIN_LISTING_ROWS
+    rows = rows and content.link_share > MIN_LISTING_LINK_SHARE
     if content.link_share > MAX_LINK_SHARE or rows:
         return "not an article: a list of links (listing or home page)"
+    if any(_RESULT_COUNT_RE.search(block.text) for block in blocks[:SEARCH_COUNT_LINES]):
+        return "not an article: search results"
     if meta.title and _SERVICE_TITLE_RE.search(meta.title):
         return f"not an article: a site page ({meta.title})"
     body_chars = sum(_visible(block.text) for block in blocks)

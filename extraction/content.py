@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.
 _TOKEN_SPLIT_RE = re.compile(r"[-_\s]+")
 _SCORED_TAGS = frozenset(("div", "td", "article", "section", "main", "body", "center"))
 MIN_PARAGRAPH_CHARS = 12
+MIN_HEADLINE_CHARS = 8
 
 
 @dataclass
@@ -26,6 +28,10 @@ class ContentResult:
     found_by: str  # "selector", "density" or "none"
     link_share: float = 0.0  # of the content element's text, before boilerplate lines are dropped
     dated_links: int = 0  # lines holding a link and a date: the rows of a listing
+    link_lines: int = 0  # linked headlines with a line of their own text under: listing items
+    # For a body found by density: the element chosen, in ``tree`` (a cleaned copy of the page).
+    node: etree._Element | None = None
+    tree: etree._Element | None = None
 
 
 def _is_hidden(element: etree._Element) -> bool:
@@ -152,15 +158,21 @@ def _filter_blocks(blocks: list[Block], profile: Profile) -> list[Block]:
     return kept
 
 
+def _is_link_headline(block: Block) -> bool:
+    visible = len(block.text.replace(" ", ""))
+    return visible >= MIN_HEADLINE_CHARS and block.link_chars >= 0.8 * visible
+
+
 def extract_content(root: etree._Element, profile: Profile) -> ContentResult:
     """The page's body blocks: a profile selector first, text density otherwise."""
     node = _by_selector(root, profile)
     found_by = "selector"
+    tree = None
     if node is None:
         body = copy.deepcopy(root)
         strip_boilerplate(body, profile.boilerplate_tokens)
         node = _by_density(body)
-        found_by = "density"
+        found_by, tree = "density", body
         if node is None:
             return ContentResult(blocks=[], found_by="none")
     else:
@@ -170,4 +182,11 @@ def extract_content(root: etree._Element, profile: Profile) -> ContentResult:
     total = sum(len(block.text.replace(" ", "")) for block in raw)
     share = sum(block.link_chars for block in raw) / total if total else 0.0
     dated = sum(1 for block in raw if block.link_chars and find_dates(block.text))
-    return ContentResult(_filter_blocks(raw, profile), found_by, share, dated)
+    # A listing's item: a linked headline with its own teaser or date line under it (a run of
+    # links, such as an article's attachments, has no text between them).
+    pairs = itertools.pairwise(raw)
+    headlines = sum(1 for a, b in pairs if _is_link_headline(a) and not b.link_chars)
+    kept = _filter_blocks(raw, profile)
+    if found_by == "density":
+        return ContentResult(kept, found_by, share, dated, headlines, node=node, tree=tree)
+    return ContentResult(kept, found_by, share, dated, headlines)

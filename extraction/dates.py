@@ -44,7 +44,7 @@ TIME_RE = re.compile(r"\d{1,2}:\d{2}")
 _URL_DATE_RES = (
     re.compile(r"/t(\d{4})(\d{2})(\d{2})_"),
     re.compile(r"/(\d{4})-(\d{2})/(\d{2})/"),
-    re.compile(r"/(\d{4})/(\d{2})/(\d{2})/"),
+    re.compile(r"/(\d{4})/(\d{1,2})/(\d{1,2})/"),
     re.compile(r"/(\d{4})/(\d{2})(\d{2})/"),
     re.compile(r"/(\d{4})(\d{2})(\d{2})/"),
 )

@@ -111,13 +111,22 @@ def _run_in(block: Block) -> tuple[str, str] | None:
     return None
 
 
+def _bold_number_only(block: Block) -> bool:
+    """Whether just the numbering is bold ("<strong>一、</strong>过去一年的主要工作"), a heading
+    mark some editors use; a bold run-in title is handled by the run-in split instead."""
+    lead = block.lead_bold.strip()
+    if not lead or not _is_short(block.text) or _ends_like_sentence(block.text):
+        return False
+    return any(p.match(lead) and not _strip_number(lead) for _, p in NUMBERING)
+
+
 def detect_heading(block: Block) -> Heading | None:
     """The heading a block is or starts with, or None for an ordinary paragraph."""
     text = block.text
     if _CAPTION_RE.search(text):
         return None
     rank = numbering_rank(text)
-    marked = block.is_heading_tag or block.is_bold
+    marked = block.is_heading_tag or block.is_bold or _bold_number_only(block)
     if looks_like_part(text) and (marked or not _ends_like_sentence(text)):
         # A numbered part ("一、2023年工作回顾") levels with its numbered siblings.
         part_rank = PART_RANK if rank is None else rank

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from extraction.blocks import element_blocks
+from extraction.blocks import Block, element_blocks
 from extraction.content import strip_boilerplate
 from extraction.dates import TIME_RE, date_from_url, find_dates, first_date
 from extraction.text import clean_text
@@ -59,7 +59,21 @@ DATE_NOISE_TOKENS = frozenset(
     ]
 )
 SITE_CHROME_TOKENS = frozenset(
-    ("logo", "banner", "masthead", "branding", "sitename", "navbar", "nav", "menu", "topbar")
+    (
+        "logo",
+        "banner",
+        "masthead",
+        "branding",
+        "brand",
+        "sitename",
+        "site-name",
+        "site-title",
+        "site-header",
+        "navbar",
+        "nav",
+        "menu",
+        "topbar",
+    )
 )
 _TITLE_SEPARATORS_RE = re.compile(r"\s*(?:_|\||｜| - | – | — |--)\s*")
 _LABELLED_DATE_RE = re.compile(
@@ -67,6 +81,14 @@ _LABELLED_DATE_RE = re.compile(
     r"|Date|Release date|Updated)\s*[:：]?\s*",
     re.IGNORECASE,
 )
+# A site header's clock ("2024年11月27日 星期三", "Today is Friday"): today's date, not the page's.
+_CLOCK_RE = re.compile(
+    r"星期[一二三四五六日天]|礼拜[一二三四五六日天]|今天是|今日是|Today is"
+    r"|\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b",
+    re.IGNORECASE,
+)
+# Footer and credit lines that name the site itself.
+_SITE_LINE_RE = re.compile(r"版权|ICP|主办|承办|Copyright|©|All rights reserved", re.IGNORECASE)
 _ENP_RE = re.compile(r"enpproperty(.*?)(?:/enpproperty|-->)", re.S | re.I)
 _ENP_FIELD_RE = re.compile(r"<(\w+)>([^<]*)</\1>")
 _PLACEHOLDER_TITLE_RE = re.compile(
@@ -77,6 +99,8 @@ _SITE_SUFFIX_RE = re.compile(r"\s*[-—－]\s*([^-—－]{2,15})$")
 MAX_DATE_LINE = 80
 HEAD_LINES = 8
 TITLE_WINDOW = 3  # date lines sit just above or below the title
+TITLE_LOOKBACK = 4  # lines above the body searched for a title the <title> tag lacks
+MIN_TITLE_CHARS = 5
 
 
 @dataclass
@@ -209,12 +233,27 @@ def _date_from_meta(metas: dict[str, str]) -> str | None:
     return None
 
 
-def header_lines(root: etree._Element) -> list[str]:
-    """Visible text lines of the page with footers, lists and sidebars removed."""
+def _article_area(root: etree._Element) -> etree._Element:
+    """A copy of the page's body with footers, lists, sidebars and comments removed."""
     body = next(root.iter("body"), root)
     cleaned = copy.deepcopy(body)
     strip_boilerplate(cleaned, DATE_NOISE_TOKENS)
-    return [block.text for block in element_blocks(cleaned)]
+    return cleaned
+
+
+def header_lines(root: etree._Element) -> list[str]:
+    """Visible text lines of the page with footers, lists and sidebars removed."""
+    return [block.text for block in element_blocks(_article_area(root))]
+
+
+def time_element_date(area: etree._Element) -> str | None:
+    """The machine-readable date of the first ``<time datetime>`` outside comments and lists
+    (blog themes show "2 weeks ago" and keep the date in the attribute)."""
+    for element in area.iter("time"):
+        found = first_date(element.get("datetime") or element.get("pubdate") or "")
+        if found:
+            return found
+    return None
 
 
 def title_window(
@@ -242,7 +281,11 @@ def _visible_date(lines: list[str], window: tuple[int, int, int]) -> str | None:
     """A date line near the title: labelled ones first, then any short line below the title,
     then a line that starts with a date or gives a time (a header clock has neither)."""
     start, title_at, end = window
-    candidates = [line for line in lines[start : end + 1] if len(line) <= MAX_DATE_LINE]
+    candidates = [
+        line
+        for index, line in enumerate(lines[start : end + 1], start)
+        if len(line) <= MAX_DATE_LINE and not (index < title_at and _CLOCK_RE.search(line))
+    ]
     for line in candidates:
         for label in _LABELLED_DATE_RE.finditer(line):
             found = first_date(line[label.end() : label.end() + 40])
@@ -260,16 +303,64 @@ def _visible_date(lines: list[str], window: tuple[int, int, int]) -> str | None:
     return None
 
 
+def _title_above_body(blocks: list[Block], body_start: str | None) -> str | None:
+    """The bold or heading line just above the body, date and source lines skipped."""
+    if not body_start:
+        return None
+    start = next((i for i, b in enumerate(blocks) if b.text.startswith(body_start[:30])), None)
+    if start is None:
+        return None
+    for block in reversed(blocks[max(0, start - TITLE_LOOKBACK) : start]):
+        text = block.text
+        if find_dates(text) or _LABELLED_DATE_RE.match(text) or block.link_chars:
+            continue
+        if (block.is_bold or block.is_heading_tag) and MIN_TITLE_CHARS <= len(text) <= 150:
+            return normalise_title(text)
+    return None
+
+
+def _shown_on_page(title: str, root: etree._Element) -> bool:
+    """Whether the title is written in the page outside its logo, banner, menus and footer
+    lines (where a site's own name appears)."""
+    area = _article_area(root)
+    strip_boilerplate(area, SITE_CHROME_TOKENS)
+    target = _compact(title)
+    return any(
+        target in _compact(block.text) and not _SITE_LINE_RE.search(block.text)
+        for block in element_blocks(area)
+    )
+
+
+def _checked_title(
+    root: etree._Element, metas: dict[str, str], blocks: list[Block], body_start: str | None
+) -> str | None:
+    """find_title, unless the page-level title is nowhere in the page (a bare site name in
+    <title>, as old templates have) and a bold line above the body gives the article's."""
+    title = find_title(root, metas)
+    title = normalise_title(title) if title else None
+    if any(metas.get(key) for key in TITLE_META_KEYS):
+        return title
+    if title and _shown_on_page(title, root):
+        return title
+    return _title_above_body(blocks, body_start) or title
+
+
 def page_meta(root: etree._Element, html_text: str, url: str, body_start: str | None) -> PageMeta:
     """Title, date, declared language and header lines of a parsed page."""
     metas = meta_tags(root)
     for extra in (json_ld(root), enp_properties(html_text)):
         metas.update({k: v for k, v in extra.items() if k not in metas})
-    title = find_title(root, metas)
-    title = normalise_title(title) if title else None
-    lines = header_lines(root)
+    area = _article_area(root)
+    blocks = element_blocks(area)
+    title = _checked_title(root, metas, blocks, body_start)
+    lines = [block.text for block in blocks]
     window = title_window(lines, title, body_start)
-    date = _date_from_meta(metas) or _visible_date(lines, window) or date_from_url(url)
+    date = (
+        _date_from_meta(metas)
+        or time_element_date(area)
+        or _visible_date(lines, window)
+        or date_from_url(url)
+    )
     html = root if root.tag == "html" else next(root.iter("html"), root)
     head = lines[window[1] + 1 : window[2]] if window[1] >= 0 else []
     return PageMeta(

@@ -20,10 +20,11 @@ from crawl.captures import Capture, iter_captures
 from crawl.encoding import decode_html
 from extraction.assemble import Headers, build_report, encoding_label, strip_header_lines
 from extraction.classify import rejection_reason
-from extraction.content import extract_content
+from extraction.content import ContentResult, extract_content
 from extraction.grouping import PageInput, group_pages
-from extraction.metadata import page_meta
-from extraction.profiles import load_profile
+from extraction.layout import side_box_reason
+from extraction.metadata import PageMeta, page_meta
+from extraction.profiles import Profile, load_profile
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
 # huge_tree: without it libxml2 silently drops text nested deeper than 256 elements.
@@ -56,6 +57,14 @@ def _parse(text: str) -> etree._Element | None:
         return None
 
 
+def _side_box(content: ContentResult, meta: PageMeta, profile: Profile) -> str | None:
+    """A failure reason when text density found a side box, not the (empty) article body."""
+    if content.found_by != "density" or content.node is None or content.tree is None:
+        return None
+    reason = side_box_reason(content.tree, content.node, meta.title, profile)
+    return f"no body: the article text is empty ({reason})" if reason else None
+
+
 def extract_page(body: bytes, url: str, headers: Headers = None) -> PageResult:
     """Decode, classify and extract one page: a Report, or the reason there is none."""
     if not body or not body.strip():
@@ -69,10 +78,11 @@ def extract_page(body: bytes, url: str, headers: Headers = None) -> PageResult:
     root = _parse(text)
     if root is None:
         return PageResult(None, "unparseable HTML")
-    content = extract_content(root, load_profile(urlsplit(url).hostname or ""))
+    profile = load_profile(urlsplit(url).hostname or "")
+    content = extract_content(root, profile)
     meta = page_meta(root, text, url, content.blocks[0].text if content.blocks else None)
     blocks = strip_header_lines(content.blocks)
-    reason = rejection_reason(root, content, blocks, meta)
+    reason = rejection_reason(root, content, blocks, meta) or _side_box(content, meta, profile)
     if reason:
         return PageResult(None, reason)
     label = encoding_label(body, headers, encoding)

@@ -23,6 +23,9 @@ _PLAN_RE = re.compile(
 _LAST_YEAR_RE = re.compile(r"过去一年|去年|一年来|last year|past year|previous year", re.I)
 _THIS_YEAR_RE = re.compile(r"今年|本年|this year|coming year", re.I)
 _YEAR_RE = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
+_YEAR_SPAN_RE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})\s*年?\s*(?:—|–|-|－|~|～|至|到|to)\s*((?:19|20)\d{2})(?!\d)"
+)
 _CN_YEAR_RE = re.compile(r"([〇零一二三四五六七八九]{4})年")
 _TOC_TITLE_RE = re.compile(r"^(目\s*录|contents|table of contents)\s*[:：]?$", re.I)
 
@@ -38,6 +41,9 @@ def part_kind(title: str) -> str:
 
 def period_year(title: str, report_year: int | None) -> int | None:
     """The year a part reviews or plans: named in its heading, or relative to the report year."""
+    span = _YEAR_SPAN_RE.search(ascii_digits(title))
+    if span:
+        return int(span[2])  # "2019—2023年工作回顾" reviews up to its last year
     match = _YEAR_RE.search(ascii_digits(title))
     if match:
         return int(match[1])
@@ -93,12 +99,22 @@ def _drop_unmarked_when_marked(found: list) -> list:
     kept = []
     for segment in segments:
         marked = {h.rank for _, h in segment if h and h.numbered and h.marked}
-        for block, h in segment:
-            if h and h.numbered and not h.marked:
+        for index, (block, h) in enumerate(segment):
+            # A numbered line naming a part ("二、今年的主要任务") stays a heading unmarked, and so
+            # does a bare title line set between paragraphs (its bold was lost in editing).
+            if h and h.numbered and not h.marked and not h.is_part:
                 demote = top_marked if h.rank == top else h.rank in marked
-                h = None if demote else h
+                h = None if demote and not _between_paragraphs(segment, index) else h
             kept.append((block, h))
     return kept
+
+
+def _between_paragraphs(items: list, index: int) -> bool:
+    """Whether a title-only heading has plain paragraphs (not list items) on both sides."""
+    heading = items[index][1]
+    if heading.rest or index == 0 or index + 1 >= len(items):
+        return False
+    return items[index - 1][1] is None and items[index + 1][1] is None
 
 
 def _demote_lists(found: list) -> list:

@@ -12,6 +12,7 @@ from extraction.attribution import (
     detect_doc_type,
     detect_level,
     meeting_date,
+    meeting_date_line,
     meeting_line,
     speaker_line,
 )
@@ -62,6 +63,11 @@ def test_dates_from_urls() -> None:
         ("二、今年主要任务", "plan", 2024),
         ("一、１９９６年国内工作的回顾", "review", 1996),
         ("三、关于社会主义建设", "other", None),
+        ("一、2019—2023年工作回顾", "review", 2023),
+        ("I. Review of Work from 2019 to 2023", "review", 2023),
+        ("一、过去一年的主要工作", "review", 2023),
+        ("二、今年的主要任务", "plan", 2024),
+        ("II. Tasks for 2024", "plan", 2024),
     ],
 )
 def test_part_kind_and_period_year(title: str, kind: str, year: int | None) -> None:
@@ -156,6 +162,14 @@ def test_footnote_lists_are_not_headings() -> None:
         ),
         ("Report on the Work on Proposals Since the Fifth Session", "proposal work report"),
         ("CPPCC members submit proposals on elderly care", "news"),
+        ("Report on the Work of the Government (Full Text)", "government work report"),
+        (
+            "政府工作报告——2024年1月20日在平川县第十八届人民代表大会第三次会议上",
+            "government work report",
+        ),
+        ("政协平川县委员会常务委员会工作报告（2023年1月10日）", "work report"),
+        ("在政协平川县第九届委员会第三次会议上的工作报告", "work report"),
+        ("代表委员热议政府工作报告——聚焦民生", "news"),
     ],
 )
 def test_doc_types(title: str, doc_type: str) -> None:
@@ -180,6 +194,26 @@ def test_doc_types(title: str, doc_type: str) -> None:
         ("政协第十四届洛阳市委员会常务委员会工作报告", "政协洛阳市委员会", "municipal"),
         ("政协北京市第十四届委员会常务委员会工作报告", "政协北京市委员会", "provincial"),
         ("政协青山县委员会关于提案工作情况的报告", "政协青山县委员会", "county"),
+        ("政协北京市东城区委员会常务委员会工作报告", "政协北京市东城区委员会", "county"),
+        ("政协广东省深圳市委员会常务委员会工作报告", "政协广东省深圳市委员会", "municipal"),
+        ("政协宁夏回族自治区委员会常务委员会工作报告", "政协宁夏回族自治区委员会", "provincial"),
+        (
+            "Report on the Work of the Standing Committee of the Ningbo Municipal Committee of"
+            " the CPPCC",
+            "Ningbo Municipal Committee",
+            "municipal",
+        ),
+        (
+            "Chairman of the CPPCC Guangdong Provincial Committee",
+            "Guangdong Provincial Committee",
+            "provincial",
+        ),
+        ("Wang Huning, chairman of the CPPCC National Committee", "National Committee", "national"),
+        (
+            "Report on the Work of the Standing Committee of the 14th CPPCC National Committee",
+            "14th National Committee",
+            "national",
+        ),
     ],
 )
 def test_committee_and_level(text: str, committee: str, level: str) -> None:
@@ -219,12 +253,51 @@ def test_committee_and_level(text: str, committee: str, level: str) -> None:
             "2022-01-16",
             "Lin Botao",
         ),
+        (
+            [
+                "Wang Huning",
+                "Chairman of the National Committee of the CPPCC",
+                "Delivered at the Second Session of the 14th National Committee on March 4, 2024",
+            ],
+            "2024-03-04",
+            "Wang Huning",
+        ),
     ],
 )
 def test_meeting_line_and_speaker(lines: list[str], date: str, name: str) -> None:
     found = meeting_line(lines)
     assert found is not None and meeting_date(found[1]) == date
     assert speaker_line(lines, found[0])[1] == name
+
+
+def test_a_party_committee_is_not_a_cppcc_committee() -> None:
+    assert detect_committee("Secretary of the CPC Ningbo Municipal Committee") is None
+
+
+def test_a_meeting_line_dated_on_the_next_line() -> None:
+    lines = [
+        "——在政协第十三届江西省委员会第二次会议上",
+        "（2024年1月20日）",
+        "周文涛",
+        "各位委员：",
+    ]
+    found = meeting_line(lines)
+    assert found == (0, lines[0])
+    assert meeting_date_line(lines, 0) == (1, "（2024年1月20日）")
+    assert speaker_line(lines, 0) == (2, "周文涛")
+    report = extract_page(
+        (
+            "<html><head><title>关于提案工作情况的报告</title></head><body>"
+            "<h1>关于提案工作情况的报告</h1><div class='txt'>"
+            + "".join(f"<p>{line}</p>" for line in lines)
+            + "<p>"
+            + "委员们围绕乡村振兴深入调研，提出了一批有分量的意见建议。" * 8
+            + "</p></div></body></html>"
+        ).encode(),
+        "http://x.test/t20240122_1.html",
+    ).report
+    assert report is not None and report.meeting_date == "2024-01-20"
+    assert report.body_text().startswith("各位委员：")
 
 
 def test_no_meeting_line_in_ordinary_text() -> None:
@@ -319,3 +392,55 @@ def test_a_logo_heading_is_not_the_title() -> None:
         "<h1>Preventing the Vulnerable</h1>"
     )
     assert _title_of(site_first) == "Preventing the Vulnerable"
+
+
+def test_headings_whose_bold_is_lost_or_partial() -> None:
+    """Editors bold only the numeral, or forget the bold on one heading of a marked series."""
+    blocks = _blocks(
+        "各位委员：",
+        ("<p><strong>一、</strong>过去一年的主要工作</p>", ""),
+        "过去一年，我们围绕中心履职尽责。",
+        ("<p><b>（一）协商议政</b></p>", ""),
+        "全年组织专题协商四次。",
+        "（二）民主监督",
+        "推动解决实际问题二十一个。",
+        ("<p><b>（三）自身建设</b></p>", ""),
+        "举办委员培训班两期。",
+        "二、今年的主要任务",
+        "今年是开局之年。",
+    )
+    got = [(s.level, s.title, s.part_kind, s.period_year) for s in build_sections(blocks, 2023)]
+    assert got == [
+        (0, None, "other", None),
+        (1, "一、过去一年的主要工作", "review", 2022),
+        (2, "（一）协商议政", "review", 2022),
+        (2, "（二）民主监督", "review", 2022),
+        (2, "（三）自身建设", "review", 2022),
+        (1, "二、今年的主要任务", "plan", 2023),
+    ]
+
+
+def test_plain_numbered_items_in_a_row_stay_list_items_under_bold_headings() -> None:
+    blocks = _blocks(
+        ("<p><b>一、关于物价</b></p>", ""),
+        "正文开头。",
+        "1. 粮食",
+        "2. 棉花",
+        ("<p><b>1. 关于粮价</b></p>", ""),
+        "正文。",
+    )
+    titles = [s.title for s in build_sections(blocks, None) if s.title]
+    assert titles == ["一、关于物价", "1. 关于粮价"]
+
+
+@pytest.mark.parametrize(
+    ("committee", "level"),
+    [
+        ("14th Shanghai Municipal Committee", "provincial"),
+        ("16th Ningbo Municipal Committee", "municipal"),
+        ("Beijing Dongcheng District Committee", "county"),
+        ("Yanbian Korean Autonomous Prefectural Committee", "municipal"),
+    ],
+)
+def test_english_committee_levels(committee: str, level: str) -> None:
+    assert detect_level(committee, committee, "work report") == level
