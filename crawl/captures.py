@@ -44,6 +44,7 @@ class Capture:
     warc_offset: int
     duplicate_of: str | None = None
     redirected_from: list[str] = field(default_factory=list)
+    canonical_url: str | None = None  # the page's <link rel=canonical>, when another URL
 
     def header(self, name: str) -> str | None:
         """The first value of a response header, matched without regard to case."""
@@ -85,7 +86,14 @@ def _read_capture(
         warc_offset=int(capture_row["warc_offset"]),
         duplicate_of=url_row["duplicate_of"],
         redirected_from=aliases,
+        canonical_url=_optional(url_row, "canonical_url"),
     )
+
+
+def _optional(row: sqlite3.Row, column: str) -> str | None:
+    """A column added after the first release: absent from an older database read as it is."""
+    names = row.keys()
+    return row[column] if column in names else None
 
 
 def _aliases(conn: sqlite3.Connection, url: str) -> list[str]:

@@ -85,6 +85,14 @@ def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
         "--max-depth", type=_non_negative_int, metavar="N", help="follow links at most N steps"
     )
     parser.add_argument(
+        "--max-pattern-chain",
+        type=_non_negative_int,
+        default=DEFAULTS.max_pattern_chain,
+        metavar="N",
+        help="follow at most N pages in a row of one URL pattern that bring nothing new "
+        "(stops crawl traps such as endless calendars; default %(default)s)",
+    )
+    parser.add_argument(
         "--user-agent",
         default=DEFAULT_USER_AGENT,
         metavar="UA",
@@ -119,6 +127,14 @@ def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
         help="first wait before a retry, doubled each time (default %(default)s)",
     )
     parser.add_argument(
+        "--robots-retry-wait",
+        type=_seconds,
+        default=DEFAULTS.robots_retry_wait,
+        metavar="SECONDS",
+        help="ask again for a robots.txt that could not be fetched after this long; its "
+        "origin is disallowed meanwhile (default %(default)s)",
+    )
+    parser.add_argument(
         "--max-redirects",
         type=_non_negative_int,
         default=DEFAULTS.max_redirects,
@@ -150,6 +166,8 @@ def options_from_args(args: argparse.Namespace) -> CrawlOptions:
         include=tuple(args.include),
         exclude=tuple(args.exclude),
         max_depth=args.max_depth,
+        max_pattern_chain=args.max_pattern_chain,
+        robots_retry_wait=args.robots_retry_wait,
         timeout=args.timeout,
         deadline=args.deadline,
         retries=args.retries,

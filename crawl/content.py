@@ -25,7 +25,17 @@ ATTACHMENT_TYPES = frozenset(
     }
 )
 ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".rtf", ".wps")
-XML_TYPES = frozenset({"application/xml", "text/xml", "application/x-gzip", "application/gzip"})
+XML_TYPES = frozenset(
+    {
+        "application/xml",
+        "text/xml",
+        "application/x-gzip",
+        "application/gzip",
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+    }
+)
 _BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 _ATTACHMENT_MAGIC = (b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"{\\rtf")
 _HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<title", b"<!--")
@@ -53,14 +63,21 @@ def looks_binary(body: bytes) -> bool:
 
 
 def looks_like_html(body: bytes) -> bool:
-    """Whether the body starts like an HTML document."""
-    return _head(body).startswith(_HTML_STARTS)
+    """Whether the body starts like an HTML document (XHTML may open with an XML declaration)."""
+    head = _head(body)
+    if head.startswith(b"<?xml"):
+        head = head.partition(b"?>")[2].lstrip(b" \t\r\n")
+    return head.startswith(_HTML_STARTS)
+
+
+_SITEMAP_ROOTS = (b"<urlset", b"<sitemapindex", b"<rss", b"<rdf:rdf", b"<feed")
 
 
 def looks_like_sitemap(body: bytes) -> bool:
-    """Whether an XML body is a sitemap or a sitemap index."""
-    head = body[:2048]
-    return b"<urlset" in head or b"<sitemapindex" in head
+    """Whether an XML body is a sitemap, a sitemap index, or an RSS/Atom feed (which search
+    engines accept as sitemaps too)."""
+    head = body[:2048].lower()
+    return any(root in head for root in _SITEMAP_ROOTS)
 
 
 def classify(mime: str, body: bytes, url: str, expected_sitemap: bool = False) -> str:

@@ -22,14 +22,14 @@ from crawl.fetch import Fetcher, FetchSettings, Response, header_text, utc_now
 from crawl.links import extract_links, parse_sitemap
 from crawl.options import DEFAULT_USER_AGENT, CrawlOptions, validate_options
 from crawl.pagestore import PageStore
-from crawl.robots import RobotsRules, robots_url
+from crawl.robots import RobotsRules
+from crawl.robotsteps import SITEMAP_KIND, RobotsSteps
 from crawl.state import CrawlState, QueueItem, crawl_lock
 from crawl.summary import CrawlSummary
+from crawl.traps import ChainedLinks, Link, chain_links
 from crawl.urls import Scope, canonicalize, host_of, origin_of
 
 PAGE = "page"
-SITEMAP_KIND = "sitemap"
-ROBOTS_REDIRECTS = 5
 
 Progress = Callable[[str], None]
 __all__ = ["DEFAULT_USER_AGENT", "CrawlOptions", "CrawlSummary", "run_crawl", "validate_options"]
@@ -53,7 +53,7 @@ def run_crawl(
             state.close()
 
 
-class Crawler:
+class Crawler(RobotsSteps):
     """One crawl invocation: scheduling, politeness, and what to do with each response."""
 
     def __init__(
@@ -188,10 +188,12 @@ class Crawler:
         rules = self.robots_for(item.url)
         if rules is None:
             return  # robots.txt was just fetched; the host rests before the page itself
+        if rules.unreachable and item.attempts < self.options.retries:
+            # RFC 9309: disallowed only while robots.txt is unreachable; ask again later.
+            self.store.postpone(item, rules.fetched_at + rules.max_age + 0.001)
+            return
         if not rules.allows(item.url, self.options.user_agent):
-            self.store.record_robots_skip(
-                item, "robots_unavailable" if rules.disallow_all else None
-            )
+            self.store.record_robots_skip(item, "robots_unavailable" if rules.unreachable else None)
             return
         validators = self.state.validators(item.url) if item.kind == PAGE else None
         headers = []
@@ -283,10 +285,10 @@ class Crawler:
         if kind == SITEMAP:
             found = parse_sitemap(response.body, item.url, self.options.max_body_bytes)
             self.summary.sitemaps += 1
-            links = [(url, PAGE) for url in found.pages] + [
+            listed = [(url, PAGE) for url in found.pages] + [
                 (u, SITEMAP_KIND) for u in found.sitemaps
             ]
-            self.store.record_content(item, response, SITEMAP, self.scoped(item, links))
+            self.store.record_content(item, response, SITEMAP, self.scoped(item, listed))
             return
         self.count_page(item)
         if kind == MISLABELLED:
@@ -296,15 +298,22 @@ class Crawler:
             self.store.record_content(item, response, kind, [])
             return
         digest = hashlib.sha256(response.body).hexdigest()
-        links: list[tuple[str, str]] = []
+        links: list[Link] = []
+        canonical = chain_digest = None
         if kind == HTML and self.state.first_url_with_hash(digest, item.url) is None:
             text, _encoding = decode_html(response.body, response.headers)
-            found_links = extract_links(text, response.url)
-            links = [(url, PAGE) for url in found_links.links]
-        self.store.record_content(item, response, kind, self.scoped(item, links), digest)
+            found = extract_links(text, response.url)
+            canonical = canonicalize(found.canonical) if found.canonical else None
+            # A canonical URL is one more way to reach the page's preferred address.
+            targets = found.links + ([canonical] if canonical else [])
+            chained = self.capped_by_pattern(item, self.scoped(item, [(u, PAGE) for u in targets]))
+            links, chain_digest = chained.links, chained.digest
+        self.store.record_content(
+            item, response, kind, links, digest, canonical, chain_digest=chain_digest
+        )
 
-    def scoped(self, item: QueueItem, links: list[tuple[str, str]]) -> list[tuple[str, int, str]]:
-        """Canonical in-scope links within the depth limit, as (url, depth, kind)."""
+    def scoped(self, item: QueueItem, links: list[tuple[str, str]]) -> list[Link]:
+        """Canonical in-scope links within the depth limit, as (url, depth, kind, chain 0)."""
         depth = item.depth + 1
         if self.options.max_depth is not None and depth > self.options.max_depth:
             return []
@@ -316,78 +325,24 @@ class Crawler:
             if not self.scope.allows(url):
                 self.note_outside(url)
                 continue
-            result.append((url, depth if kind == PAGE else item.depth, kind))
+            result.append((url, depth if kind == PAGE else item.depth, kind, 0))
         return result
+
+    def capped_by_pattern(self, item: QueueItem, links: list[Link]) -> ChainedLinks:
+        """Links with their pattern chain, minus those past ``max_pattern_chain`` (traps)."""
+        chained = chain_links(
+            item.url,
+            item.chain,
+            item.chain_digest,
+            links,
+            self.state.in_frontier,
+            self.options.max_pattern_chain,
+        )
+        self.summary.pattern_capped += chained.dropped
+        return chained
 
     def note_outside(self, url: str) -> None:
         """Count an out-of-scope URL once per invocation."""
         if url not in self.seen_outside:
             self.seen_outside.add(url)
             self.summary.out_of_scope += 1
-
-    # robots.txt ---------------------------------------------------------------------------
-    def robots_for(self, url: str) -> RobotsRules | None:
-        """The origin's rules; None if they had to be fetched just now (host must rest first)."""
-        origin = origin_of(url)
-        rules = self.robots.get(origin)
-        if rules is not None and not rules.expired():
-            return rules
-        saved = self.state.robots_for(origin, self.summary.run_id)
-        if saved is not None:
-            rules = RobotsRules.from_response(origin, *saved)
-            if not rules.expired():
-                self.robots[origin] = rules
-                return rules
-        status, body = self.fetch_robots(origin)
-        rules = RobotsRules.from_response(origin, status, body)
-        self.robots[origin] = rules
-        host = host_of(url)  # the rest before the next request now includes any Crawl-delay
-        self.host_ready[host] = max(
-            self.host_ready.get(host, 0.0), time.monotonic() + self.host_delay(url)
-        )
-        sitemaps = rules.sitemaps() + ([f"{origin}/sitemap.xml"] if self.options.sitemaps else [])
-        found = sitemaps if self.options.sitemaps and not rules.disallow_all else []
-        self.store.save_robots(origin, status, body, self.scoped_sitemaps(found))
-        return None
-
-    def scoped_sitemaps(self, found: list[str]) -> list[tuple[str, int, str]]:
-        """Sitemaps named by robots.txt (or /sitemap.xml) that are in scope, at depth 0."""
-        urls = (canonicalize(link) for link in found)
-        return [
-            (url, 0, SITEMAP_KIND) for url in urls if url is not None and self.scope.allows(url)
-        ]
-
-    def fetch_robots(self, origin: str) -> tuple[int | None, bytes]:
-        """(status, body) of an origin's robots.txt; status None if it was unreachable."""
-        url = robots_url(origin)
-        for attempt in range(self.options.retries + 1):
-            try:
-                response = self.fetch_robots_once(url)
-            except FetchError:
-                response = None
-            if response is not None and response.status < 500 and response.status != 429:
-                return response.status, response.body if response.status < 300 else b""
-            if attempt < self.options.retries:
-                time.sleep(min(self.options.retry_backoff * (2**attempt), 30.0))
-        return None, b""
-
-    def fetch_robots_once(self, url: str) -> Response | None:
-        """GET robots.txt with up to five redirects, archiving every response."""
-        for _ in range(ROBOTS_REDIRECTS + 1):
-            self.wait_for_host(url)
-            response = self.fetch(url)
-            self.store.archive_robots(response)
-            location = response.header("Location")
-            if not (300 <= response.status < 400 and location):
-                return response
-            target = canonicalize(header_text(location), base=url)
-            if target is None:
-                return None
-            url = target
-        return None
-
-    def wait_for_host(self, url: str) -> None:
-        """Sleep until the host may be contacted again."""
-        wait = self.host_ready.get(host_of(url), 0.0) - time.monotonic()
-        if wait > 0:
-            time.sleep(wait)

@@ -1,8 +1,9 @@
 """Link discovery: links in HTML pages (with <base>, meta refresh and meta robots) and
-sitemaps (urlset, sitemap index, gzip, plain text), resolved to absolute URLs.
+sitemaps (urlset, sitemap index, gzip, plain text, RSS/Atom feeds), resolved to absolute URLs.
 
-Only navigational links are followed (a, area, frame, iframe, meta refresh); stylesheets,
-scripts and images are not pages.
+Only navigational links are followed (a, area, frame, iframe, meta refresh, and <link> with
+rel next/prev, which some pagers use instead of anchors); stylesheets, scripts and images are not
+pages. A page's declared ``<link rel=canonical>`` is reported apart from its links.
 """
 
 from __future__ import annotations
@@ -15,9 +16,16 @@ from urllib.parse import urljoin
 import lxml.etree
 import lxml.html
 
+from crawl.urls import with_forward_slashes
+
 _LINK_XPATH = "//a[@href]/@href | //area[@href]/@href | //frame[@src]/@src | //iframe[@src]/@src"
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
-_REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\"]+)", re.IGNORECASE)
+# <meta http-equiv=refresh content="5; url='x'">, where "url=" and the quotes are optional
+# (the HTML standard's "shared declarative refresh steps").
+_REFRESH = re.compile(
+    r"^\s*(?P<delay>[\d.]*)\s*(?:[;,]\s*)?(?P<key>url\s*=\s*)?(?P<q>['\"]?)(?P<url>.*?)(?P=q)?\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
 # Listing pages built with the TRS content system (common on Chinese government sites) page
 # with a script call instead of links: createPageHTML(pages, current, "index", "shtml") stands
 # for index.shtml, index_1.shtml, ... index_<pages-1>.shtml.
@@ -25,6 +33,9 @@ _TRS_PAGER = re.compile(
     r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*['\"]([\w.-]+)['\"]\s*,\s*['\"](\w+)['\"]"
 )
 MAX_SCRIPTED_PAGES = 1000
+# <link rel=...> values that point to another page of the same sequence.
+PAGE_RELS = frozenset({"next", "prev", "previous"})
+FEED_ROOTS = frozenset({"rss", "rdf", "feed"})
 SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "ftp:", "sms:", "about:", "#")
 
 
@@ -34,6 +45,7 @@ class PageLinks:
 
     links: list[str] = field(default_factory=list)
     nofollow: bool = False
+    canonical: str | None = None
 
 
 def _usable(href: str) -> bool:
@@ -61,22 +73,48 @@ def extract_links(text: str, page_url: str) -> PageLinks:
     base = page_url
     for href in root.xpath("//base[@href]/@href")[:1]:
         base = urljoin(page_url, href.strip())
-    result = PageLinks()
+    result = PageLinks(canonical=_declared_canonical(root, base))
     for meta in root.xpath("//meta[@name]"):
         name, content = meta.get("name", "").lower(), meta.get("content", "").lower()
         if name == "robots" and "nofollow" in content:
             result.nofollow = True
     for meta in root.xpath("//meta[@http-equiv]"):
         if meta.get("http-equiv", "").lower() == "refresh":
-            match = _REFRESH_URL.search(meta.get("content", ""))
-            if match and _usable(match.group(1)):
-                result.links.append(_join(base, match.group(1)))
+            target = refresh_target(meta.get("content", ""))
+            if target and _usable(target):
+                result.links.append(_join(base, target))
     if result.nofollow:
         return result
     result.links.extend(_join(base, href) for href in root.xpath(_LINK_XPATH) if _usable(href))
+    result.links.extend(_join(base, href) for href in _rel_hrefs(root, PAGE_RELS) if _usable(href))
     for script in root.xpath("//script[not(@src)]/text()"):
         result.links.extend(_join(base, href) for href in scripted_pager_links(script))
-    return PageLinks([link for link in result.links if link], result.nofollow)
+    return PageLinks([link for link in result.links if link], result.nofollow, result.canonical)
+
+
+def _rel_hrefs(root: lxml.html.HtmlElement, rels: frozenset[str]) -> list[str]:
+    """hrefs of <link> elements whose rel names one of ``rels`` (rel is a token list)."""
+    return [
+        link.get("href", "")
+        for link in root.xpath("//link[@href][@rel]")
+        if rels.intersection(link.get("rel", "").lower().split())
+    ]
+
+
+def _declared_canonical(root: lxml.html.HtmlElement, base: str) -> str | None:
+    """The absolute URL of the page's first <link rel=canonical>, if it has a usable one."""
+    for href in _rel_hrefs(root, frozenset({"canonical"}))[:1]:
+        if _usable(href):
+            return _join(base, href) or None
+    return None
+
+
+def refresh_target(content: str) -> str | None:
+    """The URL a meta refresh ``content`` sends the reader to, if it names one."""
+    match = _REFRESH.match(content)
+    if match is None or not (match.group("delay") or match.group("key")):
+        return None  # neither a delay nor "url=": not a refresh instruction
+    return match.group("url").strip() or None
 
 
 def scripted_pager_links(script: str) -> list[str]:
@@ -94,7 +132,7 @@ def scripted_pager_links(script: str) -> list[str]:
 
 def _join(base: str, href: str) -> str:
     try:
-        return urljoin(base, href.strip())
+        return urljoin(base, with_forward_slashes(href.strip()))
     except ValueError:
         return ""
 
@@ -122,6 +160,8 @@ def parse_sitemap(body: bytes, sitemap_url: str, limit: int = 50 * 1024 * 1024) 
     """The locations a sitemap lists, a site-relative <loc> resolved against the sitemap's URL."""
     body = _maybe_gunzip(body, limit)
     result = SitemapLinks()
+    # A byte-order mark (Windows tools write one) must not turn XML into a "text sitemap".
+    body = body.removeprefix(b"\xef\xbb\xbf")
     stripped = body.lstrip()
     if not stripped.startswith(b"<"):
         # A text sitemap: one URL a line.
@@ -138,6 +178,9 @@ def parse_sitemap(body: bytes, sitemap_url: str, limit: int = 50 * 1024 * 1024) 
         return result
     if root is None:
         return result
+    if _local(root.tag) in FEED_ROOTS:
+        result.pages.extend(_join(sitemap_url, url) for url in feed_links(root) if _usable(url))
+        return result
     for loc in root.iter("{*}loc"):
         parent = loc.getparent()
         text = (loc.text or "").strip()
@@ -146,6 +189,22 @@ def parse_sitemap(body: bytes, sitemap_url: str, limit: int = 50 * 1024 * 1024) 
         in_index = parent is not None and _local(parent.tag) == "sitemap"
         (result.sitemaps if in_index else result.pages).append(_join(sitemap_url, text))
     return result
+
+
+def feed_links(root: lxml.etree._Element) -> list[str]:
+    """Entry links of an RSS (0.9x, 1.0, 2.0) or Atom feed, which sites also offer as sitemaps."""
+    links = []
+    for element in root.iter():
+        name = _local(element.tag)
+        parent = element.getparent()
+        if name != "link" or parent is None or _local(parent.tag) not in ("item", "entry"):
+            continue
+        if element.get("href") is not None:  # Atom: <link rel="alternate" href="...">
+            if element.get("rel", "alternate") == "alternate":
+                links.append(element.get("href", "").strip())
+        elif element.text and element.text.strip():  # RSS: <link>url</link>
+            links.append(element.text.strip())
+    return links
 
 
 def _local(tag: object) -> str:

@@ -25,12 +25,18 @@ class CrawlOptions:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     max_depth: int | None = None
+    # Pages of one URL pattern followed in a row while they bring nothing new: stops endless
+    # calendars and pagers without cutting a real listing, whose pages each bring new links.
+    max_pattern_chain: int | None = 30
     timeout: float = 30.0
     deadline: float = 120.0
     retries: int = 3
     retry_backoff: float = 2.0
     max_retry_wait: float = 600.0
     max_redirects: int = 10
+    # RFC 9309: an unreachable robots.txt disallows everything only for a while; it is asked for
+    # again after this many seconds, and each page of its origin waits up to --retries times.
+    robots_retry_wait: float = 300.0
     max_body_bytes: int = 20 * 1024 * 1024
     sitemaps: bool = True
     progress_every: float = 5.0
@@ -50,6 +56,11 @@ def validate_options(options: CrawlOptions) -> tuple[str, ...]:
         (options.max_pages is not None and options.max_pages < 1, "--max-pages must be at least 1"),
         (options.delay < 0, "--delay must not be negative"),
         (options.max_depth is not None and options.max_depth < 0, "--max-depth must be >= 0"),
+        (
+            options.max_pattern_chain is not None and options.max_pattern_chain < 0,
+            "--max-pattern-chain must be >= 0",
+        ),
+        (options.robots_retry_wait < 0, "--robots-retry-wait must not be negative"),
         (options.timeout <= 0 or options.deadline <= 0, "--timeout must be positive"),
         (options.retries < 0, "--retries must not be negative"),
         (options.max_body_bytes < 1, "--max-body-bytes must be positive"),

@@ -14,10 +14,9 @@ from crawl.content import ATTACHMENT, HTML, SITEMAP
 from crawl.fetch import Response, utc_now
 from crawl.state import CrawlState, QueueItem
 from crawl.summary import CrawlSummary
+from crawl.traps import Link
 from crawl.urls import host_of
 from crawl.warc import RecordRef, WarcWriter
-
-Link = tuple[str, int, str]  # (canonical url, depth, kind)
 
 
 class PageStore:
@@ -79,10 +78,24 @@ class PageStore:
         assignments = ", ".join(f"{name}=?" for name in fields)
         db.execute(f"UPDATE urls SET {assignments} WHERE url=?", (*fields.values(), url))
 
-    def _enqueue_all(self, db: sqlite3.Connection, links: Iterable[Link], source: str) -> None:
-        for url, depth, kind in links:
+    def _enqueue_all(
+        self,
+        db: sqlite3.Connection,
+        links: Iterable[Link],
+        source: str,
+        chain_digest: str | None = None,
+    ) -> None:
+        for url, depth, kind, chain in links:
             self.state.enqueue(
-                db, self.run_id, url, host_of(url), depth, kind, discovered_from=source
+                db,
+                self.run_id,
+                url,
+                host_of(url),
+                depth,
+                kind,
+                discovered_from=source,
+                chain=chain,
+                chain_digest=chain_digest,
             )
 
     # outcomes ------------------------------------------------------------------------------
@@ -93,8 +106,12 @@ class PageStore:
         kind: str,
         links: list[Link],
         digest: str | None = None,
+        canonical: str | None = None,
+        *,
+        chain_digest: str | None = None,
     ) -> None:
-        """A 2xx response: archive it, update the URL record, queue its links."""
+        """A 2xx response: archive it, update the URL record (with the canonical URL it declares
+        when that is another URL), queue its links."""
         keeps_body = kind in (HTML, ATTACHMENT)
         if keeps_body and digest is None:
             digest = hashlib.sha256(response.body).hexdigest()
@@ -125,10 +142,11 @@ class PageStore:
                     content_hash=digest,
                     duplicate_of=duplicate_of,
                     fetch_order=order,
+                    canonical_url=canonical if canonical != item.url else None,
                 )
             else:
                 self._set_url(db, item.url, **common)
-            self._enqueue_all(db, links, item.url)
+            self._enqueue_all(db, links, item.url, chain_digest)
             self.state.mark_done(db, item.url, kind)
         self._count_content(kind, duplicate_of)
 
@@ -186,6 +204,8 @@ class PageStore:
                     discovered_from=item.url,
                     hops=item.hops + 1,
                     via=item.url,
+                    chain=item.chain,
+                    chain_digest=item.chain_digest,
                 )
             self.state.mark_done(db, item.url, error_kind or "redirect")
         if error_kind:

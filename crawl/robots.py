@@ -1,8 +1,8 @@
 """robots.txt rules per origin, parsed by Protego.
 
 Following RFC 9309: a missing robots.txt (4xx) allows everything; one that cannot be fetched
-(5xx, 429 or network failure after retries) disallows everything on that origin; rules are
-fetched again once they are a day old.
+(5xx, 429 or network failure after retries) disallows everything on that origin for a while and
+is then asked for again; rules are fetched again once they are a day old.
 """
 
 from __future__ import annotations
@@ -26,23 +26,42 @@ class RobotsRules:
     _parsed: Protego | None = None
     disallow_all: bool = False
     fetched_at: float = field(default_factory=time.time)
+    max_age: float = MAX_AGE
 
     def expired(self, now: float | None = None) -> bool:
-        """Whether the rules are older than a day and must be fetched again."""
-        return (now if now is not None else time.time()) - self.fetched_at > MAX_AGE
+        """Whether the rules are too old (a day; less if unreachable) and must be fetched again."""
+        return (now if now is not None else time.time()) - self.fetched_at > self.max_age
+
+    @property
+    def unreachable(self) -> bool:
+        """Whether these rules stand for a robots.txt that could not be fetched (disallow all)."""
+        return self.disallow_all
 
     @classmethod
     def from_response(
-        cls, origin: str, status: int | None, body: bytes, fetched_at: float | None = None
+        cls,
+        origin: str,
+        status: int | None,
+        body: bytes,
+        fetched_at: float | None = None,
+        unreachable_max_age: float = MAX_AGE,
     ) -> RobotsRules:
-        """Rules from a robots.txt fetch outcome (status None: it could not be fetched)."""
+        """Rules from a robots.txt fetch outcome (status None: it could not be fetched); the
+        disallow-all of an unreachable robots.txt lasts ``unreachable_max_age`` seconds."""
         when = fetched_at if fetched_at is not None else time.time()
         if status is not None and 200 <= status < 300:
             text = body.decode("utf-8", errors="replace").lstrip("\ufeff")
             return cls(origin, status, text, Protego.parse(text), fetched_at=when)
         if status is not None and 400 <= status < 500 and status != 429:
             return cls(origin, status, "", fetched_at=when)
-        return cls(origin, status, "", disallow_all=True, fetched_at=when)
+        return cls(
+            origin,
+            status,
+            "",
+            disallow_all=True,
+            fetched_at=when,
+            max_age=min(unreachable_max_age, MAX_AGE),
+        )
 
     def allows(self, url: str, user_agent: str) -> bool:
         """Whether ``url`` may be fetched by ``user_agent``."""

@@ -5,12 +5,17 @@ Schema:
 - ``runs(id, started_at, finished_at, seeds)`` — one row per ``crawl`` run; ``finished_at`` is
   NULL while the run is open (running or interrupted), so the next ``crawl`` resumes it.
 - ``urls(url, kind, depth, discovered_from, first_run, last_run, status, final_url, content_type,
-  etag, last_modified, content_hash, duplicate_of, fetched_at, fetch_order, error_kind, error)`` —
-  one record per canonical URL ever queued; ``kind`` is page or sitemap; ``fetch_order`` numbers
-  URLs by their first good (2xx) fetch; ``duplicate_of`` names the first URL with the same body.
+  etag, last_modified, content_hash, duplicate_of, fetched_at, fetch_order, error_kind, error,
+  canonical_url)`` — one record per canonical URL ever queued; ``kind`` is page or sitemap;
+  ``fetch_order`` numbers URLs by their first good (2xx) fetch; ``duplicate_of`` names the first
+  URL with the same body; ``canonical_url`` the page's ``<link rel=canonical>`` when it names
+  another URL.
 - ``frontier(url, run_id, seq, host, depth, kind, state, attempts, not_before, hops, via,
-  outcome)`` — the open run's queue (``state`` queued or done); ``hops``/``via`` follow a redirect
-  chain for the redirect limit and loop detection; ``not_before`` delays a retry.
+  outcome, chain, chain_digest)`` — the open run's queue (``state`` queued or done);
+  ``hops``/``via`` follow a redirect chain for the redirect limit and loop detection;
+  ``not_before`` delays a retry;
+  ``chain`` counts pages of one URL pattern in a row that brought nothing new (crawl traps) and
+  ``chain_digest`` is the link digest of the page that queued the URL (see ``crawl.traps``).
 - ``captures(id, url, run_id, status, fetched_at, doc_kind, content_type, content_hash,
   warc_path, warc_offset, payload_path, payload_offset)`` — every archived response; ``doc_kind``
   is html, attachment, sitemap, robots or other; ``payload_*`` locate the record holding the body
@@ -60,7 +65,8 @@ CREATE TABLE IF NOT EXISTS urls (
     fetched_at TEXT,
     fetch_order INTEGER,
     error_kind TEXT,
-    error TEXT
+    error TEXT,
+    canonical_url TEXT
 );
 CREATE INDEX IF NOT EXISTS urls_hash ON urls(content_hash);
 CREATE INDEX IF NOT EXISTS urls_order ON urls(fetch_order);
@@ -77,7 +83,9 @@ CREATE TABLE IF NOT EXISTS frontier (
     not_before REAL NOT NULL DEFAULT 0,
     hops INTEGER NOT NULL DEFAULT 0,
     via TEXT,
-    outcome TEXT
+    outcome TEXT,
+    chain INTEGER NOT NULL DEFAULT 0,
+    chain_digest TEXT
 );
 CREATE INDEX IF NOT EXISTS frontier_queue ON frontier(state, seq);
 CREATE INDEX IF NOT EXISTS frontier_seq ON frontier(seq);
@@ -118,6 +126,8 @@ class QueueItem:
     attempts: int
     hops: int
     via: str | None
+    chain: int = 0
+    chain_digest: str | None = None
 
 
 @dataclass
@@ -148,7 +158,23 @@ def connect(db_path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.executescript(SCHEMA)
+    _add_missing_columns(conn)
     return conn
+
+
+# Columns added after the first release: a database written by an older crawler gains them.
+_LATER_COLUMNS = (
+    ("urls", "canonical_url", "TEXT"),
+    ("frontier", "chain", "INTEGER NOT NULL DEFAULT 0"),
+    ("frontier", "chain_digest", "TEXT"),
+)
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    for table, column, declaration in _LATER_COLUMNS:
+        present = {row["name"] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if column not in present:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
 
 
 class CrawlState:
@@ -207,6 +233,8 @@ class CrawlState:
         discovered_from: str | None = None,
         hops: int = 0,
         via: str | None = None,
+        chain: int = 0,
+        chain_digest: str | None = None,
     ) -> bool:
         """Queue a URL unless this run has seen it already; True if newly queued."""
         db.execute(
@@ -215,9 +243,10 @@ class CrawlState:
             (url, kind, depth, discovered_from, run_id),
         )
         cur = db.execute(
-            "INSERT OR IGNORE INTO frontier(url, run_id, seq, host, depth, kind, hops, via) "
-            "VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM frontier), ?, ?, ?, ?, ?)",
-            (url, run_id, host, depth, kind, hops, via),
+            "INSERT OR IGNORE INTO frontier(url, run_id, seq, host, depth, kind, hops, via, "
+            "chain, chain_digest) VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM frontier), "
+            "?, ?, ?, ?, ?, ?, ?)",
+            (url, run_id, host, depth, kind, hops, via, chain, chain_digest),
         )
         return cur.rowcount > 0
 
@@ -233,7 +262,8 @@ class CrawlState:
         marks = ",".join("?" * len(busy))
         host_filter = f"AND host NOT IN ({marks})" if busy else ""
         row = self.conn.execute(
-            "SELECT url, host, depth, kind, attempts, hops, via FROM frontier "
+            "SELECT url, host, depth, kind, attempts, hops, via, chain, chain_digest "
+            "FROM frontier "
             f"WHERE state='queued' AND not_before <= ? {host_filter} ORDER BY seq LIMIT 1",
             (now, *busy),
         ).fetchone()

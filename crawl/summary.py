@@ -20,6 +20,7 @@ class CrawlSummary:
     changed: int = 0
     robots_skipped: int = 0
     out_of_scope: int = 0
+    pattern_capped: int = 0
     duplicates: int = 0
     redirects: int = 0
     retries: int = 0
@@ -75,6 +76,7 @@ class CrawlSummary:
             f"  sitemaps read:      {self.sitemaps}",
             f"  skipped (robots):   {self.robots_skipped}",
             f"  out of scope:       {self.out_of_scope}",
+            f"  trap links dropped: {self.pattern_capped}",
             f"  other content type: {self.skipped_content_type}",
             f"  retries:            {self.retries}",
             f"  errors:             {self.error_count}"

@@ -36,8 +36,14 @@ TRACKING_PARAMS = frozenset(
         "from_source",
         "jsessionid",
         "phpsessid",
+        "cfid",
+        "cftoken",
     }
 )
+# Short names that are session ids only when the value looks like a token ("sid=12" may well
+# name a site section, "sid=9f8e7d6c5b4a3928..." does not).
+SESSION_IF_TOKEN = frozenset({"sid", "sessionid", "session_id", "sessid"})
+_TOKEN_VALUE = re.compile(r"[0-9A-Za-z_-]{16,}")
 # Session ids some Java servers append to the path (";jsessionid=...") to track a visitor.
 _PATH_SESSION = re.compile(r";(?:jsessionid|phpsessid|sid)=[^/?#]*", re.IGNORECASE)
 TRACKING_PREFIXES = ("utm_",)
@@ -54,6 +60,14 @@ def is_tracking_param(name: str) -> bool:
     """Whether a query parameter only tracks the visitor's origin."""
     lowered = name.lower()
     return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
+
+
+def is_session_param(name: str, value: str) -> bool:
+    """Whether a query parameter is a visitor's session id rather than part of the address."""
+    lowered = name.lower()
+    if lowered.startswith("aspsessionid"):
+        return True
+    return lowered in SESSION_IF_TOKEN and _TOKEN_VALUE.fullmatch(value) is not None
 
 
 def _normalise_component(text: str, safe: str) -> str:
@@ -93,7 +107,8 @@ def _normalise_query(query: str) -> str:
         if not part:
             continue
         name, sep, value = part.partition("=")
-        if is_tracking_param(unquote(name.replace("+", " "))):
+        plain_name = unquote(name.replace("+", " "))
+        if is_tracking_param(plain_name) or is_session_param(plain_name, unquote(value)):
             continue
         pairs.append(
             (_normalise_component(name, _QUERY_SAFE), sep, _normalise_component(value, _QUERY_SAFE))
@@ -110,9 +125,16 @@ def _normalise_host(host: str) -> str:
     return host.encode("idna").decode("ascii")
 
 
+def with_forward_slashes(url: str) -> str:
+    """Backslashes before the query as slashes: browsers read ``..\\a\\b.html`` in an http(s)
+    link as ``../a/b.html`` (WHATWG URL), and pages written on Windows rely on it."""
+    cut = min((i for i in (url.find("?"), url.find("#")) if i >= 0), default=len(url))
+    return url[:cut].replace("\\", "/") + url[cut:]
+
+
 def canonicalize(url: str, base: str | None = None) -> str | None:
     """The canonical form of an http(s) URL (resolved against ``base``), or None if unusable."""
-    url = url.strip()
+    url = with_forward_slashes(url.strip())
     if base is not None:
         try:
             url = urljoin(base, url)
@@ -138,6 +160,17 @@ def canonicalize(url: str, base: str | None = None) -> str | None:
         (scheme, netloc, _normalise_path(parts.path), _normalise_query(parts.query), "")
     )
     return canonical if len(canonical) <= MAX_URL_LENGTH else None
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def url_pattern(url: str) -> tuple[str, str, tuple[str, ...]]:
+    """The template a canonical URL is built from: host, path with numbers blanked, and the
+    names (not values) of its query parameters; pages of one calendar or pager share it."""
+    parts = urlsplit(url)
+    names = sorted({pair.partition("=")[0] for pair in parts.query.split("&") if pair})
+    return parts.netloc, _DIGITS.sub("0", parts.path), tuple(names)
 
 
 def host_of(url: str) -> str:

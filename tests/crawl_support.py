@@ -121,6 +121,7 @@ class FaultHandler(BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
     server: FaultServer
+    in_flight = False  # whether this request is counted in the log's requests in flight
 
     def log_message(self, format: str, *args: object) -> None:
         return
@@ -130,16 +131,23 @@ class FaultHandler(BaseHTTPRequestHandler):
         log.add(self.path, dict(self.headers.items()))
         # Faults the client gives up on (timeouts, oversized bodies) keep the server thread busy
         # after the client has moved on, so they are left out of the count of requests in flight.
-        counted = self.path not in ABANDONED_FAULTS
-        if counted:
+        self.in_flight = self.path not in ABANDONED_FAULTS
+        if self.in_flight:
             log.enter()
         try:
             self.route()
         except (BrokenPipeError, ConnectionResetError):
             pass
         finally:
-            if counted:
-                log.leave()
+            self.answered()
+
+    def answered(self) -> None:
+        """Stop counting this request as in flight. Called just before the last bytes go out:
+        the client may send its next request the moment it has them, possibly before this
+        thread runs again, and that is not two requests at a time."""
+        if self.in_flight:
+            self.in_flight = False
+            self.server.log.leave()
 
     def send(
         self,
@@ -154,6 +162,7 @@ class FaultHandler(BaseHTTPRequestHandler):
         for name, value in headers:
             self.send_header(name, value)
         self.end_headers()
+        self.answered()
         self.wfile.write(body)
 
     def html(self, text: str, status: int = 200) -> None:
@@ -290,6 +299,7 @@ class FaultHandler(BaseHTTPRequestHandler):
         for start in range(0, len(body), size):
             chunk = body[start : start + size]
             self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+        self.answered()
         self.wfile.write(b"0\r\n\r\n")
 
 
