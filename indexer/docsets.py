@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from itertools import accumulate
 from typing import Any
 
 from whoosh import query as wq
@@ -28,7 +29,7 @@ class MatchMemo:
     memo, so an update never serves stale matches.
     """
 
-    def __init__(self, max_entries: int = 64, max_docs: int = 2_000_000) -> None:
+    def __init__(self, max_entries: int = 64, max_docs: int = 1_000_000) -> None:
         self._entries: OrderedDict[Any, Any] = OrderedDict()
         self._sizes: dict[Any, int] = {}
         self._held = 0
@@ -54,7 +55,7 @@ class MatchMemo:
             self._held = 0
 
     def _store(self, key: Any, value: Any) -> None:
-        size = len(value) + 1
+        size = _size(value)
         if size > self._max_docs:
             return
         with self._lock:
@@ -68,6 +69,17 @@ class MatchMemo:
                 self._held -= self._sizes.pop(old)
 
 
+def _size(value: Any) -> int:
+    """Roughly how many documents a memoised value holds (what bounds the memo's memory)."""
+    if isinstance(value, Postings):
+        return value.postings + 1
+    if isinstance(value, tuple):
+        return sum(map(_size, value)) + 1
+    if isinstance(value, (list, set, frozenset, dict)):
+        return len(value) + 1
+    return 1
+
+
 def query_docs(searcher: Any, q: wq.Query, memo: MatchMemo | None = None) -> list[int]:
     """Every live document matching the query, in ascending order (memoised when given one)."""
     if memo is None:
@@ -78,15 +90,15 @@ def query_docs(searcher: Any, q: wq.Query, memo: MatchMemo | None = None) -> lis
 def phrase_docs(searcher: Any, q: CjkPhrase, memo: MatchMemo | None = None) -> set[int]:
     """The documents holding an exact Chinese string (memoised: positions are costly)."""
     if memo is None:
-        return _phrase_docs(searcher, q)
-    return memo.get_or_compute(("phrase", q), lambda: _phrase_docs(searcher, q))
+        return _phrase_docs(searcher, q, None)
+    return memo.get_or_compute(("phrase", q), lambda: _phrase_docs(searcher, q, memo))
 
 
 def _docs(searcher: Any, q: wq.Query, memo: MatchMemo | None) -> set[int]:
     if isinstance(q, CjkPhrase):
         return phrase_docs(searcher, q, memo)  # never mutated by the callers below
     if type(q) is wq.Term:
-        return _term_docs(searcher, q.fieldname, q.text)
+        return _term_docs(searcher, q.fieldname, q.text, memo)
     if type(q) is wq.Or:
         found: set[int] = set()
         for sub in q.subqueries:
@@ -116,72 +128,104 @@ def _leaf_postings(searcher: Any, fieldname: str, text: str) -> list[tuple[Any, 
     return out
 
 
-def leaf_blocks(searcher: Any, fieldname: str, text: str) -> Iterator[tuple[int, Any, Any]]:
-    """(docnum offset, block docnums, block matcher or None) for every block of the term."""
-    for matcher, offset, _ in _leaf_postings(searcher, fieldname, text):
-        for ids, block in _blocks(matcher):
-            yield offset, ids, block
+# One block of a term's postings: (docnum offset, docnums, weights, values), as Whoosh stores it.
+Block = tuple[int, Sequence[int], Sequence[float], Sequence[Any]]
 
 
-def _blocks(matcher: Any) -> Any:
-    """Yield each block's docnum array (and the matcher, positioned on that block)."""
+class Postings(list):
+    """A term's decoded blocks, its number of postings and the deleted docnums (global)."""
+
+    def __init__(self, blocks: list[Block], deleted: frozenset[int]) -> None:
+        super().__init__(blocks)
+        self.postings = sum(len(ids) for _, ids, _, _ in blocks)
+        self.deleted = deleted
+
+
+def term_postings(
+    searcher: Any, fieldname: str, text: str, memo: MatchMemo | None = None
+) -> Postings:
+    """Every decoded block of a term's postings (deleted documents still in them).
+
+    A block is decompressed and unpickled whole, so keeping its weights and values costs no
+    more than its docnums; memoised, one call's matching, phrase checks and ranking (and the
+    trend that follows) decode each block once.
+    """
+    if memo is None:
+        return _read_postings(searcher, fieldname, text)
+    return memo.get_or_compute(
+        ("postings", fieldname, text), lambda: _read_postings(searcher, fieldname, text)
+    )
+
+
+def _read_postings(searcher: Any, fieldname: str, text: str) -> Postings:
+    blocks: list[Block] = []
+    deleted: set[int] = set()
+    for matcher, offset, gone in _leaf_postings(searcher, fieldname, text):
+        blocks.extend(_decoded_blocks(matcher, offset))
+        deleted.update(d + offset for d in gone)
+    return Postings(blocks, frozenset(deleted))
+
+
+def _decoded_blocks(matcher: Any, offset: int) -> Iterator[Block]:
     if not isinstance(matcher, W3LeafMatcher):
-        ids = list(matcher.all_ids())
+        ids, weights, values = [], [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            values.append(matcher.value())
+            matcher.next()
         if ids:
-            yield ids, None
+            yield offset, ids, weights, values
         return
     while matcher.is_active():
         if matcher._ids is None:
-            matcher._read_ids()
-        yield matcher._ids, matcher
+            _read_ids(matcher)
+        if matcher._weights is None:
+            matcher._read_weights()
+        if matcher._values is None:
+            matcher._read_values()
+        yield offset, matcher._ids, matcher._weights, matcher._values
         matcher._next_block()
 
 
-def _term_docs(searcher: Any, fieldname: str, text: str) -> set[int]:
+def _read_ids(block: W3LeafMatcher) -> None:
+    """Decode a block's docnums as W3LeafMatcher._read_ids does, with a C-speed running sum."""
+    if block._data is None:
+        block._read_data()
+    ids = block._data[0]
+    block._ids = ids if block._byteids else tuple(accumulate(ids))
+
+
+def _term_docs(searcher: Any, fieldname: str, text: str, memo: MatchMemo | None = None) -> set[int]:
+    postings = term_postings(searcher, fieldname, text, memo)
     found: set[int] = set()
-    for matcher, offset, deleted in _leaf_postings(searcher, fieldname, text):
-        for ids, _ in _blocks(matcher):
-            found.update(ids if not offset else [i + offset for i in ids])
-        if deleted:
-            found.difference_update(d + offset for d in deleted)
-    return found
+    for offset, ids, _, _ in postings:
+        found.update(ids if not offset else [i + offset for i in ids])
+    return found - postings.deleted if postings.deleted else found
 
 
-def _gram_values(searcher: Any, fieldname: str, gram: str, wanted: set[int]) -> dict[int, bytes]:
+def _gram_values(
+    searcher: Any, fieldname: str, gram: str, wanted: set[int], memo: MatchMemo | None
+) -> dict[int, bytes]:
     """The posting values (encoded positions) of one bigram in the wanted documents."""
     values: dict[int, bytes] = {}
-    for matcher, offset, _ in _leaf_postings(searcher, fieldname, gram):
-        for ids, block in _blocks(matcher):
-            hits = [i for i, doc in enumerate(ids) if doc + offset in wanted]
-            if not hits:
-                continue
-            if block is None:  # not a block matcher: fall back to its own reading
-                return _slow_values(searcher, fieldname, gram, wanted)
-            if block._values is None:
-                block._read_values()
-            for i in hits:
-                values[ids[i] + offset] = block._values[i]
+    for offset, ids, _, block_values in term_postings(searcher, fieldname, gram, memo):
+        for i, doc in enumerate(ids):
+            if doc + offset in wanted:
+                values[doc + offset] = block_values[i]
     return values
 
 
-def _slow_values(searcher: Any, fieldname: str, gram: str, wanted: set[int]) -> dict[int, bytes]:
-    matcher = searcher.postings(fieldname, gram)
-    values = {}
-    for doc in sorted(wanted):
-        if not matcher.is_active():
-            break
-        matcher.skip_to(doc)
-        if matcher.is_active() and matcher.id() == doc:
-            values[doc] = matcher.value()
-    return values
-
-
-def _phrase_docs(searcher: Any, q: CjkPhrase) -> set[int]:
-    sets = [_term_docs(searcher, q.fieldname, gram) for gram in q.words]
-    candidates = min(sets, key=len).intersection(*sets)
+def _phrase_docs(searcher: Any, q: CjkPhrase, memo: MatchMemo | None) -> set[int]:
+    # Every overlapping bigram must occur, not only the covering ones: the ones across their
+    # junctions (会主, 义市 in 社会主义市场经济) are far rarer and cut the candidates whose
+    # positions must be decoded (the costly part) without changing the result.
+    grams = dict.fromkeys(q.run[i : i + 2] for i in range(len(q.run) - 1))
+    sets = sorted((_term_docs(searcher, q.fieldname, gram, memo) for gram in grams), key=len)
+    candidates = sets[0].intersection(*sets[1:])
     if not candidates or len(q.words) == 1:
         return candidates
-    values = [_gram_values(searcher, q.fieldname, g, candidates) for g in q.words]
+    values = [_gram_values(searcher, q.fieldname, g, candidates, memo) for g in q.words]
     found = set()
     for doc in candidates:
         starts = positions_of(values[0][doc])

@@ -116,6 +116,13 @@ def keep_where(docs: list[int], column: list[Any], allowed: set[Any]) -> list[in
     return [doc for doc in docs if column[doc] in allowed]
 
 
+def apply_selections(docs: list[int], chosen: dict[str, set[Any]], cache: ColumnCache) -> list[int]:
+    """The documents whose values are among the selected ones in every selected facet."""
+    for facet, allowed in chosen.items():
+        docs = keep_where(docs, cache.column(facet), allowed)
+    return docs
+
+
 def filter_and_count(
     docs: list[int], chosen: dict[str, set[Any]], cache: ColumnCache
 ) -> tuple[list[int], dict[str, Counter]]:
@@ -123,9 +130,7 @@ def filter_and_count(
 
     So with one year selected, the other years keep their counts (multi-select facets).
     """
-    filtered = docs
-    for facet, allowed in chosen.items():
-        filtered = keep_where(filtered, cache.column(facet), allowed)
+    filtered = apply_selections(docs, chosen, cache)
     counts: dict[str, Counter] = {}
     for facet in FACET_FIELDS:
         population = filtered

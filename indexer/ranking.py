@@ -16,45 +16,75 @@ from typing import Any
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader
+from whoosh.columns import NumericColumn
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
 from indexer.cjkphrase import CjkPhrase
-from indexer.docsets import MatchMemo, leaf_blocks, phrase_docs
+from indexer.docsets import MatchMemo, phrase_docs, term_postings
 
-# length byte → field length, as Whoosh's doc_field_length decodes it (0: no length → None)
-_LENGTHS = [None] + [byte_to_length(b) for b in range(1, 256)]
+# length byte → field length as Whoosh's scorer sees it. Byte 0 (no length column: the segment
+# lacks the field, or its files were merged away under an open searcher) reads as the scorer's
+# default length of 1.
+_LENGTHS = [1] + [byte_to_length(b) for b in range(1, 256)]
 
 Scores = dict[int, float]
 
 
 class FieldLengths:
-    """Decoded field lengths by document number, loaded once per field for one index version."""
+    """Field-length bytes by document number, read once per field for one index version.
+
+    Whoosh stores each document's field length as one byte (a lossy length); scoring uses the
+    decoded length, so a 256-entry table per field turns a byte into BM25's length term.
+    """
 
     def __init__(self) -> None:
-        self._fields: dict[str, list[Any]] = {}
+        self._bytes: dict[str, bytes | None] = {}
+        self._norms: dict[tuple, list[Any]] = {}
         self._lock = threading.Lock()
 
-    def of(self, searcher: Any, fieldname: str) -> list[Any]:
-        """Every document's length of the field (a list indexed by document number)."""
+    def norms(self, B: float, K1: float, avgfl: float) -> list[Any]:
+        """Per length byte, the length part of BM25's denominator: K1 * ((1 - B) + B * fl / avgfl).
+
+        Whoosh evaluates exactly this before adding the term frequency, so the table gives the
+        same floats.
+        """
+        key = (B, K1, avgfl)
         with self._lock:
-            lengths = self._fields.get(fieldname)
-        if lengths is None:
-            lengths = []
-            for sub, _offset in searcher.leaf_searchers():
-                lengths.extend(_segment_lengths(sub.reader(), fieldname))
+            norms = self._norms.get(key)
+        if norms is None:
+            norms = [K1 * ((1 - B) + B * fl / avgfl) for fl in _LENGTHS]
             with self._lock:
-                self._fields[fieldname] = lengths
-        return lengths
+                self._norms[key] = norms
+        return norms
+
+    def bytes_of(self, searcher: Any, fieldname: str) -> bytes | None:
+        """Every document's length byte for the field, or None when the codec is not Whoosh 3's."""
+        with self._lock:
+            if fieldname in self._bytes:
+                return self._bytes[fieldname]
+        parts = [
+            _segment_length_bytes(sub.reader(), fieldname) for sub, _ in searcher.leaf_searchers()
+        ]
+        found = None if any(p is None for p in parts) else b"".join(parts)  # type: ignore[misc]
+        with self._lock:
+            self._bytes[fieldname] = found
+        return found
 
 
-def _segment_lengths(reader: Any, fieldname: str) -> list[Any]:
+def _segment_length_bytes(reader: Any, fieldname: str) -> bytes | None:
+    """One segment's length column as raw bytes (one unsigned byte per document)."""
     perdoc = getattr(reader, "_perdoc", None)
+    if not isinstance(perdoc, W3PerDocReader):
+        return None
     count = reader.doc_count_all()
-    if isinstance(perdoc, W3PerDocReader):
-        column = perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
-        return [None] * count if column is None else [_LENGTHS[b] for b in column]
-    return [reader.doc_field_length(doc, fieldname, 1) for doc in range(count)]
+    column = perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+    if column is None:
+        return bytes(count)
+    if not isinstance(column, NumericColumn.Reader) or column._typecode != "B":
+        return None
+    stored = column._dbfile.get(column._basepos, column._count)[:count]
+    return stored + bytes(count - len(stored))  # documents past the column's end: byte 0
 
 
 def rank_scores(
@@ -62,18 +92,24 @@ def rank_scores(
 ) -> Scores | None:
     """Whoosh's score of every document in ``docs`` (all matching q), or None if unsupported."""
     weighting = searcher.weighting
-    if type(weighting) is not BM25F or weighting._field_B or not _supported(searcher, q):
+    if type(weighting) is not BM25F or weighting._field_B or not _supported(searcher, lengths, q):
         return None
     return _Ranker(searcher, lengths, memo, docs, weighting).scores(q)
 
 
-def _supported(searcher: Any, q: wq.Query) -> bool:
+def _supported(searcher: Any, lengths: FieldLengths, q: wq.Query) -> bool:
     if isinstance(q, CjkPhrase) or type(q) is wq.Term:
-        return q.fieldname in searcher.schema and searcher.schema[q.fieldname].scorable
+        return (
+            q.fieldname in searcher.schema
+            and searcher.schema[q.fieldname].scorable
+            and lengths.bytes_of(searcher, q.fieldname) is not None
+        )
     if type(q) in (wq.And, wq.Or):
         # Two clauses add in either order to the same float; three or more depend on the
         # shape of Whoosh's matcher tree, so leave those to Whoosh.
-        return len(q.subqueries) <= 2 and all(_supported(searcher, s) for s in q.subqueries)
+        return len(q.subqueries) <= 2 and all(
+            _supported(searcher, lengths, s) for s in q.subqueries
+        )
     return False
 
 
@@ -123,35 +159,18 @@ class _Ranker:
         searcher = self.searcher
         idf = searcher.idf(fieldname, text)
         avgfl = searcher.avg_field_length(fieldname) or 1
-        lengths = self.lengths.of(searcher, fieldname)
-        B, K1 = self.B, self.K1
+        norms = self.lengths.norms(self.B, self.K1, avgfl)
+        length_bytes = self.lengths.bytes_of(searcher, fieldname)
+        assert length_bytes is not None  # checked by rank_scores
+        k1_plus_1 = self.K1 + 1
         scores: Scores = {}
-        for offset, ids, block in leaf_blocks(searcher, fieldname, text):
-            hits = [i for i, doc in enumerate(ids) if doc + offset in wanted]
-            if not hits:
-                continue
-            for i, tf in zip(hits, _weights(block, searcher, fieldname, text, ids, offset, hits)):
-                fl = lengths[ids[i] + offset]
-                scores[ids[i] + offset] = idf * (
-                    (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))
-                )
+        for offset, ids, weights, _ in term_postings(searcher, fieldname, text, self.memo):
+            for doc, tf in zip(ids, weights, strict=False):
+                doc += offset
+                if doc in wanted:
+                    # Whoosh's bm25(): idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + ...)))
+                    scores[doc] = idf * ((tf * k1_plus_1) / (tf + norms[length_bytes[doc]]))
         return scores
-
-
-def _weights(
-    block: Any, searcher: Any, fieldname: str, text: str, ids: Any, offset: int, hits: list[int]
-) -> list[float]:
-    """The term's weights at the block's hit positions (as Whoosh's matcher.weight() reads)."""
-    if block is None:  # not a block matcher: ask a fresh matcher document by document
-        matcher = searcher.postings(fieldname, text)
-        weights = []
-        for i in hits:
-            matcher.skip_to(ids[i] + offset)
-            weights.append(matcher.weight())
-        return weights
-    if block._weights is None:
-        block._read_weights()
-    return [block._weights[i] for i in hits]
 
 
 def _boosted(scores: Scores, boost: float) -> Scores:

@@ -75,10 +75,14 @@ def run_search(
     parsed = parse_query(request.query)
     compiled = compile_query(parsed)
     raw = query_matches(searcher, cache, compiled, state.memo)
-    matched = in_query_years(raw, cache, parsed)
     chosen = selections(request, cache)
-    filtered, counts = filter_and_count(matched, chosen, cache)
-    page_docs = _page(searcher, cache, compiled, request, raw, filtered, state)
+    # The same query and filters again (the next page, another client) reuse the counts.
+    key = (compiled.query, tuple((r.start, r.end) for r in parsed.years), chosen_key(chosen))
+    filtered, counts = state.memo.get_or_compute(
+        ("selection", key),
+        lambda: filter_and_count(in_query_years(raw, cache, parsed), chosen, cache),
+    )
+    page_docs = _page(searcher, cache, compiled, request, raw, filtered, state, key)
     response = SearchResponse(
         query=request.query,
         total=len(filtered),
@@ -103,6 +107,7 @@ def _page(
     raw: list[int],
     filtered: list[int],
     state: VersionState,
+    key: tuple,
 ) -> list[tuple[int, float]]:
     """The (docnum, score) pairs of the requested page."""
     first = (request.page - 1) * request.per_page
@@ -110,9 +115,9 @@ def _page(
     if first >= len(filtered):
         return []
     if request.sort == "relevance" and compiled.positive is not None:
-        scores = rank_scores(searcher, state.lengths, state.memo, compiled.positive, set(filtered))
-        if scores is None and compiled.positive.estimate_size(searcher.reader()) <= SINGLE_PASS_MAX:
-            _, scores = scored_matches(searcher, compiled)
+        scores = state.memo.get_or_compute(
+            ("scores", key), lambda: _relevance_scores(searcher, compiled, filtered, state)
+        )
         if scores is not None:
             return [(doc, scores[doc]) for doc in top_scored(scores, filtered, wanted)[first:]]
     if request.sort == "relevance" and compiled.query is not None:
@@ -134,6 +139,25 @@ def _page(
     else:
         ranked = heapq.nlargest(wanted, filtered, key=lambda d: (years[d] or 0, dates[d] or "", -d))
     return [(doc, 0.0) for doc in ranked[first:wanted]]
+
+
+def _relevance_scores(
+    searcher: Any, compiled: CompiledQuery, filtered: list[int], state: VersionState
+) -> dict[int, float] | None:
+    """Every filtered match's score, or None: then Whoosh ranks a page itself."""
+    assert compiled.positive is not None
+    scores = rank_scores(searcher, state.lengths, state.memo, compiled.positive, set(filtered))
+    if scores is None and compiled.positive.estimate_size(searcher.reader()) <= SINGLE_PASS_MAX:
+        _, found = scored_matches(searcher, compiled)
+        scores = {doc: found.get(doc, 0.0) for doc in filtered}
+    return scores
+
+
+def chosen_key(chosen: dict[str, set[Any]]) -> tuple:
+    """A hashable form of the facet selections."""
+    return tuple(
+        sorted((facet, tuple(sorted(map(str, values)))) for facet, values in chosen.items())
+    )
 
 
 def top_scored(scores: dict[int, float], docs: list[int], k: int) -> list[int]:

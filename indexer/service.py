@@ -7,7 +7,9 @@ so a rebuilt or updated index is picked up without a restart.
 
 from __future__ import annotations
 
+import gc
 import threading
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +24,8 @@ from cppcc_search.settings import DataPaths
 from indexer.documents import report_from_stored
 from indexer.facets import ColumnCache, column_cache_path
 from indexer.generations import read_pointer
+from indexer.queries import compile_query
+from indexer.querylang import parse_query
 from indexer.ranking import VersionState
 from indexer.schema import KIND_SECTION
 from indexer.searching import run_search
@@ -30,6 +34,7 @@ from indexer.trends import trend_series
 from indexer.types import (
     IndexMissingError,
     IndexStats,
+    QueryError,
     ReportSummary,
     SearchRequest,
     SearchResponse,
@@ -95,6 +100,13 @@ class SearchService:
             self._closed = True
             self._close_idle()
 
+    def clear_query_cache(self) -> None:
+        """Forget the memoised matches and postings (benchmarks time first-time queries so)."""
+        with self._generation.lock:
+            states = [state for _, state in self._generation.caches.values()]
+        for state in states:
+            state.memo.clear()
+
     def __enter__(self) -> SearchService:
         return self
 
@@ -119,6 +131,19 @@ class SearchService:
             )
         )
 
+    def query_terms(self, query: str) -> tuple[str, ...]:
+        """The query's positive terms to highlight, by parsing alone (no search).
+
+        Chinese strings as typed, English words as typed (lowercased) and as analysed (stems,
+        so "energy" also marks "energies"); excluded words are left out. () when nothing in the
+        query is searchable.
+        """
+        try:
+            compiled = compile_query(parse_query(query))
+        except QueryError:
+            return ()
+        return tuple(dict.fromkeys(compiled.display_terms + compiled.word_terms))
+
     def get_report(self, report_id: str) -> Report | None:
         """The full report, rebuilt from the index alone (None when unknown)."""
         return self._with_searcher(lambda s, c, v: _report(s, c, report_id))
@@ -136,8 +161,16 @@ class SearchService:
     def _with_searcher(self, work: Callable[[Any, ColumnCache, VersionState], T]) -> T:
         try:
             return self._run(work, force=False)
-        except (FileNotFoundError, WhooshIndexError):
-            # The generation was swapped and removed under us: reopen the current one once.
+        except _ChangedUnderSearcher:
+            # An update merged away segment files this searcher had not opened yet (Whoosh
+            # opens column files lazily): the next searcher reads the new version.
+            try:
+                return self._run(work, force=False)
+            except _ChangedUnderSearcher as again:
+                raise again.__cause__ from None  # type: ignore[misc]
+        except (FileNotFoundError, WhooshIndexError, IndexMissingError):
+            # The generation was swapped and removed under us (also between reading the pointer
+            # and opening the directory it named): reopen the current one once.
             if read_pointer(self._paths.index_dir) is None:
                 raise IndexMissingError(
                     f"the index in {self._paths.index_dir} is gone: run `cppcc-search index`"
@@ -148,6 +181,10 @@ class SearchService:
         searcher, generation = self._acquire(force)
         try:
             return work(searcher, *generation.cache_for(searcher))
+        except (IndexError, KeyError, TypeError, ValueError, OSError) as error:
+            if _is_stale(searcher):
+                raise _ChangedUnderSearcher from error
+            raise
         finally:
             self._release(searcher, generation)
 
@@ -160,13 +197,13 @@ class SearchService:
                 self._close_idle()
             generation = self._generation
             searcher = self._idle.pop() if self._idle else None
-        if searcher is not None and not searcher.up_to_date():
+        if searcher is not None and _is_stale(searcher):
             # Not refresh(): it reuses segment readers with their old deletion sets, so deleted
             # sections would still match. A fresh searcher over unpacked segments is cheap.
             searcher.close()
             searcher = None
         if searcher is None:
-            searcher = generation.index.searcher()
+            searcher = _open_searcher(generation)
         return searcher, generation
 
     def _release(self, searcher: Any, generation: _Generation) -> None:
@@ -179,6 +216,29 @@ class SearchService:
     def _close_idle(self) -> None:
         while self._idle:
             self._idle.pop().close()
+
+
+class _ChangedUnderSearcher(Exception):
+    """A call failed while the index changed under its searcher: worth one retry."""
+
+
+def _is_stale(searcher: Any) -> bool:
+    try:
+        return not searcher.up_to_date()
+    except (OSError, WhooshIndexError):
+        return True
+
+
+def _open_searcher(generation: _Generation) -> Any:
+    try:
+        return generation.index.searcher()
+    except Exception:
+        # Whoosh leaves the files it had opened when a segment vanishes mid-open (a swap or a
+        # merge): close them now rather than at some later garbage collection.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            gc.collect()
+        raise
 
 
 def _current_name(paths: DataPaths) -> str:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from indexer.facets import ColumnCache, filter_and_count, selections
+from indexer.docsets import MatchMemo
+from indexer.facets import ColumnCache, apply_selections, selections
 from indexer.queries import compile_query
 from indexer.querylang import parse_query
-from indexer.searching import matching_sections
+from indexer.ranking import VersionState
+from indexer.searching import chosen_key, matching_sections
 from indexer.types import (
     FirstAppearance,
     QueryError,
@@ -19,7 +21,12 @@ from indexer.types import (
 
 
 def trend_series(
-    searcher: Any, cache: ColumnCache, term: str, by_part: bool, request: SearchRequest
+    searcher: Any,
+    cache: ColumnCache,
+    term: str,
+    by_part: bool,
+    request: SearchRequest,
+    state: VersionState | None = None,
 ) -> TrendSeries:
     """Hits, total sections and hits per 1,000 sections for every year, plus the first use."""
     if not term.strip():
@@ -29,16 +36,13 @@ def trend_series(
     if compiled.query is None:
         raise QueryError(f"nothing to search for in {term!r}")
     chosen = selections(request, cache)
-    matched, _ = filter_and_count(
-        matching_sections(searcher, cache, parsed, compiled), chosen, cache
-    )
-    population, _ = filter_and_count(cache.sections, chosen, cache)
-    years = cache.columns["year"]
-    hits = Counter(map(years.__getitem__, matched))
-    totals = Counter(map(years.__getitem__, population))
-    parts = cache.columns["part_kind"]
-    by_year_part: Counter = (
-        Counter((years[d], parts[d] or "other") for d in matched) if by_part else Counter()
+    memo = state.memo if state is not None else MatchMemo(max_entries=0)
+    key = (compiled.query, tuple((r.start, r.end) for r in parsed.years), chosen_key(chosen))
+    hits, totals, by_year_part, first = memo.get_or_compute(
+        ("trend", key, by_part),
+        lambda: _year_counts(
+            cache, matching_sections(searcher, cache, parsed, compiled, memo), chosen, by_part
+        ),
     )
     points = []
     for year in sorted(y for y in totals if y is not None):
@@ -54,15 +58,44 @@ def trend_series(
                 kind: by_year_part.get((year, kind), 0) for kind in ("review", "plan", "other")
             }
         points.append(point)
-    return TrendSeries(term=term, points=points, first=_first_appearance(searcher, cache, matched))
+    return TrendSeries(term=term, points=points, first=_first_appearance(searcher, cache, first))
 
 
-def _first_appearance(searcher: Any, cache: ColumnCache, docs: list[int]) -> FirstAppearance | None:
-    years, dates = cache.columns["year"], cache.columns["date"]
-    dated = [d for d in docs if years[d] is not None]
-    if not dated:
+def _year_counts(
+    cache: ColumnCache, docs: list[int], chosen: dict[str, set[Any]], by_part: bool
+) -> tuple[Counter, Counter, Counter, int | None]:
+    """Matches per year, sections per year, matches per (year, part) and the first match."""
+    matched = apply_selections(docs, chosen, cache)
+    population = apply_selections(cache.sections, chosen, cache)
+    years = cache.columns["year"]
+    hits = Counter(map(years.__getitem__, matched))
+    totals = Counter(map(years.__getitem__, population))
+    parts = cache.columns["part_kind"]
+    by_year_part: Counter = (
+        Counter((years[d], parts[d] or "other") for d in matched) if by_part else Counter()
+    )
+    return hits, totals, by_year_part, _first_doc(cache, matched, hits)
+
+
+def _first_doc(cache: ColumnCache, docs: list[int], hits: Counter) -> int | None:
+    """The earliest dated match: first year, then date, then document number."""
+    dated_years = set(hits) - {None}
+    if not dated_years:
         return None
-    first = min(dated, key=lambda d: (years[d], dates[d] or "", d))
+    first_year = min(dated_years)
+    # Only the first year's documents compete on date: a tuple-keyed min over every match was
+    # the largest cost of a broad trend.
+    years, dates = cache.columns["year"], cache.columns["date"]
+    in_first_year = [d for d in docs if years[d] == first_year]
+    return min(in_first_year, key=lambda d: (dates[d] or "", d))
+
+
+def _first_appearance(
+    searcher: Any, cache: ColumnCache, first: int | None
+) -> FirstAppearance | None:
+    if first is None:
+        return None
+    years = cache.columns["year"]
     stored = searcher.stored_fields(first)
     return FirstAppearance(
         year=years[first],

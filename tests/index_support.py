@@ -159,3 +159,28 @@ ENERGY_REPORTS = [
         [("1. Elderly care", "review", "Elderly care homes <script>alert(1)</script> & services.")],
     ),
 ]
+
+
+def whoosh_ranking(paths: DataPaths, query: str) -> list[tuple[str, float]]:
+    """Reference ranking: Whoosh's own searcher.search over the query's matches, all of them."""
+    from whoosh import index as whoosh_index
+
+    from indexer.docsets import query_docs
+    from indexer.generations import read_pointer
+    from indexer.queries import compile_query
+    from indexer.querylang import parse_query
+
+    compiled = compile_query(parse_query(query))
+    ix = whoosh_index.open_dir(str(paths.index_dir / read_pointer(paths.index_dir)))
+    with ix.searcher() as searcher:
+        matches = set(query_docs(searcher, compiled.query))
+        results = searcher.search(compiled.positive, limit=None, filter=matches)
+        return [(hit["doc_id"], hit.score) for hit in results]
+
+
+def service_ranking(service: object, query: str) -> list[tuple[str, float]]:
+    """The service's relevance ranking of every match (ids and scores)."""
+    from indexer.types import SearchRequest
+
+    response = service.search(SearchRequest(query=query, per_page=1000))  # type: ignore[attr-defined]
+    return [(hit.id, hit.score) for hit in response.results]

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,7 @@ def test_incremental_adds_replaces_deletes_and_leaves_the_rest(data_paths, reque
     service = SearchService.open(data_paths)
     request.addfinalizer(service.close)
     assert report_ids(service, "ecology") == {"en-2022"}
+    assert trend_hits(service, "ecology") > 0
 
     changed = dataclasses.replace(
         second,
@@ -59,8 +61,9 @@ def test_incremental_adds_replaces_deletes_and_leaves_the_rest(data_paths, reque
     assert (summary.added, summary.replaced, summary.deleted, summary.unchanged) == (1, 1, 0, 1)
     assert summary.sections_written == 1 + 1  # the new report's one section, the changed one's
     assert not summary.rebuilt
-    # the running service sees the update without a restart
+    # the running service sees the update without a restart (no memoised matches survive it)
     assert report_ids(service, "ecology") == set()
+    assert trend_hits(service, "ecology") == 0
     assert report_ids(service, "tourism") == {"en-2022"}
     assert report_ids(service, "elderly") == {"en-2023", "en-2021"}
 
@@ -76,6 +79,10 @@ def test_incremental_adds_replaces_deletes_and_leaves_the_rest(data_paths, reque
     again = index_documents(data_paths, workers=0)
     assert (again.added, again.replaced, again.deleted, again.unchanged) == (0, 0, 0, 2)
     assert "0 added" in again.format()
+
+
+def trend_hits(service: SearchService, query: str) -> int:
+    return sum(point.hits for point in service.trends([query]).series[0].points)
 
 
 def test_rebuild_swaps_generations_for_a_running_service(data_paths, request):
@@ -182,7 +189,7 @@ def test_searches_in_threads_while_the_index_is_updated(data_paths, request):
     build_index(data_paths, ENERGY_REPORTS)
     service = SearchService.open(data_paths)
     request.addfinalizer(service.close)
-    errors: list[BaseException] = []
+    errors: list[str] = []
     totals: list[int] = []
     stop = threading.Event()
 
@@ -190,8 +197,8 @@ def test_searches_in_threads_while_the_index_is_updated(data_paths, request):
         while not stop.is_set():
             try:
                 totals.append(service.search(SearchRequest(query="energy")).total)
-            except BaseException as error:
-                errors.append(error)
+            except BaseException as error:  # reported with its traceback below
+                errors.append("".join(traceback.format_exception(error)))
                 return
 
     threads = [threading.Thread(target=search_loop) for _ in range(4)]
@@ -206,7 +213,7 @@ def test_searches_in_threads_while_the_index_is_updated(data_paths, request):
         stop.set()
         for thread in threads:
             thread.join()
-    assert errors == []
+    assert errors == [], "\n".join(errors)
     assert totals and set(totals) <= {3, 4}
     assert service.search(SearchRequest(query="energy")).total == 4
 

@@ -9,16 +9,39 @@ from hypothesis import strategies as st
 from cppcc_search.settings import DataPaths
 from indexer.service import SearchService
 from indexer.types import QueryError, SearchRequest
-from tests.index_support import ENERGY_REPORTS, build_index
+from tests.index_support import ENERGY_REPORTS, build_index, service_ranking, whoosh_ranking
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> SearchService:
+def english_paths(tmp_path_factory: pytest.TempPathFactory) -> DataPaths:
     paths = DataPaths(tmp_path_factory.mktemp("english") / "data").ensure()
     build_index(paths, ENERGY_REPORTS)
-    service = SearchService.open(paths)
+    return paths
+
+
+@pytest.fixture(scope="module")
+def service(english_paths: DataPaths) -> SearchService:
+    service = SearchService.open(english_paths)
     yield service
     service.close()
+
+
+@pytest.mark.parametrize("query", ["energy", "new vehicles", "energy -vehicles", "title:committee"])
+def test_ranking_is_whoosh_bm25f_exactly(service, english_paths, query):
+    """The block-wise ranking gives Whoosh's own scores and order, ties included."""
+    expected = whoosh_ranking(english_paths, query)
+    assert expected, query
+    assert service_ranking(service, query) == expected
+
+
+def test_query_terms_parse_without_searching(service):
+    terms = service.query_terms('Energies "new vehicles" -china 新能源 2015..2020')
+    assert terms[:4] == ("energies", "new", "vehicles", "新能源")
+    assert "energi" in terms  # the analysed form marks "energy" and "energies" alike
+    assert "china" not in terms
+    assert service.query_terms("the") == ()
+    for hit in service.search(SearchRequest(query="energy")).results:
+        assert "<mark>" in hit.snippet
 
 
 def sections(service: SearchService, query: str, **filters: object) -> set[str]:

@@ -13,7 +13,7 @@ from cppcc_search.settings import DataPaths
 from indexer.cjkphrase import covering_bigrams
 from indexer.service import SearchService
 from indexer.types import SearchRequest
-from tests.index_support import build_index
+from tests.index_support import build_index, service_ranking, whoosh_ranking
 
 ALPHABET = "新能源汽车，"  # few characters, so every string has many near misses
 TEXTS = [
@@ -23,7 +23,7 @@ TEXTS = [
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> SearchService:
+def substring_paths(tmp_path_factory: pytest.TempPathFactory) -> DataPaths:
     paths = DataPaths(tmp_path_factory.mktemp("substring") / "data").ensure()
     report = Report(
         id="r",
@@ -42,9 +42,25 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> SearchService:
         sections=[Section(i, 1, None, None, "other", None, text) for i, text in enumerate(TEXTS)],
     )
     build_index(paths, [report])
-    service = SearchService.open(paths)
+    return paths
+
+
+@pytest.fixture(scope="module")
+def service(substring_paths: DataPaths) -> SearchService:
+    service = SearchService.open(substring_paths)
     yield service
     service.close()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["新新", "新新新", "源源源源源", "能能能 OR 车车", "新新 -车车", "新新 新新新新", "新"],
+)
+def test_ranking_is_whoosh_bm25f_exactly(service, substring_paths, query):
+    """The block-wise ranking gives Whoosh's own scores and order, ties included."""
+    expected = whoosh_ranking(substring_paths, query)
+    assert expected, query
+    assert service_ranking(service, query) == expected
 
 
 def test_covering_bigrams():

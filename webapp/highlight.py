@@ -15,7 +15,15 @@ def term_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
     cleaned = sorted({t.strip() for t in terms if t and t.strip()}, key=len, reverse=True)
     if not cleaned:
         return None
-    return re.compile("|".join(re.escape(t) for t in cleaned[:MAX_TERMS]), re.IGNORECASE)
+    return re.compile("|".join(_term_regex(t) for t in cleaned[:MAX_TERMS]), re.IGNORECASE)
+
+
+def _term_regex(term: str) -> str:
+    """A Latin-script term marks whole words that start with it (its stem finds "energies");
+    any other term marks wherever it occurs, as Chinese has no word boundaries."""
+    if term.isascii() and term[:1].isalnum():
+        return rf"\b{re.escape(term)}\w*"
+    return re.escape(term)
 
 
 def highlight(text: str | None, pattern: re.Pattern[str] | None) -> Markup:

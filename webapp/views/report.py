@@ -8,7 +8,6 @@ from typing import Any
 from flask import Blueprint, abort, current_app, render_template, request
 
 from cppcc_search.models import Report, Section
-from indexer.types import SearchRequest
 from webapp.highlight import count_matches, highlight, term_pattern
 from webapp.params import limits_from_config, parse_query
 from webapp.services import search_service
@@ -58,7 +57,7 @@ def show(report_id: str):
 
 def query_terms(service: Any, query: str) -> tuple[str, ...]:
     """The query's positive terms as the search service understands them."""
-    return tuple(service.search(SearchRequest(query=query, per_page=1)).terms)
+    return tuple(service.query_terms(query))
 
 
 def table_of_contents(report: Report) -> list[PartView]:
