@@ -13,7 +13,7 @@ import os
 import re
 import string
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -75,14 +75,23 @@ def correct_english(word: str, vocabulary: dict[str, int]) -> str | None:
     return max(candidates)[1] if candidates else None
 
 
-def _count(searcher: Any, fieldname: str, run: str) -> int:
+def _matching_docs(searcher: Any, fieldname: str, run: str) -> Iterator[int]:
     q = wq.Term(fieldname, run) if len(run) == 2 else CjkPhrase(fieldname, run)
-    return sum(1 for _ in searcher.docs_for_query(q))
+    return iter(searcher.docs_for_query(q))
+
+
+def _count(searcher: Any, fieldname: str, run: str) -> int:
+    return sum(1 for _ in _matching_docs(searcher, fieldname, run))
+
+
+def _occurs(searcher: Any, fieldname: str, run: str) -> bool:
+    # Stops at the first match: a common word must not cost a walk over all its sections.
+    return next(_matching_docs(searcher, fieldname, run), None) is not None
 
 
 def correct_chinese(searcher: Any, run: str) -> str | None:
     """A one-character variant of a Chinese string that the index contains, if any."""
-    if len(run) < 3 or _count(searcher, "cjk", run) > 0:
+    if len(run) < 3 or _occurs(searcher, "cjk", run):
         return None
     reader = searcher.reader()
     candidates = sorted(_plausible_variants(reader, run), reverse=True)[:_MAX_CJK_CANDIDATES]
