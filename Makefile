@@ -41,7 +41,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_crawl.py
 	$(BIN)/python bench/extraction_gate.py
 	$(BIN)/python bench/bench_index.py
-	$(BIN)/python bench/bench_web.py
+	$(BIN)/cppcc-search demo --build-only
+	$(BIN)/python bench/bench_web.py --data-dir index_data
 
 clean-data:
 	find index_data -mindepth 1 ! -name README.md -exec rm -rf {} +

@@ -111,8 +111,14 @@ def run_bigrams(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)] or [run]
 
 
-class WordTokenizer(Tokenizer):
-    """Whoosh tokenizer over :func:`word_tokens` (the words analyser, for Whoosh's own use)."""
+TermSpan = tuple[str, int, int | None, int | None]  # term, position, start char, end char
+
+
+class _TermTokenizer(Tokenizer):
+    """A Whoosh tokenizer over ``(term, position, start, end)`` tuples from one of our functions."""
+
+    def terms(self, value: str, stemming: bool) -> Iterator[TermSpan]:
+        raise NotImplementedError
 
     def __call__(
         self,
@@ -128,41 +134,31 @@ class WordTokenizer(Tokenizer):
         **kwargs: object,
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for word in word_tokens(value, stemming=not kwargs.get("no_morph")):
-            token.text = word.term
+        for term, pos, start, end in self.terms(value, stemming=not kwargs.get("no_morph")):
+            token.text = term
             token.boost = 1.0
             token.stopped = False
-            if keeporiginal:
-                token.original = value[word.start : word.end]
-            if positions:
-                token.pos = start_pos + word.pos
-            if chars:
-                token.startchar = start_char + word.start
-                token.endchar = start_char + word.end
-            yield token
-
-
-class BigramTokenizer(Tokenizer):
-    """Whoosh tokenizer over :func:`bigram_tokens`."""
-
-    def __call__(
-        self,
-        value: str,
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        tokenize: bool = True,
-        mode: str = "",
-        **kwargs: object,
-    ) -> Iterator[Token]:
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for text, pos in bigram_tokens(value):
-            token.text = text
-            token.boost = 1.0
-            token.stopped = False
+            if keeporiginal and start is not None:
+                token.original = value[start:end]
             if positions:
                 token.pos = start_pos + pos
+            if chars and start is not None and end is not None:
+                token.startchar = start_char + start
+                token.endchar = start_char + end
             yield token
+
+
+class WordTokenizer(_TermTokenizer):
+    """Whoosh tokenizer over :func:`word_tokens` (the words analyser, for Whoosh's own use)."""
+
+    def terms(self, value: str, stemming: bool) -> Iterator[TermSpan]:
+        for word in word_tokens(value, stemming=stemming):
+            yield word.term, word.pos, word.start, word.end
+
+
+class BigramTokenizer(_TermTokenizer):
+    """Whoosh tokenizer over :func:`bigram_tokens` (positions only: the field keeps no offsets)."""
+
+    def terms(self, value: str, stemming: bool) -> Iterator[TermSpan]:
+        for text, pos in bigram_tokens(value):
+            yield text, pos, None, None
