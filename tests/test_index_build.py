@@ -152,21 +152,40 @@ def test_writer_lock_is_exclusive_within_one_process(tmp_path):
         pass
 
 
-@pytest.mark.slow
-def test_kill_9_during_rebuild_leaves_the_old_index_searchable(data_paths, shared_dir):
+def start_a_corpus_rebuild(
+    data_paths: DataPaths, shared_dir: Path, workers: int
+) -> tuple[str, subprocess.Popen[str]]:
+    """Index three reports, then start a ~10 s rebuild of the corpus in a process to interrupt.
+
+    Returns the generation in use before the rebuild and the process, once it has begun writing.
+    """
     from tests.index_support import corpus_reports
 
     build_index(data_paths, ENERGY_REPORTS)
     old = read_pointer(data_paths.index_dir)
-    write_reports(data_paths, corpus_reports(shared_dir))  # ~10 s of indexing to interrupt
+    write_reports(data_paths, corpus_reports(shared_dir))
     child = subprocess.Popen(
-        [sys.executable, "-m", "indexer", str(data_paths.root), "--rebuild", "--workers", "0"],
+        [
+            sys.executable,
+            "-m",
+            "indexer",
+            str(data_paths.root),
+            "--rebuild",
+            "--workers",
+            str(workers),
+        ],
         stdout=subprocess.PIPE,
         text=True,
         cwd=REPO_ROOT,
     )
     assert child.stdout is not None
     assert child.stdout.readline().startswith("building gen-")
+    return old, child
+
+
+@pytest.mark.slow
+def test_kill_9_during_rebuild_leaves_the_old_index_searchable(data_paths, shared_dir):
+    old, child = start_a_corpus_rebuild(data_paths, shared_dir, workers=0)
     time.sleep(1.5)  # well inside the ~10 s build
     assert child.poll() is None, "the rebuild finished before it could be killed"
     os.kill(child.pid, signal.SIGKILL)
@@ -241,19 +260,7 @@ def test_saved_column_cache_matches_the_index_and_a_broken_one_is_ignored(data_p
 def test_kill_9_of_a_parallel_rebuild_takes_its_workers_down_too(data_paths, shared_dir):
     import psutil
 
-    from tests.index_support import corpus_reports
-
-    build_index(data_paths, ENERGY_REPORTS)
-    old = read_pointer(data_paths.index_dir)
-    write_reports(data_paths, corpus_reports(shared_dir))
-    child = subprocess.Popen(
-        [sys.executable, "-m", "indexer", str(data_paths.root), "--rebuild", "--workers", "2"],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=REPO_ROOT,
-    )
-    assert child.stdout is not None
-    assert child.stdout.readline().startswith("building gen-")
+    old, child = start_a_corpus_rebuild(data_paths, shared_dir, workers=2)
     workers: list[psutil.Process] = []
     for _ in range(100):  # the writer starts its workers as it hands them documents
         workers = psutil.Process(child.pid).children(recursive=True)
