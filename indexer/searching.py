@@ -94,7 +94,7 @@ def run_search(
     )
     if response.total < SUGGEST_BELOW and parsed.groups:
         response.suggestion = suggest_query(
-            searcher, cache.vocabulary, request.query, response.total
+            searcher, cache.vocabulary, request.query, response.total, state.memo
         )
     return response
 

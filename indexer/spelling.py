@@ -13,7 +13,7 @@ import os
 import re
 import string
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from whoosh import query as wq
 
 from indexer.analysis import CJK_RUN, run_bigrams
 from indexer.cjkphrase import CjkPhrase
-from indexer.docsets import query_docs
+from indexer.docsets import MatchMemo, query_docs
 from indexer.queries import compile_query
 from indexer.querylang import parse_query
 from indexer.types import SearchError
@@ -75,29 +75,21 @@ def correct_english(word: str, vocabulary: dict[str, int]) -> str | None:
     return max(candidates)[1] if candidates else None
 
 
-def _matching_docs(searcher: Any, fieldname: str, run: str) -> Iterator[int]:
-    q = wq.Term(fieldname, run) if len(run) == 2 else CjkPhrase(fieldname, run)
-    return iter(searcher.docs_for_query(q))
+def _docs_holding(searcher: Any, run: str, memo: MatchMemo | None) -> list[int]:
+    """The sections holding a Chinese string, by the same (memoised) path as the search itself."""
+    q = wq.Term("cjk", run) if len(run) == 2 else CjkPhrase("cjk", run)
+    return query_docs(searcher, q, memo)
 
 
-def _count(searcher: Any, fieldname: str, run: str) -> int:
-    return sum(1 for _ in _matching_docs(searcher, fieldname, run))
-
-
-def _occurs(searcher: Any, fieldname: str, run: str) -> bool:
-    # Stops at the first match: a common word must not cost a walk over all its sections.
-    return next(_matching_docs(searcher, fieldname, run), None) is not None
-
-
-def correct_chinese(searcher: Any, run: str) -> str | None:
+def correct_chinese(searcher: Any, run: str, memo: MatchMemo | None = None) -> str | None:
     """A one-character variant of a Chinese string that the index contains, if any."""
-    if len(run) < 3 or _occurs(searcher, "cjk", run):
+    if len(run) < 3 or _docs_holding(searcher, run, memo):
         return None
     reader = searcher.reader()
     candidates = sorted(_plausible_variants(reader, run), reverse=True)[:_MAX_CJK_CANDIDATES]
     best: tuple[int, str] | None = None
     for _, variant in candidates:
-        found = _count(searcher, "cjk", variant)
+        found = len(_docs_holding(searcher, variant, memo))
         if found and (best is None or found > best[0]):
             best = (found, variant)
     return best[1] if best else None
@@ -118,14 +110,20 @@ def _plausible_variants(reader: Any, run: str) -> list[tuple[int, str]]:
     return variants
 
 
-def suggest_query(searcher: Any, vocabulary: dict[str, int], query: str, total: int) -> str | None:
+def suggest_query(
+    searcher: Any,
+    vocabulary: dict[str, int],
+    query: str,
+    total: int,
+    memo: MatchMemo | None = None,
+) -> str | None:
     """A corrected query string, or None when nothing better is found."""
     changed = False
     pieces = []
     for piece in query.split(" "):
         replacement = piece
         if CJK_RUN.fullmatch(piece):
-            replacement = correct_chinese(searcher, piece) or piece
+            replacement = correct_chinese(searcher, piece, memo) or piece
         elif piece.isalpha() and piece.isascii():
             replacement = correct_english(piece, vocabulary) or piece
         changed |= replacement != piece
@@ -133,14 +131,14 @@ def suggest_query(searcher: Any, vocabulary: dict[str, int], query: str, total: 
     if not changed:
         return None
     suggestion = " ".join(pieces)
-    return suggestion if _total_for(searcher, suggestion) > total else None
+    return suggestion if _total_for(searcher, suggestion, memo) > total else None
 
 
-def _total_for(searcher: Any, query: str) -> int:
+def _total_for(searcher: Any, query: str, memo: MatchMemo | None) -> int:
     try:
         compiled = compile_query(parse_query(query))
     except SearchError:
         return 0
     if compiled.query is None:
         return 0
-    return len(query_docs(searcher, compiled.query))
+    return len(query_docs(searcher, compiled.query, memo))
