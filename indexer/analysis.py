@@ -15,13 +15,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections import defaultdict, deque
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import Any
+from itertools import accumulate, chain, compress, repeat
+from operator import is_not, itemgetter, ne
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from whoosh.analysis import STOP_WORDS, Token, Tokenizer
 from whoosh.lang.porter import stem
+
+from indexer.spans import encode_positions, encode_spans
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # CJK Unified Ideographs, Extension A, compatibility ideographs, Extensions B-F.
 CJK_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+")
@@ -29,9 +36,12 @@ _SURROGATES_AND_CONTROLS = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\
 ENGLISH_STOP_WORDS = frozenset(STOP_WORDS)
 
 
-@dataclass(frozen=True, slots=True)
-class WordToken:
-    """One analysed word: the indexed term, its position and its character span."""
+class WordToken(NamedTuple):
+    """One analysed word: the indexed term, its position and its character span.
+
+    A named tuple rather than a frozen dataclass: the indexer makes one per word of the corpus,
+    and a frozen dataclass's __init__ measured four times slower.
+    """
 
     term: str
     pos: int
@@ -75,23 +85,98 @@ def _segmenter() -> Any:
 def word_tokens(text: str, stemming: bool = True) -> list[WordToken]:
     """Segment text (jieba search mode) into terms with sequential positions and char offsets."""
     rjieba = _segmenter()
-    raw = [
-        (word, start, end)
-        for word, start, end in rjieba.tokenize(clean_text(text), mode="search")
-        if _is_wordlike(word)
-    ]
-    raw.sort(key=lambda item: (item[1], item[2]))
+    term_of = _stemmed_term if stemming else _plain_term
+    raw = rjieba.tokenize(clean_text(text), mode="search")
+    # Search mode lists a word's sub-words after it; positions follow start offsets.
+    raw.sort(key=_START_END)
     tokens: list[WordToken] = []
     pos = -1
     last_start = -1
     for word, start, end in raw:
+        term = term_of(word)
+        if term is None:
+            continue
         if start != last_start:
             pos += 1
             last_start = start
-        term = normalise_word(word, stemming)
         if term:
             tokens.append(WordToken(term, pos, start, end))
     return tokens
+
+
+Posting = tuple[bytes, int, float, bytes]  # term, frequency, weight, encoded value
+
+
+def word_postings(text: str, with_chars: bool) -> list[Posting]:
+    """The words of a text grouped by term, each with its positions (and character spans)
+    encoded as the word fields' formats do (indexer.spans): the indexer's hot path,
+    the same analysis as :func:`word_tokens`, done with C-level maps over the whole text
+    instead of a Python step per word.
+    """
+    raw = _segmenter().tokenize(clean_text(text), mode="search")
+    raw.sort(key=_START_END)
+    words, starts, ends = zip(*raw, strict=True) if raw else ((), (), ())
+    terms = list(map(_TERMS.__getitem__, words))
+    wordlike = list(map(is_not, terms, repeat(None)))
+    terms = list(compress(terms, wordlike))
+    starts = list(compress(starts, wordlike))
+    if not terms:
+        return []
+    # One position per distinct start offset, as in word_tokens.
+    positions = list(accumulate(map(ne, starts, chain(starts[:1], starts)), initial=0))[1:]
+    grouped: defaultdict[str, list[Any]] = defaultdict(list)
+    if with_chars:
+        occurrences: Iterable[Any] = zip(positions, starts, compress(ends, wordlike), strict=True)
+    else:
+        occurrences = positions
+    deque(map(list.append, map(grouped.__getitem__, terms), occurrences), maxlen=0)
+    grouped.pop("", None)  # stop words: they take a position, not a posting
+    encode = encode_spans if with_chars else encode_positions
+    return [
+        (term.encode("utf-8"), len(found), float(len(found)), encode(found))
+        for term, found in grouped.items()
+    ]
+
+
+_START_END = itemgetter(1, 2)
+# Memo sizes bound what hostile queries can make the caches hold; a corpus's vocabulary fits.
+_TERM_CACHE = 1 << 18
+
+
+@lru_cache(maxsize=_TERM_CACHE)
+def _stemmed_term(word: str) -> str | None:
+    return _term(word, stemming=True)
+
+
+class _TermTable(dict[str, str | None]):
+    """word → index term, filled on first sight; a C-level lookup for every word after that.
+
+    Bounded like the caches above: past the limit new words are computed, not kept.
+    """
+
+    def __missing__(self, word: str) -> str | None:
+        term = _term(word, stemming=True)
+        if len(self) < _TERM_CACHE:
+            self[word] = term
+        return term
+
+
+_TERMS = _TermTable()
+
+
+@lru_cache(maxsize=_TERM_CACHE)
+def _plain_term(word: str) -> str | None:
+    return _term(word, stemming=False)
+
+
+def _term(word: str, stemming: bool) -> str | None:
+    """The index term of a segmented word: "" for a stop word, None when it is no word at all.
+
+    A stop word still takes a position (so phrases keep their gaps); punctuation does not.
+    """
+    if not _is_wordlike(word):
+        return None
+    return normalise_word(word, stemming) or ""
 
 
 def bigram_tokens(text: str) -> list[tuple[str, int]]:
@@ -104,6 +189,41 @@ def bigram_tokens(text: str) -> list[tuple[str, int]]:
         tokens.append((run[-1], pos + len(run) - 1))
         pos += len(run) + 1  # a gap, so no phrase spans punctuation or another script
     return tokens
+
+
+# The code point ranges of CJK_RUN, for the vectorised bigram keys below.
+_CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2EBEF))
+_KEY_SHIFT = 21  # bits of a code point
+_KEY_MASK = (1 << _KEY_SHIFT) - 1
+
+
+def bigram_key_counts(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """The bigram tokens of a text as sorted unique integer keys, with how often each occurs.
+
+    The same tokens as :func:`bigram_tokens` (pairs within each Chinese run, and each run's
+    last character), each packed as ``first << 21 | second`` (a lone character as if followed
+    by code point 0), computed with numpy over the whole text: the indexer's hot path. Keys
+    sort as the tokens' UTF-8 bytes do, which is the order an index stores terms in.
+    """
+    import numpy as np  # here, not at the top: searching never needs it (cold start)
+
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    chinese = np.zeros(len(codes), dtype=bool)
+    for low, high in _CJK_RANGES:
+        chinese |= (codes >= low) & (codes <= high)
+    next_chinese = np.zeros(len(codes), dtype=bool)
+    next_chinese[:-1] = chinese[1:]
+    pairs = (chinese & next_chinese)[:-1]
+    wide = codes.astype(np.uint64) << _KEY_SHIFT
+    keys = np.concatenate((wide[:-1][pairs] | codes[1:][pairs], wide[chinese & ~next_chinese]))
+    return np.unique(keys, return_counts=True)
+
+
+def bigram_of_key(key: int) -> str:
+    """The token a key of :func:`bigram_key_counts` stands for."""
+    second = key & _KEY_MASK
+    first = chr(key >> _KEY_SHIFT)
+    return first + chr(second) if second else first
 
 
 def run_bigrams(run: str) -> list[str]:

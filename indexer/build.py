@@ -1,8 +1,9 @@
 """Write the index from ``documents.jsonl``: incremental by content hash, or a full rebuild aside.
 
-Only this module writes the index. A large batch is analysed and written by worker processes,
-each producing its own segment (Whoosh's multiprocessing writer without the final merge, whose
-serial cost dominated when measured here).
+Only this module decides what the index holds. A rebuild, and any large batch of new reports,
+is written as whole segments by indexer.segments (in worker processes, one share each) and
+committed in one new table of contents; a small incremental batch goes through Whoosh's own
+writer, which also merges small segments.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import IndexError as WhooshIndexError
-from whoosh.writing import SegmentWriter
+from whoosh.writing import MERGE_SMALL, SegmentWriter
 
 from cppcc_search.models import DocumentsFileError, Report, read_documents
 from cppcc_search.settings import DataPaths
@@ -28,8 +30,9 @@ from indexer.generations import (
     write_pointer,
     writer_lock,
 )
-from indexer.parallel import ParallelWriter
+from indexer.parallel import write_segments
 from indexer.schema import KIND_REPORT, build_schema
+from indexer.segments import commit_segments
 from indexer.spelling import build_vocabulary, write_vocabulary
 from indexer.types import DocumentsError, IndexSummary
 
@@ -61,6 +64,9 @@ def index_documents(
         if not rebuild and current is not None and not _readable(index_root / current):
             say(f"the index {current} cannot be opened: rebuilding it")
             rebuild = True
+        if not rebuild and current is not None and not _current_schema(index_root / current):
+            say(f"the index {current} was written by an older version: rebuilding it")
+            rebuild = True
         if rebuild or current is None:
             summary = _rebuild(index_root, reports, say, workers)
         else:
@@ -77,6 +83,18 @@ def _readable(gen_dir: Path) -> bool:
     except (WhooshIndexError, OSError, EOFError, ValueError):
         return False
     return True
+
+
+def _current_schema(gen_dir: Path) -> bool:
+    """True when the index was written with today's fields, formats and columns."""
+    stored = whoosh_index.open_dir(str(gen_dir)).schema
+    wanted = build_schema()
+    return set(stored.names()) == set(wanted.names()) and all(
+        type(stored[name]) is type(wanted[name])
+        and type(stored[name].format) is type(wanted[name].format)
+        and type(stored[name].column_type) is type(wanted[name].column_type)
+        for name in wanted.names()
+    )
 
 
 def _load_reports(path: Path) -> tuple[list[Report], int]:
@@ -103,17 +121,14 @@ def _rebuild(
     name = next_generation_name(index_root)
     gen_dir = index_root / name
     gen_dir.mkdir()
-    ix = whoosh_index.create_in(str(gen_dir), build_schema())
+    schema = build_schema()
+    whoosh_index.create_in(str(gen_dir), schema)
     say(f"building {name} from {len(reports)} reports")
-    writer = _open_writer(ix, reports, workers)
-    try:
-        sections = _add_reports(writer, reports, say)
-        write_vocabulary(gen_dir, _vocabulary(reports))
-        say(f"committing {sections} sections")
-        writer.commit(merge=False)
-    except BaseException:
-        writer.cancel()
-        raise
+    segments = write_segments(gen_dir, schema, reports, _worker_count(reports, workers), say)
+    write_vocabulary(gen_dir, _vocabulary(reports))
+    sections = sum(len(r.sections) for r in reports)
+    say(f"committing {sections} sections in {len(segments)} segments")
+    commit_segments(FileStorage(str(gen_dir)), schema, segments)
     save_column_cache(gen_dir)
     write_pointer(index_root, name)
     remove_other_generations(index_root, keep=name)
@@ -150,13 +165,22 @@ def _update(
         say("index is up to date")
         return summary
     say(f"{len(new)} new, {len(changed)} changed, {len(vanished)} vanished reports")
-    writer = _open_writer(ix, new + changed, workers)
+    batch = new + changed
+    workers = _worker_count(batch, workers)
+    direct = []
+    if _sections(batch) >= PARALLEL_MIN_SECTIONS:
+        # Written before Whoosh's writer commits them with the deletions: one new TOC, so a
+        # searcher sees either the old index or the whole update.
+        direct = write_segments(index_root / name, ix.schema, batch, workers, say)
+    writer = ix.writer(limitmb=_WRITER_LIMIT_MB, compound=False)
     try:
         for report_id in vanished + [r.id for r in changed]:
             writer.delete_by_term("report_id", report_id)
-        summary.sections_written = _add_reports(writer, new + changed, say)
+        summary.sections_written = _sections(batch)
+        if not direct:
+            _add_reports(writer, batch, say)
         write_vocabulary(index_root / name, _vocabulary(reports))
-        writer.commit(merge=True)
+        writer.commit(mergetype=lambda w, segments: MERGE_SMALL(w, segments) + direct)
     except BaseException:
         writer.cancel()
         raise
@@ -181,17 +205,15 @@ def _vocabulary(reports: list[Report]) -> dict[str, int]:
     return build_vocabulary(f"{r.title}\n{r.body_text()}" for r in reports)
 
 
-def _open_writer(ix: Any, reports: list[Report], workers: int | None) -> SegmentWriter:
-    """A single writer, or one that analyses and writes segments in worker processes."""
-    if workers is None:
-        sections = sum(len(r.sections) for r in reports)
-        workers = (os.cpu_count() or 1) if sections >= PARALLEL_MIN_SECTIONS else 1
-    # compound=False: searchers map segment files instead of copying them into memory.
-    if workers <= 1:
-        return ix.writer(limitmb=_WRITER_LIMIT_MB, compound=False)
-    return ParallelWriter(
-        ix, procs=workers, multisegment=True, limitmb=_WRITER_LIMIT_MB, compound=False
-    )
+def _sections(reports: list[Report]) -> int:
+    return sum(len(r.sections) for r in reports)
+
+
+def _worker_count(reports: list[Report], workers: int | None) -> int:
+    """Processes to analyse with: one per core for a large batch unless told otherwise."""
+    if workers is not None:
+        return max(1, workers)
+    return (os.cpu_count() or 1) if _sections(reports) >= PARALLEL_MIN_SECTIONS else 1
 
 
 def _indexed_hashes(ix: Any) -> dict[str, str]:
@@ -203,13 +225,10 @@ def _indexed_hashes(ix: Any) -> dict[str, str]:
         }
 
 
-def _add_reports(writer: SegmentWriter, reports: list[Report], say: Progress) -> int:
-    """Add the documents of each report; returns the number of sections written."""
-    sections = 0
+def _add_reports(writer: SegmentWriter, reports: list[Report], say: Progress) -> None:
+    """Add the documents of each report through Whoosh's writer (small batches)."""
     for done, report in enumerate(reports, start=1):
         for doc in report_documents(report):
             writer.add_document(**doc)
-        sections += len(report.sections)
         if done % 1000 == 0:
-            say(f"{done}/{len(reports)} reports, {sections} sections")
-    return sections
+            say(f"{done}/{len(reports)} reports")

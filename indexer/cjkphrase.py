@@ -1,38 +1,43 @@
-"""An exact Chinese-string query over the bigram field, faster than Whoosh's span phrases.
+"""An exact Chinese string over a bigram field, matched and scored as one term.
 
-A string is covered by non-overlapping bigrams (开发新能源 → 开发@0, 新能@2, 能源@3); a section
-matches when all of them occur at those offsets from one start position. Candidates come from a
-plain intersection of the bigram postings, then one set test per candidate, instead of
-Whoosh's generic span machinery (which measured ~0.3 ms per candidate section here).
+The bigram fields keep no positions (indexer.schema), so a string of three or more characters
+is not a phrase of postings: a section holds it when its two rarest bigrams both occur there and
+the string's UTF-8 bytes occur in the section's column text (indexer.docsets verifies them).
+
+It scores as one term of its field would: BM25F with tf = the string's occurrences in the
+section, the field's length normalisation, and idf as Whoosh computes it for a term, with df =
+the number of sections holding the string. indexer.ranking and :meth:`CjkPhrase.matcher`
+(Whoosh's own path, for query shapes the ranker leaves to Whoosh) give the same floats.
 """
 
 from __future__ import annotations
 
+import threading
+import weakref
+from bisect import bisect_left
 from itertools import accumulate
+from math import log
 from typing import Any
 
 from whoosh import matching
 from whoosh import query as wq
-from whoosh.compat import loads
-from whoosh.system import _INT_SIZE
+from whoosh.scoring import BM25F, BaseScorer, bm25
 
-
-def covering_bigrams(run: str) -> tuple[list[str], list[int]]:
-    """Non-overlapping bigrams covering the string (the last may overlap), with their offsets."""
-    offsets = list(range(0, len(run) - 1, 2))
-    if offsets[-1] != len(run) - 2:
-        offsets.append(len(run) - 2)
-    return [run[i : i + 2] for i in offsets], offsets
+from indexer.analysis import run_bigrams
 
 
 class CjkPhrase(wq.Phrase):
-    """Bigrams that must occur at fixed offsets from one another (an exact substring)."""
+    """A string of Chinese characters that must occur as it is (an exact substring).
+
+    ``words`` are its distinct overlapping bigrams, so Whoosh's estimates and term listings see
+    the terms every match holds.
+    """
 
     def __init__(self, fieldname: str, run: str, boost: float = 1.0) -> None:
-        grams, offsets = covering_bigrams(run)
-        super().__init__(fieldname, grams, slop=1, boost=boost)
+        if len(run) < 2:  # one character is no bigram: a Term or Prefix query (indexer.queries)
+            raise ValueError(f"CjkPhrase needs two or more characters, not {run!r}")
+        super().__init__(fieldname, list(dict.fromkeys(run_bigrams(run))), slop=1, boost=boost)
         self.run = run
-        self.offsets = offsets
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, CjkPhrase) and (self.fieldname, self.run, self.boost) == (
@@ -51,76 +56,109 @@ class CjkPhrase(wq.Phrase):
         return self
 
     def matcher(self, searcher: Any, context: Any = None) -> matching.Matcher:
-        reader = searcher.reader()
-        field = searcher.schema[self.fieldname]
-        leaves = []
-        for gram in self.words:
-            btext = field.to_bytes(gram)
-            if (self.fieldname, btext) not in reader:
-                return matching.NullMatcher()
-            leaves.append(wq.Term(self.fieldname, gram).matcher(searcher, context))
-        return OffsetMatcher(leaves, self.offsets, self.boost)
+        """The searcher's documents holding the string, weighted by occurrences, BM25F-scored.
+
+        Whoosh asks once per segment with a sub-searcher; the matches are found once over the
+        top-level searcher (its global df is the idf's) and each segment takes its share.
+        """
+        # Imported here: indexer.docsets imports this module to recognise the query.
+        from indexer.docsets import phrase_matches
+
+        if self.fieldname not in searcher.schema:
+            return matching.NullMatcher()
+        parent = searcher.get_parent()
+        matches = phrase_matches(parent, self, _parent_memo(parent))
+        offset = _offset_in(parent, searcher)
+        if offset is None:  # not one of the parent's segments: match it on its own
+            offset, matches = 0, phrase_matches(searcher, self)
+        end = offset + searcher.doc_count_all()
+        frequencies = matches.frequencies
+        ids = sorted(doc - offset for doc in matches.docs if offset <= doc < end)
+        if not ids:
+            return matching.NullMatcher()
+        weights = [float(frequencies[doc + offset]) for doc in ids]
+        weighting = getattr(context, "weighting", None) or searcher.weighting
+        scores = _bm25_scores(searcher, self.fieldname, weighting, len(matches.docs), ids, weights)
+        matcher = matching.ListMatcher(
+            ids,
+            weights,
+            format=searcher.schema[self.fieldname].format,
+            scorer=_ListScorer(ids, scores),
+        )
+        return matcher if self.boost == 1.0 else matching.WrappingMatcher(matcher, self.boost)
 
 
-def positions_of(value: bytes) -> set[int]:
-    """Decode a Positions posting value (as whoosh.formats.Positions does, with C-speed sums)."""
-    if not value.endswith(b"."):
-        value += b"."
-    return set(accumulate(loads(value[_INT_SIZE:])))
+def phrase_idf(searcher: Any, df: int) -> float:
+    """Whoosh's idf (WeightingModel.idf) for a term held by ``df`` documents of the index."""
+    return log(searcher.get_parent().doc_count_all() / (df + 1)) + 1
 
 
-class OffsetMatcher(matching.WrappingMatcher):
-    """Documents where every leaf term occurs at its offset from a common start position."""
+def _bm25_scores(
+    searcher: Any, fieldname: str, weighting: Any, df: int, ids: list[int], tfs: list[float]
+) -> list[float]:
+    """Each document's score as BM25FScorer computes a term's (other models: the tf)."""
+    if not isinstance(weighting, BM25F) or not searcher.schema[fieldname].scorable:
+        return list(tfs)
+    parent = searcher.get_parent()
+    idf = phrase_idf(parent, df)
+    avgfl = parent.avg_field_length(fieldname) or 1
+    B = weighting._field_B.get(fieldname, weighting.B)
+    K1 = weighting.K1
+    length = searcher.doc_field_length
+    return [
+        bm25(idf, tf, length(doc, fieldname, 1), avgfl, B, K1)
+        for doc, tf in zip(ids, tfs, strict=True)
+    ]
 
-    def __init__(self, leaves: list[Any], offsets: list[int], boost: float = 1.0) -> None:
-        child = leaves[0]
-        for leaf in leaves[1:]:
-            child = matching.IntersectionMatcher(child, leaf)
-        super().__init__(child, boost)
-        self._leaves = leaves
-        self._offsets = offsets
-        self._settle()
 
-    def _matches_here(self) -> bool:
-        starts = positions_of(self._leaves[0].value())
-        for leaf, offset in zip(self._leaves[1:], self._offsets[1:], strict=True):
-            found = positions_of(leaf.value())
-            starts = {p for p in starts if p + offset in found}
-            if not starts:
-                return False
-        return True
+class _ListScorer(BaseScorer):
+    """Precomputed scores of a ListMatcher's documents, with exact block qualities.
 
-    def _settle(self) -> None:
-        while self.child.is_active() and not self._matches_here():
-            self.child.next()
+    A ListMatcher is one block; the quality from a document on is the best score still ahead
+    (a suffix maximum), so Whoosh's top-k pruning skips nothing it should have kept.
+    """
 
-    def next(self) -> None:
-        self.child.next()
-        self._settle()
-
-    def skip_to(self, id: int) -> None:
-        self.child.skip_to(id)
-        self._settle()
-
-    def reset(self) -> None:
-        for leaf in self._leaves:
-            leaf.reset()
-        self.child.reset()
-        self._settle()
-
-    def all_ids(self) -> Any:
-        while self.is_active():
-            yield self.id()
-            self.next()
-
-    def copy(self) -> OffsetMatcher:
-        clone = OffsetMatcher([leaf.copy() for leaf in self._leaves], self._offsets, self.boost)
-        if self.is_active():
-            clone.skip_to(self.id())
-        return clone
-
-    def replace(self, minquality: float = 0) -> matching.Matcher:
-        return self if self.is_active() else matching.NullMatcher()
+    def __init__(self, ids: list[int], scores: list[float]) -> None:
+        self._ids = ids
+        self._by_doc = dict(zip(ids, scores, strict=True))
+        self._best_from = list(accumulate(reversed(scores), max))[::-1]
 
     def supports_block_quality(self) -> bool:
-        return False
+        return True
+
+    def score(self, matcher: Any) -> float:
+        return self._by_doc[matcher.id()]
+
+    def max_quality(self) -> float:
+        return self._best_from[0]
+
+    def block_quality(self, matcher: Any) -> float:
+        if not matcher.is_active():
+            return 0.0
+        return self._best_from[bisect_left(self._ids, matcher.id())]
+
+
+def _offset_in(parent: Any, searcher: Any) -> int | None:
+    """The docnum offset of a segment searcher within its parent (0 for the parent itself)."""
+    if searcher is parent:
+        return 0
+    for sub, offset in parent.leaf_searchers():
+        if sub is searcher:
+            return offset
+    return None
+
+
+# Whoosh's path has no MatchMemo of the index version; a small one per top-level searcher (a
+# fixed view of the index) keeps the matches found for one segment for the next.
+_MEMOS: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+_MEMOS_LOCK = threading.Lock()
+
+
+def _parent_memo(parent: Any) -> Any:
+    from indexer.docsets import MatchMemo
+
+    with _MEMOS_LOCK:
+        memo = _MEMOS.get(parent)
+        if memo is None:
+            memo = _MEMOS[parent] = MatchMemo(max_entries=16, max_docs=200_000)
+        return memo

@@ -3,23 +3,35 @@
 Whoosh walks a query's matcher tree one document at a time in Python (~2-8 µs per matching
 document measured at 100k sections); for facet counts and trends only the set of matching
 documents is needed, so leaf postings are read a block at a time and combined with set algebra.
-An exact Chinese string (CjkPhrase) intersects its bigrams' sets, then checks positions only for
-those candidates, decoding only the posting blocks that hold one.
+
+An exact Chinese string (CjkPhrase) intersects the sets of its two rarest bigrams (rarity from
+term info, no postings decoded), then looks for the string's UTF-8 bytes in each candidate's text
+in the field's column (indexer.schema), memory-mapped per segment and searched with mmap.find
+at C speed, counting its occurrences for scoring.
 """
 
 from __future__ import annotations
 
+import mmap
+import os
 import threading
+import weakref
+from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from itertools import accumulate
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher
+from whoosh.columns import VarBytesColumn
+from whoosh.filedb.filestore import FileStorage
 from whoosh.matching.wrappers import FilterMatcher
 
-from indexer.cjkphrase import CjkPhrase, positions_of
+from indexer.analysis import run_bigrams
+from indexer.cjkphrase import CjkPhrase
+from indexer.schema import OLD_BIGRAM_FORMAT
+from indexer.types import IndexMissingError
 
 
 class MatchMemo:
@@ -73,6 +85,8 @@ def _size(value: Any) -> int:
     """Roughly how many documents a memoised value holds (what bounds the memo's memory)."""
     if isinstance(value, Postings):
         return value.postings + 1
+    if isinstance(value, PhraseMatches):
+        return 2 * len(value.docs) + 1
     if isinstance(value, tuple):
         return sum(map(_size, value)) + 1
     if isinstance(value, (list, set, frozenset, dict)):
@@ -87,11 +101,32 @@ def query_docs(searcher: Any, q: wq.Query, memo: MatchMemo | None = None) -> lis
     return memo.get_or_compute(("docs", q), lambda: sorted(_docs(searcher, q, memo)))
 
 
+class PhraseMatches:
+    """The live documents holding an exact Chinese string, and how often each holds it."""
+
+    __slots__ = ("docs", "frequencies")
+
+    def __init__(self, frequencies: dict[int, int]) -> None:
+        self.frequencies = frequencies
+        self.docs = set(frequencies)
+
+
 def phrase_docs(searcher: Any, q: CjkPhrase, memo: MatchMemo | None = None) -> set[int]:
-    """The documents holding an exact Chinese string (memoised: positions are costly)."""
+    """The documents holding an exact Chinese string (memoised, with its frequencies)."""
+    return phrase_matches(searcher, q, memo).docs
+
+
+def phrase_matches(searcher: Any, q: CjkPhrase, memo: MatchMemo | None = None) -> PhraseMatches:
+    """The documents holding an exact Chinese string and its occurrences in each.
+
+    Memoised by field and string (not boost), so the heading and body clauses of one query,
+    and its ranking, share one verification.
+    """
     if memo is None:
         return _phrase_docs(searcher, q, None)
-    return memo.get_or_compute(("phrase", q), lambda: _phrase_docs(searcher, q, memo))
+    return memo.get_or_compute(
+        ("phrase", q.fieldname, q.run), lambda: _phrase_docs(searcher, q, memo)
+    )
 
 
 def _docs(searcher: Any, q: wq.Query, memo: MatchMemo | None) -> set[int]:
@@ -204,36 +239,142 @@ def _term_docs(searcher: Any, fieldname: str, text: str, memo: MatchMemo | None 
     return found - postings.deleted if postings.deleted else found
 
 
-def _gram_values(
-    searcher: Any, fieldname: str, gram: str, wanted: set[int], memo: MatchMemo | None
-) -> dict[int, bytes]:
-    """The posting values (encoded positions) of one bigram in the wanted documents."""
-    values: dict[int, bytes] = {}
-    for offset, ids, _, block_values in term_postings(searcher, fieldname, gram, memo):
-        for i, doc in enumerate(ids):
-            if doc + offset in wanted:
-                values[doc + offset] = block_values[i]
-    return values
-
-
-def _phrase_docs(searcher: Any, q: CjkPhrase, memo: MatchMemo | None) -> set[int]:
-    # Every overlapping bigram must occur, not only the covering ones: the ones across their
-    # junctions (会主, 义市 in 社会主义市场经济) are far rarer and cut the candidates whose
-    # positions must be decoded (the costly part) without changing the result.
-    grams = dict.fromkeys(q.run[i : i + 2] for i in range(len(q.run) - 1))
-    sets = sorted((_term_docs(searcher, q.fieldname, gram, memo) for gram in grams), key=len)
+def _phrase_docs(searcher: Any, q: CjkPhrase, memo: MatchMemo | None) -> PhraseMatches:
+    fieldname = q.fieldname
+    if fieldname not in searcher.schema:
+        return PhraseMatches({})
+    if searcher.schema[fieldname].column_type is None:
+        raise IndexMissingError(OLD_BIGRAM_FORMAT)  # no text to verify against
+    # The two rarest bigrams cut the candidates most for the least decoding; the column check
+    # makes the result exact whichever are chosen.
+    rarity = sorted(
+        (searcher.doc_frequency(fieldname, gram), gram)
+        for gram in dict.fromkeys(run_bigrams(q.run))
+    )
+    if not rarity or rarity[0][0] == 0:
+        return PhraseMatches({})
+    sets = [_term_docs(searcher, fieldname, gram, memo) for _, gram in rarity[:2]]
     candidates = sets[0].intersection(*sets[1:])
-    if not candidates or len(q.words) == 1:
-        return candidates
-    values = [_gram_values(searcher, q.fieldname, g, candidates, memo) for g in q.words]
-    found = set()
-    for doc in candidates:
-        starts = positions_of(values[0][doc])
-        for gram_values, offset in zip(values[1:], q.offsets[1:], strict=True):
-            positions = positions_of(gram_values[doc])
-            starts = {p for p in starts if p + offset in positions}
-            if not starts:
-                break
-        if starts:
-            found.add(doc)
+    if not candidates:
+        return PhraseMatches({})
+    return PhraseMatches(_occurrences(searcher, fieldname, q.run.encode("utf-8"), candidates))
+
+
+def _occurrences(
+    searcher: Any, fieldname: str, needle: bytes, candidates: set[int]
+) -> dict[int, int]:
+    """Candidate (global docnum) → occurrences of needle in its column text, where there are any."""
+    ordered = sorted(candidates)
+    found: dict[int, int] = {}
+    for sub, offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        lo = bisect_left(ordered, offset)
+        hi = bisect_left(ordered, offset + reader.doc_count_all(), lo)
+        if lo < hi:
+            found.update(column_text(reader, fieldname).occurrences(needle, ordered[lo:hi], offset))
     return found
+
+
+class ColumnText:
+    """One segment's column of a bigram field, read through Whoosh's column reader."""
+
+    def __init__(self, column: Any) -> None:
+        self._column = column
+
+    def occurrences(self, needle: bytes, docs: Sequence[int], offset: int) -> dict[int, int]:
+        """Global docnum → non-overlapping occurrences of needle, for docs holding it."""
+        column = self._column
+        found = {}
+        for doc in docs:
+            count = column[doc - offset].count(needle)
+            if count:
+                found[doc] = count
+        return found
+
+
+class MappedColumnText(ColumnText):
+    """A VarBytesColumn file memory-mapped once, searched in place (no copy, no unpickling).
+
+    Document values sit back to back from ``base``; the offsets and lengths are those Whoosh's
+    VarBytesColumn.Reader decoded from the file's tail.
+    """
+
+    def __init__(self, mapped: mmap.mmap, base: int, offsets: Any, lengths: Any) -> None:
+        self._mm = mapped
+        self._base = base
+        self._offsets = offsets
+        self._lengths = lengths
+
+    def occurrences(self, needle: bytes, docs: Sequence[int], offset: int) -> dict[int, int]:
+        find = self._mm.find
+        base, offsets, lengths = self._base, self._offsets, self._lengths
+        size = len(needle)
+        count = len(lengths)
+        found = {}
+        for doc in docs:
+            local = doc - offset
+            if local >= count or lengths[local] < size:
+                continue
+            start = base + offsets[local]
+            end = start + lengths[local]
+            at = find(needle, start, end)
+            if at < 0:
+                continue
+            times = 1
+            at = find(needle, at + size, end)
+            while at >= 0:
+                times += 1
+                at = find(needle, at + size, end)
+            found[doc] = times
+        return found
+
+
+class _NoText(ColumnText):
+    """A segment without the column: none of its documents has text in the field."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+
+    def occurrences(self, needle: bytes, docs: Sequence[int], offset: int) -> dict[int, int]:
+        return {}
+
+
+# Column texts per segment reader: a reader is one segment as of one index version, and its
+# column file never changes, so each is mapped once and dropped with the reader.
+_TEXTS: weakref.WeakKeyDictionary[Any, dict[str, ColumnText]] = weakref.WeakKeyDictionary()
+_TEXTS_LOCK = threading.Lock()
+
+
+def column_text(reader: Any, fieldname: str) -> ColumnText:
+    """The column text of a bigram field in one segment reader, opened once per reader."""
+    with _TEXTS_LOCK:
+        texts = _TEXTS.get(reader)
+        if texts is not None and fieldname in texts:
+            return texts[fieldname]
+    text = _open_column_text(reader, fieldname)
+    with _TEXTS_LOCK:
+        return _TEXTS.setdefault(reader, {}).setdefault(fieldname, text)
+
+
+def _open_column_text(reader: Any, fieldname: str) -> ColumnText:
+    if not reader.has_column(fieldname):
+        return _NoText()
+    column = reader.column_reader(fieldname, translate=False)
+    return _mapped(reader, fieldname, column) or ColumnText(column)
+
+
+def _mapped(reader: Any, fieldname: str, column: Any) -> MappedColumnText | None:
+    """The column file mapped, when it is a plain file of a Whoosh 3 segment (not compound)."""
+    storage = reader.storage() if hasattr(reader, "storage") else None
+    if (
+        type(column) is not VarBytesColumn.Reader
+        or not isinstance(storage, FileStorage)
+        or not isinstance(reader.codec(), W3Codec)
+    ):
+        return None
+    path = os.path.join(storage.folder, W3Codec.column_filename(reader.segment(), fieldname))
+    with open(path, "rb") as handle:
+        if os.fstat(handle.fileno()).st_size == 0:
+            return None
+        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    return MappedColumnText(mapped, column._basepos, column._offsets, column._lengths)

@@ -55,7 +55,7 @@ class ColumnCache:
         columns: dict[str, list[Any]] = {}
         for name in COLUMN_FIELDS:
             shared: dict[Any, Any] = {}  # one object per distinct value: compact pickles
-            column = reader.column_reader(name)
+            column = _column_values(reader, name)
             if name == "ordinal":
                 values = [shared.setdefault(v, v) for v in column]
             else:  # 0 and "" stand for "none" in year and string columns
@@ -151,3 +151,18 @@ def facet_values(facet: str, counts: Counter, selected: set[Any]) -> list[FacetV
     if facet == "year":
         return sorted(values, key=lambda fv: -int(fv.value))
     return sorted(values, key=lambda fv: (-fv.count, str(fv.value)))
+
+
+def _column_values(reader: Any, name: str) -> list[Any]:
+    """A column's value for every document number of the reader, segment by segment.
+
+    A segment where no document had a value has no column at all, and Whoosh's multi-segment
+    column reader skips it (shifting every later document); such a segment reads as empty.
+    """
+    values: list[Any] = []
+    for sub, _ in reader.leaf_readers():
+        count = sub.doc_count_all()
+        part = list(sub.column_reader(name)) if sub.has_column(name) else []
+        values.extend(part[:count])
+        values.extend([0 if name in ("year", "ordinal") else ""] * (count - len(part[:count])))
+    return values

@@ -4,9 +4,10 @@ Ranking through ``searcher.search`` walks Whoosh's matcher tree one document at 
 (~5 µs per match: 0.45 s for a term in 88% of 100k sections). The matches are already known
 (indexer.docsets), so each leaf term's weights are read a block at a time and scored with the
 same formula, the same field-length bytes and the same order of additions as Whoosh's matchers,
-which keeps scores (and so the order of ties) identical. Query shapes whose Whoosh scores depend
-on more than that (prefixes, word phrases, and/or nodes of three or more clauses) return None and
-are ranked by Whoosh as before.
+which keeps scores (and so the order of ties) identical. An exact Chinese string scores as one
+term (indexer.cjkphrase): its occurrences are the tf, the sections holding it the df. Query
+shapes whose Whoosh scores depend on more than that (prefixes, word phrases, and/or nodes of
+three or more clauses) return None and are ranked by Whoosh as before.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from whoosh.columns import NumericColumn
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
-from indexer.cjkphrase import CjkPhrase
-from indexer.docsets import MatchMemo, phrase_docs, term_postings
+from indexer.cjkphrase import CjkPhrase, phrase_idf
+from indexer.docsets import MatchMemo, phrase_matches, term_postings
 
 # length byte → field length as Whoosh's scorer sees it. Byte 0 (no length column: the segment
 # lacks the field, or its files were merged away under an open searcher) reads as the scorer's
@@ -143,26 +144,25 @@ class _Ranker:
         return _boosted(combined, q.boost)
 
     def phrase_scores(self, q: CjkPhrase) -> Scores:
-        """(((s0 + s1) + s2) ...) * boost, as the phrase's chain of intersections adds them."""
-        wanted = self.docs & phrase_docs(self.searcher, q, self.memo)
+        """BM25F of the string as one term: tf its occurrences, df the sections holding it."""
+        matches = phrase_matches(self.searcher, q, self.memo)
+        wanted = self.docs & matches.docs
         if not wanted:
             return {}
-        total: Scores | None = None
-        for gram in q.words:
-            scores = self.term_scores(q.fieldname, gram, wanted)
-            total = scores if total is None else {d: total[d] + scores[d] for d in total}
-        assert total is not None
-        return _boosted(total, q.boost)
+        idf = phrase_idf(self.searcher, len(matches.docs))
+        frequencies = matches.frequencies
+        k1_plus_1, norms, length_bytes = self._bm25_parts(q.fieldname)
+        scores: Scores = {}
+        for doc in wanted:
+            tf = frequencies[doc]
+            scores[doc] = idf * ((tf * k1_plus_1) / (tf + norms[length_bytes[doc]]))
+        return _boosted(scores, q.boost)
 
     def term_scores(self, fieldname: str, text: str, wanted: set[int]) -> Scores:
         """BM25F of one term in the wanted documents that hold it (Whoosh's bm25 expression)."""
         searcher = self.searcher
         idf = searcher.idf(fieldname, text)
-        avgfl = searcher.avg_field_length(fieldname) or 1
-        norms = self.lengths.norms(self.B, self.K1, avgfl)
-        length_bytes = self.lengths.bytes_of(searcher, fieldname)
-        assert length_bytes is not None  # checked by rank_scores
-        k1_plus_1 = self.K1 + 1
+        k1_plus_1, norms, length_bytes = self._bm25_parts(fieldname)
         scores: Scores = {}
         for offset, ids, weights, _ in term_postings(searcher, fieldname, text, self.memo):
             for doc, tf in zip(ids, weights, strict=False):
@@ -171,6 +171,14 @@ class _Ranker:
                     # Whoosh's bm25(): idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + ...)))
                     scores[doc] = idf * ((tf * k1_plus_1) / (tf + norms[length_bytes[doc]]))
         return scores
+
+    def _bm25_parts(self, fieldname: str) -> tuple[float, list[Any], bytes]:
+        """K1 + 1, the length term per length byte, and every document's length byte."""
+        avgfl = self.searcher.avg_field_length(fieldname) or 1
+        norms = self.lengths.norms(self.B, self.K1, avgfl)
+        length_bytes = self.lengths.bytes_of(self.searcher, fieldname)
+        assert length_bytes is not None  # checked by rank_scores
+        return self.K1 + 1, norms, length_bytes
 
 
 def _boosted(scores: Scores, boost: float) -> Scores:

@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter
 from collections.abc import Iterable
-from typing import Any
+from functools import lru_cache
+from operator import add
+from typing import TYPE_CHECKING, Any
 
+from whoosh.columns import VarBytesColumn
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.formats import Existence
 
-from indexer.analysis import BigramTokenizer, WordTokenizer, bigram_tokens, word_tokens
+from indexer.analysis import (
+    CJK_RUN,
+    BigramTokenizer,
+    WordTokenizer,
+    bigram_key_counts,
+    bigram_of_key,
+    word_postings,
+)
+from indexer.spans import PackedCharacters, PackedPositions
+from indexer.types import IndexMissingError
 
+if TYPE_CHECKING:
+    import numpy as np
+
+# An index keeps the schema it was created with: one from before the bigram fields kept their
+# text has positions instead, which this code neither writes nor reads.
+OLD_BIGRAM_FORMAT = (
+    "the index predates exact Chinese matching without positions: rebuild it with "
+    "`cppcc-search index --rebuild`"
+)
 KIND_SECTION = "section"
 KIND_REPORT = "report"
 # Columns the search service loads once per index version to count facets and sort.
@@ -32,19 +54,86 @@ class AnalysedText(TEXT):
 
     Whoosh's generic path builds a Token object per token; this is the indexer's hot loop, so
     the field encodes its analyser's output itself, byte-identical to what its format expects.
+
+    A ``bigrams`` field keeps one posting per (bigram, document) whose weight is the bigram's
+    frequency and no positions (Whoosh's Existence format: blocks hold no values); an exact
+    string is verified instead against the field's column, the text's Chinese runs as UTF-8
+    joined by newlines (indexer.docsets). Whoosh's writers fill and merge that column like any
+    other, through ``column_type`` and ``to_column_value``.
     """
 
     def __init__(self, analysis: str, **kwargs: Any) -> None:
-        analyzer = BigramTokenizer() if analysis == "bigrams" else WordTokenizer()
-        super().__init__(analyzer=analyzer, phrase=True, chars=analysis == "words+chars", **kwargs)
+        bigrams = analysis == "bigrams"
+        analyzer = BigramTokenizer() if bigrams else WordTokenizer()
+        super().__init__(
+            analyzer=analyzer,
+            phrase=not bigrams,
+            chars=analysis == "words+chars",
+            sortable=VarBytesColumn() if bigrams else False,
+            **kwargs,
+        )
+        boost = self.format.field_boost
+        if bigrams:
+            self.format = Existence(field_boost=boost)
+        elif analysis == "words+chars":
+            self.format = PackedCharacters(field_boost=boost)
+        else:
+            self.format = PackedPositions(field_boost=boost)
         self.analysis = analysis
 
     def index(self, value: Any, **kwargs: Any) -> Iterable[tuple[bytes, int, float, bytes]]:
         if not isinstance(value, str):
             return super().index(value, **kwargs)
         if self.analysis == "bigrams":
-            return _bigram_postings(self.format, value)
-        return _word_postings(self.format, value, with_chars=self.analysis == "words+chars")
+            if not isinstance(self.format, Existence):
+                raise IndexMissingError(OLD_BIGRAM_FORMAT)
+            return bigram_postings(value)
+        with_chars = self.analysis == "words+chars"
+        if len(value) <= _SHORT_TEXT:
+            return _short_word_postings(value, with_chars)
+        return word_postings(value, with_chars=with_chars)
+
+    def posting_keys(self, value: Any) -> tuple[np.ndarray, np.ndarray] | None:
+        """A bigram field's postings as integer keys and counts (indexer.segments' fast path)."""
+        if self.analysis != "bigrams" or not isinstance(value, str):
+            return None
+        if not isinstance(self.format, Existence):
+            raise IndexMissingError(OLD_BIGRAM_FORMAT)
+        if len(value) <= _SHORT_TEXT:
+            return _short_bigram_keys(value)
+        return bigram_key_counts(value)
+
+    def key_term(self, key: int) -> bytes:
+        """The term bytes of a key from :meth:`posting_keys`."""
+        return bigram_of_key(key).encode("utf-8")
+
+    def to_column_value(self, value: Any) -> bytes:
+        if self.analysis != "bigrams":
+            return super().to_column_value(value)
+        return cjk_column_text(value)
+
+    def from_column_value(self, value: bytes) -> Any:
+        if self.analysis != "bigrams":
+            return super().from_column_value(value)
+        return value.decode("utf-8")
+
+
+# Report titles and headings are short and repeat: a report's title comes with each of its
+# sections. Their analysis is kept (read-only) for the next section that has them.
+_SHORT_TEXT = 100
+
+
+@lru_cache(maxsize=4096)
+def _short_word_postings(text: str, with_chars: bool) -> list[tuple[bytes, int, float, bytes]]:
+    return word_postings(text, with_chars=with_chars)
+
+
+@lru_cache(maxsize=4096)
+def _short_bigram_keys(text: str) -> tuple[np.ndarray, np.ndarray]:
+    keys, counts = bigram_key_counts(text)
+    keys.flags.writeable = False
+    counts.flags.writeable = False
+    return keys, counts
 
 
 def build_schema() -> Schema:
@@ -80,23 +169,27 @@ def build_schema() -> Schema:
     )
 
 
-def _word_postings(fmt: Any, text: str, with_chars: bool) -> list[tuple[bytes, int, float, bytes]]:
-    """Word tokens grouped by term and encoded as the field's format would."""
-    grouped: dict[str, list[Any]] = defaultdict(list)
-    for token in word_tokens(text):
-        grouped[token.term].append((token.pos, token.start, token.end) if with_chars else token.pos)
-    return [
-        (term.encode("utf-8"), len(values), float(len(values)), fmt.encode(values))
-        for term, values in grouped.items()
-    ]
+def bigram_postings(text: str) -> list[tuple[bytes, int, float, bytes]]:
+    """``(bigram, frequency, weight, b"")`` for every term of indexer.analysis.bigram_tokens.
+
+    The same terms as bigram_tokens (tests hold them equal), counted without building a token
+    per bigram: pairing a run with itself shifted by one makes the bigrams at C speed.
+    """
+    counts: Counter[str] = Counter()
+    for run in CJK_RUN.findall(text):
+        counts.update(map(add, run, run[1:]))
+        counts[run[-1]] += 1
+    return [(gram.encode("utf-8"), freq, float(freq), b"") for gram, freq in counts.items()]
 
 
-def _bigram_postings(fmt: Any, text: str) -> list[tuple[bytes, int, float, bytes]]:
-    """Bigram tokens grouped by bigram and encoded as the field's format would."""
-    grouped: dict[str, list[int]] = defaultdict(list)
-    for gram, pos in bigram_tokens(text):
-        grouped[gram].append(pos)
-    return [
-        (gram.encode("utf-8"), len(poses), float(len(poses)), fmt.encode(poses))
-        for gram, poses in grouped.items()
-    ]
+def cjk_column_text(value: Any) -> bytes:
+    """A bigram field's column value: the text's Chinese runs as UTF-8, one per line.
+
+    Every run is whole, so a string of Chinese characters occurs in the text exactly when its
+    UTF-8 bytes occur here (UTF-8 never matches inside a character, and no run holds a newline).
+    """
+    if isinstance(value, (list, tuple)):
+        value = "\n".join(v for v in value if isinstance(v, str))
+    if not isinstance(value, str):
+        return b""
+    return "\n".join(CJK_RUN.findall(value)).encode("utf-8")

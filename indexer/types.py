@@ -218,6 +218,10 @@ class DocumentsError(SearchError):
     """The documents file to index is missing or unreadable."""
 
 
+class IndexingError(SearchError):
+    """Writing the index failed (a worker process failed or died); the old index stands."""
+
+
 @dataclass
 class ReportSummary:
     """One report in a list (the same committee's reports, neighbouring years)."""

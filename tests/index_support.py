@@ -87,6 +87,32 @@ def corpus_reports(shared_dir: Path) -> list[Report]:
         return [corpus_report(json.loads(line)) for line in handle if line.strip()]
 
 
+def chinese_report(
+    report_id: str, texts: list[str], titles: list[str | None] | None = None, title: str = "报告"
+) -> Report:
+    """A small Chinese report of the given section texts (and headings)."""
+    titles = titles or [None] * len(texts)
+    return Report(
+        id=report_id,
+        url=f"http://example.org/{report_id}",
+        urls=[f"http://example.org/{report_id}"],
+        title=title,
+        date="2020-03-05",
+        year=2020,
+        language="zh",
+        doc_type="other",
+        committee="政协",
+        level="national",
+        speaker=None,
+        meeting_date=None,
+        encoding=None,
+        sections=[
+            Section(i, 1, heading, None, "other", None, text)
+            for i, (heading, text) in enumerate(zip(titles, texts, strict=True))
+        ],
+    )
+
+
 def english_report(report_id: str, year: int, sections: Iterable[tuple[str, str, str]]) -> Report:
     """A small English report; sections are (title, part_kind, text)."""
     return Report(

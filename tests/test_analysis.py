@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-import pytest
+from collections import Counter
 
-from indexer.analysis import bigram_tokens, run_bigrams, word_tokens
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from indexer.analysis import (
+    bigram_key_counts,
+    bigram_of_key,
+    bigram_tokens,
+    run_bigrams,
+    word_postings,
+    word_tokens,
+)
 from indexer.documents import normalise_heading
 from indexer.querylang import parse_query
+from indexer.spans import PackedCharacters, PackedPositions, decode_positions, decode_spans
 from indexer.types import QueryError, YearRange
 
 
@@ -41,6 +53,61 @@ def test_bigrams_cover_every_substring_and_break_at_punctuation():
     assert ("源。", 4) not in tokens and ("新", 6) in tokens
     assert run_bigrams("新能源") == ["新能", "能源"]
     assert run_bigrams("党") == ["党"]
+
+
+# Chinese from the BMP, Extension A and B and the compatibility block, range edges, punctuation,
+# Latin, a lone surrogate and a control character.
+TEXT_ALPHABET = (
+    "新能源汽车的发展"
+    "\u3400\u4dbf\u4e00\u9fff\uf900\ufaff\U00020000\U0002ebef\u33ff\ua000"
+    "，。 aZ1\n\ud800\x07"
+)
+
+
+@given(st.text(alphabet=TEXT_ALPHABET, max_size=60))
+def test_vectorised_bigram_keys_are_the_bigram_tokens(text):
+    keys, counts = bigram_key_counts(text)
+    tokens = [bigram_of_key(int(key)) for key in keys]
+    assert dict(zip(tokens, counts.tolist(), strict=True)) == Counter(
+        token for token, _ in bigram_tokens(text)
+    )
+    # Keys ascend as the tokens' UTF-8 bytes do (the order of terms in an index).
+    assert tokens == sorted(tokens, key=lambda token: token.encode("utf-8"))
+
+
+WORDS = [
+    "新能源",
+    "汽车",
+    "发展",
+    "计划经济体制",
+    "energies",
+    "of",
+    "the",
+    "Cities",
+    "，",
+    " ",
+    "2024",
+    "。",
+]
+
+
+@pytest.mark.parametrize("with_chars", [True, False])
+@given(words=st.lists(st.sampled_from(WORDS), max_size=30))
+def test_word_postings_are_word_tokens_encoded_as_the_field_formats_do(with_chars, words):
+    text = "".join(words)
+    grouped: dict[str, list] = {}
+    for token in word_tokens(text):
+        grouped.setdefault(token.term, []).append(
+            (token.pos, token.start, token.end) if with_chars else token.pos
+        )
+    fmt = PackedCharacters() if with_chars else PackedPositions()
+    expected = {
+        term.encode(): (len(found), float(len(found)), fmt.encode(found))
+        for term, found in grouped.items()
+    }
+    found = word_postings(text, with_chars=with_chars)
+    assert {term: rest for term, *rest in found} == {k: list(v) for k, v in expected.items()}
+    assert len(found) == len(expected)
 
 
 def test_lone_surrogates_and_controls_do_not_break_analysis():
@@ -98,3 +165,33 @@ def test_absurd_queries_are_rejected_in_one_line():
         parse_query("x" * 5000)
     with pytest.raises(QueryError, match="too many words"):
         parse_query(" ".join(f"w{i}" for i in range(100)))
+
+
+SPAN_NUMBERS = st.integers(min_value=0, max_value=200_000)
+
+
+@given(st.lists(st.tuples(SPAN_NUMBERS, SPAN_NUMBERS, st.integers(0, 70_000)), min_size=1))
+def test_packed_spans_round_trip(raw):
+    """Spans in index order (positions ascending; search-mode sub-words may start before the
+    previous word ends), short and long numbers alike."""
+    spans = sorted({(pos, start, start + length) for pos, start, length in raw})
+    fmt = PackedCharacters()
+    value = fmt.encode(spans)
+    assert fmt.decode_characters(value) == decode_spans(value) == spans
+    assert fmt.decode_positions(value) == [pos for pos, _, _ in spans]
+    assert fmt.decode_frequency(value) == len(spans)
+
+
+@given(st.lists(SPAN_NUMBERS, min_size=1, unique=True))
+def test_packed_positions_round_trip(raw):
+    positions = sorted(raw)
+    fmt = PackedPositions()
+    value = fmt.encode(positions)
+    assert fmt.decode_positions(value) == decode_positions(value) == positions
+    assert fmt.decode_frequency(value) == len(positions)
+    assert fmt.decode_weight(value) == float(len(positions))
+
+
+def test_one_short_occurrence_packs_into_nine_bytes():
+    assert len(PackedCharacters().encode([(3, 120, 124)])) == 9
+    assert len(PackedPositions().encode([3])) == 5

@@ -13,10 +13,20 @@ import traceback
 from pathlib import Path
 
 import pytest
+from whoosh import index as whoosh_index
+from whoosh.formats import Positions
 
 from cppcc_search.settings import DataPaths
+from indexer import build
 from indexer.build import index_documents
-from indexer.generations import LOCK_NAME, generation_names, read_pointer, writer_lock
+from indexer.generations import (
+    LOCK_NAME,
+    generation_names,
+    read_pointer,
+    write_pointer,
+    writer_lock,
+)
+from indexer.schema import build_schema
 from indexer.service import SearchService
 from indexer.types import DocumentsError, IndexBusyError, IndexMissingError, SearchRequest
 from tests.index_support import ENERGY_REPORTS, build_index, english_report, write_reports
@@ -44,7 +54,17 @@ def test_broken_documents_line_is_a_clear_error(data_paths):
         index_documents(data_paths)
 
 
-def test_incremental_adds_replaces_deletes_and_leaves_the_rest(data_paths, request):
+@pytest.fixture(params=["whoosh-writer", "direct-segments"])
+def update_workers(request, monkeypatch) -> int:
+    """Workers for an incremental update, and which path writes it: small batches go through
+    Whoosh's writer; large ones (here: every batch) as segments written by worker processes."""
+    if request.param == "whoosh-writer":
+        return 0
+    monkeypatch.setattr(build, "PARALLEL_MIN_SECTIONS", 1)
+    return 2
+
+
+def test_incremental_adds_replaces_deletes_and_leaves_the_rest(data_paths, request, update_workers):
     first, second, third = ENERGY_REPORTS
     build_index(data_paths, [first, second])
     service = SearchService.open(data_paths)
@@ -57,7 +77,7 @@ def test_incremental_adds_replaces_deletes_and_leaves_the_rest(data_paths, reque
         sections=[dataclasses.replace(second.sections[0], text="Tourism recovered strongly.")],
     )
     write_reports(data_paths, [first, changed, third])
-    summary = index_documents(data_paths, workers=0)
+    summary = index_documents(data_paths, workers=update_workers)
     assert (summary.added, summary.replaced, summary.deleted, summary.unchanged) == (1, 1, 0, 1)
     assert summary.sections_written == 1 + 1  # the new report's one section, the changed one's
     assert not summary.rebuilt
@@ -68,7 +88,7 @@ def test_incremental_adds_replaces_deletes_and_leaves_the_rest(data_paths, reque
     assert report_ids(service, "elderly") == {"en-2023", "en-2021"}
 
     write_reports(data_paths, [changed, third])
-    summary = index_documents(data_paths, workers=0)
+    summary = index_documents(data_paths, workers=update_workers)
     assert (summary.added, summary.replaced, summary.deleted, summary.unchanged) == (0, 0, 1, 2)
     assert summary.sections_written == 0
     assert report_ids(service, "energy") == set()  # only en-2023 still spoke of it
@@ -300,3 +320,47 @@ def test_an_index_removed_under_a_running_service_is_a_clear_error(data_paths, r
     shutil.rmtree(data_paths.index_dir)
     with pytest.raises(IndexMissingError, match="is gone"):
         service.search(SearchRequest(query="energy"))
+
+
+def test_a_segment_without_a_facet_column_keeps_every_document_aligned(data_paths, monkeypatch):
+    """A new segment where no report has a committee or date has no such columns at all."""
+    first = ENERGY_REPORTS[0]
+    build_index(data_paths, [first])
+    bare = dataclasses.replace(
+        english_report("bare", 2021, [("Review", "review", "Energy and elderly care.")]),
+        committee=None,
+        date=None,
+        level=None,
+    )
+    write_reports(data_paths, [first, bare])
+    monkeypatch.setattr(build, "PARALLEL_MIN_SECTIONS", 1)  # the new report as its own segment
+    index_documents(data_paths, workers=1)
+    ix = whoosh_index.open_dir(str(data_paths.index_dir / read_pointer(data_paths.index_dir)))
+    with ix.reader() as reader:
+        segments = [sub for sub, _ in reader.leaf_readers()]
+        assert len(segments) == 2 and not segments[1].has_column("committee")
+    with SearchService.open(data_paths) as service:
+        result = service.search(SearchRequest(query="energy"))
+        reports = [hit.report_id for hit in result.results]
+        assert set(reports) == {"en-2023", "bare"} and len(reports) == result.total
+        committees = {f.value: f.count for f in result.facets["committee"]}
+        assert committees == {first.committee: reports.count("en-2023")}
+        years = {f.value: f.count for f in result.facets["year"]}
+        assert years == {2023: reports.count("en-2023"), 2021: 1}
+
+
+def test_an_index_written_by_an_older_version_is_rebuilt(data_paths):
+    """The bigram fields once kept positions; such an index is rebuilt, not updated."""
+    build_index(data_paths, ENERGY_REPORTS[:1])
+    old = build_schema()
+    old["cjk"].format = Positions()
+    old_gen = data_paths.index_dir / "gen-99"
+    old_gen.mkdir()
+    whoosh_index.create_in(str(old_gen), old)
+    write_pointer(data_paths.index_dir, "gen-99")
+    messages: list[str] = []
+    summary = index_documents(data_paths, progress=messages.append, workers=0)
+    assert summary.rebuilt and read_pointer(data_paths.index_dir) != "gen-99"
+    assert any("written by an older version" in m for m in messages)
+    with SearchService.open(data_paths) as service:
+        assert report_ids(service, "energy") == {"en-2023"}
