@@ -15,17 +15,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from functools import lru_cache
-from itertools import accumulate, chain, compress, repeat
-from operator import is_not, itemgetter, ne
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from whoosh.analysis import STOP_WORDS, Token, Tokenizer
 from whoosh.lang.porter import stem
-
-from indexer.spans import encode_positions, encode_spans
 
 if TYPE_CHECKING:
     import numpy as np
@@ -104,40 +100,6 @@ def word_tokens(text: str, stemming: bool = True) -> list[WordToken]:
     return tokens
 
 
-Posting = tuple[bytes, int, float, bytes]  # term, frequency, weight, encoded value
-
-
-def word_postings(text: str, with_chars: bool) -> list[Posting]:
-    """The words of a text grouped by term, each with its positions (and character spans)
-    encoded as the word fields' formats do (indexer.spans): the indexer's hot path,
-    the same analysis as :func:`word_tokens`, done with C-level maps over the whole text
-    instead of a Python step per word.
-    """
-    raw = _segmenter().tokenize(clean_text(text), mode="search")
-    raw.sort(key=_START_END)
-    words, starts, ends = zip(*raw, strict=True) if raw else ((), (), ())
-    terms = list(map(_TERMS.__getitem__, words))
-    wordlike = list(map(is_not, terms, repeat(None)))
-    terms = list(compress(terms, wordlike))
-    starts = list(compress(starts, wordlike))
-    if not terms:
-        return []
-    # One position per distinct start offset, as in word_tokens.
-    positions = list(accumulate(map(ne, starts, chain(starts[:1], starts)), initial=0))[1:]
-    grouped: defaultdict[str, list[Any]] = defaultdict(list)
-    if with_chars:
-        occurrences: Iterable[Any] = zip(positions, starts, compress(ends, wordlike), strict=True)
-    else:
-        occurrences = positions
-    deque(map(list.append, map(grouped.__getitem__, terms), occurrences), maxlen=0)
-    grouped.pop("", None)  # stop words: they take a position, not a posting
-    encode = encode_spans if with_chars else encode_positions
-    return [
-        (term.encode("utf-8"), len(found), float(len(found)), encode(found))
-        for term, found in grouped.items()
-    ]
-
-
 _START_END = itemgetter(1, 2)
 # Memo sizes bound what hostile queries can make the caches hold; a corpus's vocabulary fits.
 _TERM_CACHE = 1 << 18
@@ -146,22 +108,6 @@ _TERM_CACHE = 1 << 18
 @lru_cache(maxsize=_TERM_CACHE)
 def _stemmed_term(word: str) -> str | None:
     return _term(word, stemming=True)
-
-
-class _TermTable(dict[str, str | None]):
-    """word → index term, filled on first sight; a C-level lookup for every word after that.
-
-    Bounded like the caches above: past the limit new words are computed, not kept.
-    """
-
-    def __missing__(self, word: str) -> str | None:
-        term = _term(word, stemming=True)
-        if len(self) < _TERM_CACHE:
-            self[word] = term
-        return term
-
-
-_TERMS = _TermTable()
 
 
 @lru_cache(maxsize=_TERM_CACHE)

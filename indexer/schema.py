@@ -18,10 +18,10 @@ from indexer.analysis import (
     WordTokenizer,
     bigram_key_counts,
     bigram_of_key,
-    word_postings,
 )
 from indexer.spans import PackedCharacters, PackedPositions
 from indexer.types import IndexMissingError
+from indexer.wordpostings import TERM_IDS, word_keys, word_postings
 
 if TYPE_CHECKING:
     import numpy as np
@@ -32,6 +32,8 @@ OLD_BIGRAM_FORMAT = (
     "the index predates exact Chinese matching without positions: rebuild it with "
     "`cppcc-search index --rebuild`"
 )
+# Keys, counts and values (or None) of one document's postings: AnalysedText.posting_keys.
+PostingKeys = tuple["np.ndarray", "np.ndarray", list[bytes] | None]
 KIND_SECTION = "section"
 KIND_REPORT = "report"
 # Columns the search service loads once per index version to count facets and sort.
@@ -93,19 +95,31 @@ class AnalysedText(TEXT):
             return _short_word_postings(value, with_chars)
         return word_postings(value, with_chars=with_chars)
 
-    def posting_keys(self, value: Any) -> tuple[np.ndarray, np.ndarray] | None:
-        """A bigram field's postings as integer keys and counts (indexer.segments' fast path)."""
-        if self.analysis != "bigrams" or not isinstance(value, str):
+    @property
+    def keys_in_term_order(self) -> bool:
+        """Whether :meth:`posting_keys` keys sort as their terms' bytes do (bigrams: yes)."""
+        return self.analysis == "bigrams"
+
+    def posting_keys(self, value: Any) -> PostingKeys | None:
+        """The postings as integer keys, counts and values (None: no values), or None for
+        ``index``: indexer.segments' fast path. Bigrams are packed code points; words are
+        term numbers of this process (:data:`indexer.wordpostings.TERM_IDS`)."""
+        if not isinstance(value, str):
             return None
-        if not isinstance(self.format, Existence):
-            raise IndexMissingError(OLD_BIGRAM_FORMAT)
-        if len(value) <= _SHORT_TEXT:
-            return _short_bigram_keys(value)
-        return bigram_key_counts(value)
+        short = len(value) <= _SHORT_TEXT
+        if self.analysis == "bigrams":
+            if not isinstance(self.format, Existence):
+                raise IndexMissingError(OLD_BIGRAM_FORMAT)
+            keys, counts = _short_bigram_keys(value) if short else bigram_key_counts(value)
+            return keys, counts, None
+        with_chars = self.analysis == "words+chars"
+        return _short_word_keys(value, with_chars) if short else word_keys(value, with_chars)
 
     def key_term(self, key: int) -> bytes:
         """The term bytes of a key from :meth:`posting_keys`."""
-        return bigram_of_key(key).encode("utf-8")
+        if self.analysis == "bigrams":
+            return bigram_of_key(key).encode("utf-8")
+        return TERM_IDS.terms[key]
 
     def to_column_value(self, value: Any) -> bytes:
         if self.analysis != "bigrams":
@@ -126,6 +140,14 @@ _SHORT_TEXT = 100
 @lru_cache(maxsize=4096)
 def _short_word_postings(text: str, with_chars: bool) -> list[tuple[bytes, int, float, bytes]]:
     return word_postings(text, with_chars=with_chars)
+
+
+@lru_cache(maxsize=4096)
+def _short_word_keys(text: str, with_chars: bool) -> PostingKeys:
+    keys, counts, values = word_keys(text, with_chars)
+    keys.flags.writeable = False
+    counts.flags.writeable = False
+    return keys, counts, values
 
 
 @lru_cache(maxsize=4096)

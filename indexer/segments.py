@@ -23,7 +23,7 @@ from __future__ import annotations
 import zlib
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain, count, repeat
 from operator import sub
 from pickle import dumps
@@ -48,14 +48,18 @@ _VALUE_BYTES = 8
 
 
 class _FieldPostings:
-    """One field's postings in a segment being built, as flat columns in arrival order."""
+    """One field's postings in a segment being built, as flat columns in arrival order.
+
+    Keys are the field's own integer keys (its fast path) or numbers this table gives terms.
+    """
 
     def __init__(self, field: Any) -> None:
         self.field = field
         self.has_values = field.format.fixed_value_size() != 0
-        # Keys carry no values: the fast path is for formats that store none.
-        self.keyed = callable(getattr(field, "posting_keys", None)) and not self.has_values
-        self.keys = array("Q")  # packed keys (fast path) or term ids
+        self.keyed = callable(getattr(field, "posting_keys", None))
+        # Packed bigrams sort as their bytes do; term numbers are ranked by their terms.
+        self.keys_in_term_order = self.keyed and getattr(field, "keys_in_term_order", False)
+        self.keys = array("Q")
         self.docs = array("I")
         self.weights = array("f")
         # Values (encoded positions) back to back, and where each ends.
@@ -70,11 +74,14 @@ class _FieldPostings:
         """Add one document's postings; returns (field length, bytes of memory added)."""
         keyed = self.field.posting_keys(value) if self.keyed else None
         if keyed is not None:
-            keys, counts = keyed
-            self.keys.frombytes(keys.astype(np.uint64, copy=False).tobytes())
+            keys, counts, values = keyed
+            self.keys.frombytes(keys.astype(np.uint64).tobytes())
             self.docs.extend(repeat(docnum, len(keys)))
             self.weights.frombytes(counts.astype(np.float32).tobytes())
-            return int(counts.sum()), len(keys) * _POSTING_BYTES
+            added = len(keys) * _POSTING_BYTES
+            if self.has_values and values is not None:
+                added += self._add_values(values)
+            return int(counts.sum()), added
         items = self.field.index(value)
         if not isinstance(items, list):
             items = list(items)
@@ -86,12 +93,17 @@ class _FieldPostings:
         self.weights.extend(weights)
         added = len(terms) * _POSTING_BYTES
         if self.has_values:
-            joined = emptybytes.join(values)
-            ends = np.cumsum(np.fromiter(map(len, values), np.uint64, len(values)))
-            self.value_ends.frombytes((ends + len(self.values)).tobytes())
-            self.values += joined
-            added += len(joined) + _VALUE_BYTES * len(values)
+            added += self._add_values(values)
         return sum(freqs), added
+
+    def _add_values(self, values: Sequence[bytes]) -> int:
+        if not values:
+            return 0
+        joined = emptybytes.join(values)
+        ends = np.cumsum(np.fromiter(map(len, values), np.uint64, len(values)))
+        self.value_ends.frombytes((ends + len(self.values)).tobytes())
+        self.values += joined
+        return len(joined) + _VALUE_BYTES * len(values)
 
     def terms_by_id(self) -> list[bytes]:
         """The terms of the generic path, indexed by term id."""
@@ -212,7 +224,7 @@ def _inverted(
 
     With ``integral``, weights that are whole numbers come as ints.
     """
-    ranks = _byte_order_ranks(table)
+    ranks, ranked_terms = _byte_order_ranks(table)
     # Stable: within a term, postings stay in document order, as the codec needs them.
     order = np.argsort(ranks, kind="stable")
     sorted_ranks = ranks[order]
@@ -220,7 +232,10 @@ def _inverted(
     docs = np.frombuffer(table.docs, dtype=np.uint32)[order]
     weights = np.frombuffer(table.weights, dtype=np.float32)[order]
     starts = np.flatnonzero(np.concatenate(([True], sorted_ranks[1:] != sorted_ranks[:-1])))
-    terms = _terms_of(table, sorted_ranks[starts].tolist())
+    if ranked_terms is None:
+        terms = [table.field.key_term(key) for key in sorted_ranks[starts].tolist()]
+    else:
+        terms = ranked_terms  # every rank has postings: group i is rank i
     del sorted_ranks
     ends = np.append(starts[1:], len(docs)).tolist()
     starts = starts.tolist()
@@ -257,25 +272,23 @@ def _inverted(
         group = last_group + 1
 
 
-def _byte_order_ranks(table: _FieldPostings) -> np.ndarray:
-    """Each posting's term as a number that sorts as the terms' bytes do.
-
-    Packed keys already do; term ids (numbered as first seen) become their term's rank.
-    """
+def _byte_order_ranks(table: _FieldPostings) -> tuple[np.ndarray, list[bytes] | None]:
+    """Each posting's term as a number that sorts as the terms' bytes do, and the terms in
+    that order (None: the keys are packed terms, in order already)."""
     keys = np.frombuffer(table.keys, dtype=np.uint64)
+    if table.keys_in_term_order:
+        return keys, None
     if table.keyed:
-        return keys
-    terms = table.terms_by_id()
-    rank_of_id = np.empty(len(terms), dtype=np.uint64)
-    rank_of_id[sorted(range(len(terms)), key=terms.__getitem__)] = np.arange(len(terms))
-    return rank_of_id[keys]
-
-
-def _terms_of(table: _FieldPostings, ranks: list[int]) -> list[bytes]:
-    """The terms of the ranks made by :func:`_byte_order_ranks`."""
-    if table.keyed:
-        return [table.field.key_term(key) for key in ranks]
-    return sorted(table.terms_by_id())
+        distinct = np.unique(keys)
+        slots = np.searchsorted(distinct, keys)
+        terms = [table.field.key_term(key) for key in distinct.tolist()]
+    else:
+        slots = keys
+        terms = table.terms_by_id()
+    by_bytes = sorted(range(len(terms)), key=terms.__getitem__)
+    rank_of_slot = np.empty(len(terms), dtype=np.uint64)
+    rank_of_slot[by_bytes] = np.arange(len(terms), dtype=np.uint64)
+    return rank_of_slot[slots], [terms[slot] for slot in by_bytes]
 
 
 def _values_at(blob: bytes, value_ends: np.ndarray, rows: np.ndarray) -> list[bytes]:

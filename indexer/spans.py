@@ -30,7 +30,8 @@ _ONE_POSITION = struct.Struct("<cHH")
 _BIG_ENDIAN = sys.byteorder == "big"
 
 
-def _pack(numbers: list[int]) -> bytes:
+def pack_numbers(numbers: list[int]) -> bytes:
+    """``numbers`` as a value: a type byte, then each number in two bytes if all fit, else four."""
     if min(numbers) >= 0 and max(numbers) <= _SHORT_MAX:
         packed = array(_SHORT, numbers)
     else:
@@ -61,7 +62,7 @@ def encode_spans(spans: list[tuple[int, int, int]]) -> bytes:
         map(sub, ends, starts),
         strict=True,
     )
-    return _pack([len(spans), *chain.from_iterable(deltas)])
+    return pack_numbers([len(spans), *chain.from_iterable(deltas)])
 
 
 def encode_positions(positions: list[int]) -> bytes:
@@ -73,7 +74,7 @@ def encode_positions(positions: list[int]) -> bytes:
     for pos in positions:
         numbers.append(pos - base)
         base = pos
-    return _pack(numbers)
+    return pack_numbers(numbers)
 
 
 def decode_spans(value: bytes) -> list[tuple[int, int, int]]:
