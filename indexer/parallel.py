@@ -13,8 +13,10 @@ import gc
 import multiprocessing
 import os
 import signal
+from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import accumulate, pairwise
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
@@ -50,7 +52,11 @@ def write_segments(
     shares = [share for share in _shares(reports, workers) if share]
     if len(shares) <= 1:
         with _collection_paused():
-            return _segments_of(index_dir, schema, reports, limit_bytes, say)
+            try:
+                return _segments_of(index_dir, schema, reports, limit_bytes, say)
+            except (ValueError, TypeError, OverflowError, UnicodeError) as error:
+                # A document Whoosh cannot take, reported as a worker's failure would be.
+                raise IndexingError(f"indexing failed: {type(error).__name__}: {error}") from error
     context = multiprocessing.get_context("fork")
     parent = os.getpid()
     running: dict[Connection, int] = {}
@@ -81,18 +87,17 @@ def _shares(reports: Sequence[Report], count: int) -> list[Sequence[Report]]:
     """Contiguous shares of about equal text size (analysis time follows text length)."""
     if count <= 1 or len(reports) < 2:
         return [reports]
-    sizes = [sum(len(s.text) for s in report.sections) + 1 for report in reports]
-    target = sum(sizes) / count
-    shares: list[Sequence[Report]] = []
-    start = 0
-    filled = 0
-    for index, size in enumerate(sizes):
-        filled += size
-        if filled >= target * (len(shares) + 1) and len(shares) < count - 1:
-            shares.append(reports[start : index + 1])
-            start = index + 1
-    shares.append(reports[start:])
-    return shares
+    ends = list(accumulate(sum(len(s.text) for s in report.sections) + 1 for report in reports))
+    bounds = [0]
+    for share in range(1, count):
+        target = ends[-1] * share / count
+        # Cut after the report whose running total is nearest the target.
+        after = bisect_left(ends, target)
+        if after > 0 and target - ends[after - 1] < ends[after] - target:
+            after -= 1
+        bounds.append(max(bounds[-1], min(after + 1, len(reports))))
+    bounds.append(len(reports))
+    return [reports[start:end] for start, end in pairwise(bounds) if end > start]
 
 
 def _collect(running: dict[Connection, int], total: int, say: Progress) -> dict[int, list[Any]]:

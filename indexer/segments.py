@@ -178,6 +178,13 @@ class SegmentBuilder:
         lengths.append(byte_to_length(lbyte) if lbyte else 0)
         return length
 
+    def cancel(self) -> None:
+        """Close the segment's open files; nothing lists the segment, so the next commit's
+        clean-up (or the abandoned generation) removes them."""
+        if not self._perdoc.is_closed:
+            self._perdoc._indoc = False
+            self._perdoc.close()
+
     def finish(self) -> Any:
         """Write the segment's files and return its Whoosh segment object (None if empty)."""
         self._perdoc.close()
@@ -405,10 +412,14 @@ def build_segments(
     """Write documents into as many segments as the memory limit needs; return them in order."""
     segments = []
     builder = SegmentBuilder(storage, schema, whoosh_bytes=whoosh_bytes)
-    for doc in documents:
-        builder.add_document(doc)
-        if builder.memory_bytes >= limit_bytes:
-            segments.append(builder.finish())
-            builder = SegmentBuilder(storage, schema, whoosh_bytes=whoosh_bytes)
-    segments.append(builder.finish())
+    try:
+        for doc in documents:
+            builder.add_document(doc)
+            if builder.memory_bytes >= limit_bytes:
+                segments.append(builder.finish())
+                builder = SegmentBuilder(storage, schema, whoosh_bytes=whoosh_bytes)
+        segments.append(builder.finish())
+    except BaseException:
+        builder.cancel()
+        raise
     return [segment for segment in segments if segment is not None]

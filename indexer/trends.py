@@ -66,10 +66,13 @@ def _year_counts(
 ) -> tuple[Counter, Counter, Counter, int | None]:
     """Matches per year, sections per year, matches per (year, part) and the first match."""
     matched = apply_selections(docs, chosen, cache)
-    population = apply_selections(cache.sections, chosen, cache)
     years = cache.columns["year"]
-    hits = Counter(map(years.__getitem__, matched))
-    totals = Counter(map(years.__getitem__, population))
+    hits = cache.count_columns(["year"], matched)["year"]
+    if chosen:
+        population = apply_selections(cache.sections, chosen, cache)
+        totals = Counter(map(years.__getitem__, population))
+    else:
+        totals = cache.totals("year")
     parts = cache.columns["part_kind"]
     by_year_part: Counter = (
         Counter((years[d], parts[d] or "other") for d in matched) if by_part else Counter()

@@ -26,9 +26,16 @@ from indexer.generations import (
     write_pointer,
     writer_lock,
 )
+from indexer.parallel import write_segments
 from indexer.schema import build_schema
 from indexer.service import SearchService
-from indexer.types import DocumentsError, IndexBusyError, IndexMissingError, SearchRequest
+from indexer.types import (
+    DocumentsError,
+    IndexBusyError,
+    IndexingError,
+    IndexMissingError,
+    SearchRequest,
+)
 from tests.index_support import ENERGY_REPORTS, build_index, english_report, write_reports
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -362,5 +369,25 @@ def test_an_index_written_by_an_older_version_is_rebuilt(data_paths):
     summary = index_documents(data_paths, progress=messages.append, workers=0)
     assert summary.rebuilt and read_pointer(data_paths.index_dir) != "gen-99"
     assert any("written by an older version" in m for m in messages)
+    with SearchService.open(data_paths) as service:
+        assert report_ids(service, "energy") == {"en-2023"}
+
+
+@pytest.mark.parametrize(
+    ("workers", "message"),
+    [(1, r"^indexing failed: ValueError: .+"), (2, r"^index worker \d failed: ValueError: .+")],
+)
+def test_a_failing_worker_is_a_clear_error_and_the_old_index_stays(data_paths, workers, message):
+    """A document Whoosh cannot index (here a year that is no number) fails the indexing, in
+    this process or in a worker; one line says so and the current index is untouched."""
+    build_index(data_paths, ENERGY_REPORTS[:1])
+    before = read_pointer(data_paths.index_dir)
+    broken = dataclasses.replace(ENERGY_REPORTS[1], year="twenty twenty-two")
+    gen_dir = data_paths.index_dir / "gen-aside"
+    gen_dir.mkdir()
+    whoosh_index.create_in(str(gen_dir), build_schema())
+    with pytest.raises(IndexingError, match=message):
+        write_segments(gen_dir, build_schema(), [ENERGY_REPORTS[2], broken], workers, print)
+    assert read_pointer(data_paths.index_dir) == before
     with SearchService.open(data_paths) as service:
         assert report_ids(service, "energy") == {"en-2023"}
