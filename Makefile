@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_crawl.py
 	$(BIN)/python bench/extraction_gate.py
 	$(BIN)/python bench/bench_index.py
+	$(BIN)/python bench/bench_build.py
 	$(BIN)/cppcc-search demo --build-only
 	$(BIN)/python bench/bench_web.py --data-dir index_data
 

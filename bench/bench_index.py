@@ -8,7 +8,7 @@ latency p50/p95 for a term, a two-term AND, a phrase and a broad term, each with
 ten snippets and a trend. Not a test: nothing here asserts a time.
 
     .venv/bin/python bench/bench_index.py                      # corpus + 10,000 sections
-    .venv/bin/python bench/bench_index.py --sections 100000    # the issue's size (~30+ min)
+    .venv/bin/python bench/bench_index.py --sections 100000    # the issue's size (~10 min)
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer.analysis import (
@@ -92,6 +92,7 @@ WORDS = [
 
 
 @pytest.mark.parametrize("with_chars", [True, False])
+@settings(max_examples=40)
 @given(words=st.lists(st.sampled_from(WORDS), max_size=30), padding=st.sampled_from([0, 70_000]))
 def test_word_postings_are_word_tokens_encoded_as_the_field_formats_do(with_chars, words, padding):
     """Vectorised grouping and packing equal the plain analysis encoded term by term, for short
