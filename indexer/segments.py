@@ -129,8 +129,8 @@ class SegmentBuilder:
     ) -> None:
         self.storage = storage
         # Whoosh's own writer compresses every block and stores weights as floats; by default
-        # small blocks stay uncompressed and whole-number weights are stored as integers (a
-        # third of a block's pickle for the bigram fields). The reader takes either.
+        # small blocks stay uncompressed and whole-number weights are stored as integers (two
+        # bytes each in a block's pickle instead of nine). The reader takes either.
         self.whoosh_bytes = whoosh_bytes
         self.schema = schema
         self.codec = W3Codec()
