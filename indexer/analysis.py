@@ -6,9 +6,14 @@ Two token streams come out of one text:
   Porter-stemmed words for English; positions are sequential (one per distinct token start, so
   overlapping search-mode sub-words share the position of the word they start), character offsets
   are real, so phrases and stored-offset highlighting work;
-* bigrams — overlapping Chinese character bigrams (plus the last character of each run) at
-  sequential positions, so any Chinese string is an exact phrase over bigrams: substring recall
-  that a word segmenter alone cannot give ("开发新能源" is segmented 开发新 / 能源).
+* bigrams — overlapping Chinese character bigrams (plus the last character of each run): a
+  section holding a Chinese string holds all of its bigrams, which gives the substring recall a
+  word segmenter alone cannot ("开发新能源" is segmented 开发新 / 能源). The index keeps their
+  frequencies, not positions; exactness comes from checking the candidates' text
+  (indexer.docsets).
+
+The indexer's hot paths compute the same tokens with numpy: :func:`bigram_key_counts` here and
+indexer.wordpostings for words.
 """
 
 from __future__ import annotations
@@ -126,7 +131,8 @@ def _term(word: str, stemming: bool) -> str | None:
 
 
 def bigram_tokens(text: str) -> list[tuple[str, int]]:
-    """Overlapping bigrams of each Chinese run (and its last character) with positions."""
+    """Overlapping bigrams of each Chinese run (and its last character) with positions (the
+    reference the vectorised keys are tested against; Whoosh's own analyser uses it too)."""
     tokens: list[tuple[str, int]] = []
     pos = 0
     for match in CJK_RUN.finditer(text):
