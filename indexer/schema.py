@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
-from operator import add
 from typing import TYPE_CHECKING, Any
 
 from whoosh.columns import VarBytesColumn
@@ -21,7 +19,7 @@ from indexer.analysis import (
 )
 from indexer.spans import PackedCharacters, PackedPositions
 from indexer.types import IndexMissingError
-from indexer.wordpostings import TERM_IDS, word_keys, word_postings
+from indexer.wordpostings import TERM_IDS, word_keys
 
 if TYPE_CHECKING:
     import numpy as np
@@ -52,10 +50,10 @@ COLUMN_FIELDS = (
 
 
 class AnalysedText(TEXT):
-    """A TEXT field that turns text into postings directly (grouping tokens in one pass).
-
-    Whoosh's generic path builds a Token object per token; this is the indexer's hot loop, so
-    the field encodes its analyser's output itself, byte-identical to what its format expects.
+    """A TEXT field that turns a whole text into postings at once (indexer.analysis,
+    indexer.wordpostings) instead of Whoosh's Token object per token: the indexer's hot loop.
+    :meth:`posting_keys` is the one analysis; :meth:`index` gives the same postings as term
+    bytes for Whoosh's own writer.
 
     A ``bigrams`` field keeps one posting per (bigram, document) whose weight is the bigram's
     frequency and no positions (Whoosh's Existence format: blocks hold no values); an exact
@@ -84,16 +82,22 @@ class AnalysedText(TEXT):
         self.analysis = analysis
 
     def index(self, value: Any, **kwargs: Any) -> Iterable[tuple[bytes, int, float, bytes]]:
-        if not isinstance(value, str):
+        """(term, frequency, weight, value) per term, as Whoosh's writer takes them: the same
+        analysis as :meth:`posting_keys`, with keys turned into term bytes."""
+        keyed = self.posting_keys(value)
+        if keyed is None:
             return super().index(value, **kwargs)
-        if self.analysis == "bigrams":
-            if not isinstance(self.format, Existence):
-                raise IndexMissingError(OLD_BIGRAM_FORMAT)
-            return bigram_postings(value)
-        with_chars = self.analysis == "words+chars"
-        if len(value) <= _SHORT_TEXT:
-            return _short_word_postings(value, with_chars)
-        return word_postings(value, with_chars=with_chars)
+        keys, counts, values = keyed
+        frequencies = counts.tolist()
+        return list(
+            zip(
+                map(self.key_term, keys.tolist()),
+                frequencies,
+                map(float, frequencies),
+                [b""] * len(frequencies) if values is None else values,
+                strict=True,
+            )
+        )
 
     @property
     def keys_in_term_order(self) -> bool:
@@ -135,11 +139,6 @@ class AnalysedText(TEXT):
 # Report titles and headings are short and repeat: a report's title comes with each of its
 # sections. Their analysis is kept (read-only) for the next section that has them.
 _SHORT_TEXT = 100
-
-
-@lru_cache(maxsize=4096)
-def _short_word_postings(text: str, with_chars: bool) -> list[tuple[bytes, int, float, bytes]]:
-    return word_postings(text, with_chars=with_chars)
 
 
 @lru_cache(maxsize=4096)
@@ -189,19 +188,6 @@ def build_schema() -> Schema:
         meta=STORED,
         content_hash=STORED,
     )
-
-
-def bigram_postings(text: str) -> list[tuple[bytes, int, float, bytes]]:
-    """``(bigram, frequency, weight, b"")`` for every term of indexer.analysis.bigram_tokens.
-
-    The same terms as bigram_tokens (tests hold them equal), counted without building a token
-    per bigram: pairing a run with itself shifted by one makes the bigrams at C speed.
-    """
-    counts: Counter[str] = Counter()
-    for run in CJK_RUN.findall(text):
-        counts.update(map(add, run, run[1:]))
-        counts[run[-1]] += 1
-    return [(gram.encode("utf-8"), freq, float(freq), b"") for gram, freq in counts.items()]
 
 
 def cjk_column_text(value: Any) -> bytes:

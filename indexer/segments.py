@@ -8,14 +8,15 @@ document appends its postings to flat columns (term key, document, weight, value
 C-level calls; when the segment is finished the columns are sorted by term once (numpy) and
 each term's blocks are written from slices.
 
-The files are Whoosh 3 codec files, byte for byte what Whoosh's own writer produces for the
-same documents (tests/test_segments.py), so reading, merging and incremental updates remain
+The files are Whoosh 3 codec files with the postings, statistics, lengths, columns and stored
+fields Whoosh's own writer produces for the same documents, byte for byte when asked for its
+block layout (tests/test_segments.py), so reading, merging and incremental updates remain
 Whoosh's own.
 
-A field may offer a numeric fast path: ``posting_keys(value)`` returning sorted unique integer
-keys and their counts (or None to use ``index``), and ``key_term(key)`` giving a key's term
-bytes. The bigram fields use it: a bigram is a pair of code points packed into one integer,
-so those postings need no dictionary at all.
+A field may offer a numeric fast path: ``posting_keys(value)`` returning integer keys, their
+counts and values (or None to use ``index``), ``key_term(key)`` giving a key's term bytes, and
+``keys_in_term_order``. The analysed text fields use it: a bigram is a pair of code points
+packed into one integer (in term order, so no dictionary at all), a word a term number.
 """
 
 from __future__ import annotations

@@ -15,15 +15,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from indexer.analysis import _segmenter, _term, clean_text
-from indexer.spans import pack_numbers
+from indexer.spans import SHORT_MAX, SHORT_TYPE, pack_numbers
 
 if TYPE_CHECKING:
     import numpy as np
 
 NOT_A_WORD = -1  # punctuation and the like: no position, no posting
 STOP_WORD = -2  # a position, no posting
-_SHORT_MAX = 0xFFFF
-_SHORT_TYPE = ord("H")
 
 # (term ids, occurrences per term, one packed value per term)
 WordKeys = tuple["np.ndarray", "np.ndarray", list[bytes]]
@@ -56,19 +54,6 @@ class TermIds(dict[str, int]):
 
 
 TERM_IDS = TermIds()
-
-
-Posting = tuple[bytes, int, float, bytes]  # term, frequency, weight, encoded value
-
-
-def word_postings(text: str, with_chars: bool) -> list[Posting]:
-    """The text's postings as Whoosh's writers take them from a field (``Field.index``)."""
-    ids, counts, values = word_keys(text, with_chars)
-    terms = TERM_IDS.terms
-    return [
-        (terms[term_id], count, float(count), value)
-        for term_id, count, value in zip(ids.tolist(), counts.tolist(), values, strict=True)
-    ]
 
 
 def word_keys(text: str, with_chars: bool) -> WordKeys:
@@ -131,7 +116,7 @@ def _packed_values(deltas: np.ndarray, group_starts: np.ndarray, counts: np.ndar
     group_of_number = np.repeat(np.arange(groups), counts * width + 1)
     byte_at = 2 * np.arange(len(numbers)) + group_of_number + 1
     packed = np.empty(groups + 2 * len(numbers), dtype=np.uint8)
-    packed[header_at * 2 + np.arange(groups)] = _SHORT_TYPE
+    packed[header_at * 2 + np.arange(groups)] = SHORT_TYPE
     packed[byte_at] = numbers & 0xFF
     packed[byte_at + 1] = (numbers >> 8) & 0xFF
     blob = packed.tobytes()
@@ -141,7 +126,7 @@ def _packed_values(deltas: np.ndarray, group_starts: np.ndarray, counts: np.ndar
     number_ends = np.append(header_at[1:], len(numbers))
     lows = np.minimum.reduceat(numbers, header_at)
     highs = np.maximum.reduceat(numbers, header_at)
-    for group in np.flatnonzero((lows < 0) | (highs > _SHORT_MAX)).tolist():
+    for group in np.flatnonzero((lows < 0) | (highs > SHORT_MAX)).tolist():
         # A long text or a sub-word starting before the previous word ends: four bytes each.
         values[group] = pack_numbers(numbers[header_at[group] : number_ends[group]].tolist())
     return values

@@ -34,7 +34,7 @@ from indexer.docsets import (
 )
 from indexer.documents import report_documents
 from indexer.ranking import FieldLengths, rank_scores
-from indexer.schema import bigram_postings, build_schema, cjk_column_text
+from indexer.schema import build_schema, cjk_column_text
 from tests.index_support import chinese_report
 
 ALPHABET = "新能源车，a"
@@ -93,6 +93,11 @@ def live_texts(searcher) -> dict[int, str]:
         for docnum, stored in searcher.reader().iter_docs()
         if stored.get("kind") == "section"
     }
+
+
+def bigram_postings(text: str) -> list[tuple[bytes, int, float, bytes]]:
+    """What a bigram field hands Whoosh's writer for the text."""
+    return list(build_schema()["cjk"].index(text))
 
 
 def test_bigram_postings_are_bigram_tokens_counted():
