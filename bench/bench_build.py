@@ -27,9 +27,9 @@ from whoosh import index as whoosh_index  # noqa: E402
 from whoosh.filedb.filestore import FileStorage  # noqa: E402
 
 from bench.bench_index import finer_sections, replicated  # noqa: E402
-from indexer.documents import report_documents  # noqa: E402
-from indexer.schema import build_schema  # noqa: E402
-from indexer.segments import SegmentBuilder  # noqa: E402
+from indexer.index.documents import report_documents  # noqa: E402
+from indexer.index.schema import build_schema  # noqa: E402
+from indexer.index.segments import SegmentBuilder  # noqa: E402
 from tests.index_support import corpus_reports  # noqa: E402
 
 
@@ -43,7 +43,7 @@ def main() -> None:
     documents = [doc for report in reports for doc in report_documents(report)]
     sections = sum(len(r.sections) for r in reports)
     print(f"{len(reports)} reports, {sections} sections (the corpus replicated; text repeats)")
-    gc.disable()  # as the index workers run (indexer.parallel)
+    gc.disable()  # as the index workers run (indexer.index.parallel)
     with tempfile.TemporaryDirectory() as directory:
         schema = build_schema()
         whoosh_index.create_in(directory, schema)

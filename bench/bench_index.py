@@ -39,10 +39,10 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from cppcc_search.models import Report, Section, write_documents  # noqa: E402
 from cppcc_search.settings import DataPaths  # noqa: E402
-from indexer.build import index_documents  # noqa: E402
-from indexer.documents import normalise_heading  # noqa: E402
-from indexer.service import SearchService  # noqa: E402
-from indexer.types import SearchRequest  # noqa: E402
+from indexer.index.build import index_documents  # noqa: E402
+from indexer.index.documents import normalise_heading  # noqa: E402
+from indexer.search.service import SearchService  # noqa: E402
+from indexer.search.types import SearchRequest  # noqa: E402
 from tests.index_support import corpus_reports  # noqa: E402
 
 QUERIES = {
@@ -219,8 +219,8 @@ import sys
 from pathlib import Path
 sys.path.insert(0, {repo!r})
 from cppcc_search.settings import DataPaths
-from indexer.service import SearchService
-from indexer.types import SearchRequest
+from indexer.search.service import SearchService
+from indexer.search.types import SearchRequest
 service = SearchService.open(DataPaths(Path({data!r})))
 print(service.search(SearchRequest(query={query!r})).total)
 """

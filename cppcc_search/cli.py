@@ -19,7 +19,7 @@ from cppcc_search import __version__
 from cppcc_search.settings import DATA_DIR_ENV, DEFAULT_DATA_DIR, DataPaths
 
 if TYPE_CHECKING:
-    from indexer.types import SearchResponse
+    from indexer.search.types import SearchResponse
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -210,7 +210,7 @@ def run_extract_command(args: argparse.Namespace) -> int:
 
 
 def run_index_command(args: argparse.Namespace) -> int:
-    from indexer.build import index_documents
+    from indexer.index.build import index_documents
 
     paths = DataPaths(args.data_dir)
     if not paths.documents.exists():
@@ -220,7 +220,7 @@ def run_index_command(args: argparse.Namespace) -> int:
 
 
 def run_search_command(args: argparse.Namespace) -> int:
-    from indexer.service import SearchService
+    from indexer.search.service import SearchService
 
     request = search_request_from_args(args)
     service = SearchService.open(DataPaths(args.data_dir))
@@ -236,7 +236,7 @@ def run_search_command(args: argparse.Namespace) -> int:
 
 
 def search_request_from_args(args: argparse.Namespace) -> Any:
-    from indexer.types import SearchRequest, YearRange
+    from indexer.search.types import SearchRequest, YearRange
 
     return SearchRequest(
         query=args.query,

@@ -51,7 +51,7 @@ def build_archive(paths: DataPaths, base_url: str, say: Say) -> None:
     """Crawl the sample site without delay (it is ours, on loopback), extract, index."""
     from crawl.crawler import CrawlOptions, run_crawl
     from extraction.pipeline import extract_all
-    from indexer.build import index_documents
+    from indexer.index.build import index_documents
 
     options = CrawlOptions(seeds=(f"{base_url}/",), delay=0.0, max_pages=500)
     say(run_crawl(paths, options, progress=None).format())

@@ -1,4 +1,7 @@
-"""``python -m indexer DATA_DIR [--rebuild]``: index a data directory (as `cppcc-search index`)."""
+"""``python -m indexer DATA_DIR [--rebuild] [--workers N]``: index a data directory.
+
+The same as ``cppcc-search index``, as a process of its own (the tests kill it mid-way).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +9,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from cppcc_search.errors import CppccSearchError
 from cppcc_search.settings import DataPaths
-from indexer.build import index_documents
-from indexer.types import SearchError
+from indexer.index.build import index_documents
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
             progress=lambda message: print(message, flush=True),
             workers=args.workers,
         )
-    except SearchError as error:
+    except CppccSearchError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     print(summary.format(), flush=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from indexer.types import TrendSeries
+from indexer.search.types import TrendSeries
 
 WIDTH = 760
 HEIGHT = 260

@@ -7,7 +7,7 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.types import IndexBusyError, IndexMissingError, QueryError, SearchError
+from indexer.errors import IndexBusyError, IndexMissingError, QueryError, SearchError
 
 log = logging.getLogger(__name__)
 

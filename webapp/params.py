@@ -9,7 +9,8 @@ from urllib.parse import urlencode
 from werkzeug.datastructures import MultiDict
 
 from cppcc_search.models import DOC_TYPES, LANGUAGES, LEVELS, PART_KINDS
-from indexer.types import SORTS, QueryError, SearchRequest, YearRange
+from indexer.errors import QueryError
+from indexer.search.types import SORTS, SearchRequest, YearRange
 
 # Request argument → SearchRequest field, for the repeatable filters.
 FILTER_ARGS: tuple[tuple[str, str], ...] = (

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from indexer.types import FACET_FIELDS, FacetValue, Hit, SearchRequest, SearchResponse
+from indexer.search.types import FACET_FIELDS, FacetValue, Hit, SearchRequest, SearchResponse
 from webapp.fragments import fragment_url, snippet_passage
 from webapp.labels import facet_label, value_label
 from webapp.params import UrlState

@@ -23,7 +23,7 @@ class ServiceHolder:
         if self._service is None:
             with self._lock:
                 if self._service is None:
-                    from indexer.service import SearchService
+                    from indexer.search.service import SearchService
 
                     self._service = SearchService.open(self.paths)
         return self._service

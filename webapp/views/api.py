@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request, url_for
 
-from indexer.types import QueryError
+from indexer.errors import QueryError
 from webapp.services import search_service
 from webapp.views.common import current_search
 from webapp.views.trends import flag, parse_terms, trend_filters

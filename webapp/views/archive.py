@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, request, url_for
 
-from indexer.types import QueryError
+from indexer.errors import QueryError
 from webapp.archive import BannerInfo, render_archive
 from webapp.security import ARCHIVE_CSP
 from webapp.services import data_paths

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, request, url_for
 
-from indexer.types import SearchRequest
+from indexer.search.types import SearchRequest
 from webapp.params import limits_from_config, parse_search_args
 
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
-from indexer.types import MAX_PER_PAGE, Hit
+from indexer.search.types import MAX_PER_PAGE, Hit
 from webapp.params import UrlState
 from webapp.services import search_service
 from webapp.views.common import current_search

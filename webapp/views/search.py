@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
-from indexer.types import SearchRequest, SearchResponse
+from indexer.search.types import SearchRequest, SearchResponse
 from webapp import present
 from webapp.params import UrlState, filter_count, year_range_arg
 from webapp.services import search_service

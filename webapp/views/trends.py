@@ -7,7 +7,8 @@ import re
 from flask import Blueprint, current_app, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from indexer.types import QueryError, SearchRequest
+from indexer.errors import QueryError
+from indexer.search.types import SearchRequest
 from webapp.charts import trend_chart
 from webapp.params import UrlState, limits_from_config, parse_search_args
 from webapp.services import search_service

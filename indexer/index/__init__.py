@@ -1,0 +1,1 @@
+"""The index: schema, analysis, postings format, segment writing, generations and build."""

@@ -1,0 +1,229 @@
+"""Bilingual text analysis, identical at index and query time.
+
+Two token streams come out of one text:
+
+* words — jieba's dictionary in search mode (via rjieba) for Chinese, lowercased, stop-word-free,
+  Porter-stemmed words for English; positions are sequential (one per distinct token start, so
+  overlapping search-mode sub-words share the position of the word they start), character offsets
+  are real, so phrases and stored-offset highlighting work;
+* bigrams — overlapping Chinese character bigrams (plus the last character of each run): a
+  section holding a Chinese string holds all of its bigrams, which gives the substring recall a
+  word segmenter alone cannot ("开发新能源" is segmented 开发新 / 能源). The index keeps their
+  frequencies, not positions; exactness comes from checking the candidates' text
+  (indexer.search.phrase).
+
+The indexer's hot paths compute the same tokens with numpy: :func:`bigram_key_counts` here and
+indexer.index.wordpostings for words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from whoosh.analysis import STOP_WORDS, Token, Tokenizer
+from whoosh.lang.porter import stem
+
+from cppcc_search.cjk import CJK_RANGES, CJK_RUN
+
+if TYPE_CHECKING:
+    import numpy as np
+
+_SURROGATES_AND_CONTROLS = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+ENGLISH_STOP_WORDS = frozenset(STOP_WORDS)
+
+
+class WordToken(NamedTuple):
+    """One analysed word: the indexed term, its position and its character span.
+
+    A named tuple rather than a frozen dataclass: the indexer makes one per word of the corpus,
+    and a frozen dataclass's __init__ measured four times slower.
+    """
+
+    term: str
+    pos: int
+    start: int
+    end: int
+
+
+def clean_text(text: str) -> str:
+    """Drop lone surrogates and control characters that no analyser should see."""
+    return _SURROGATES_AND_CONTROLS.sub(" ", text)
+
+
+def _is_wordlike(token: str) -> bool:
+    return any(unicodedata.category(ch)[0] in "LN" for ch in token)
+
+
+def normalise_word(word: str, stemming: bool = True) -> str | None:
+    """The index term for one segmented word (None for an English stop word)."""
+    if word.isascii():
+        lowered = word.lower()
+        if lowered in ENGLISH_STOP_WORDS:
+            return None
+        return stem(lowered) if stemming and lowered.isalpha() else lowered
+    return unicodedata.normalize("NFKC", word).lower()
+
+
+@lru_cache(maxsize=1)
+def segmenter() -> Any:
+    # Imported on first use: loading jieba's dictionary is most of a cold start, and a Chinese
+    # query is answered from the bigram field without it.
+    import rjieba
+
+    return rjieba
+
+
+def word_tokens(text: str, stemming: bool = True) -> list[WordToken]:
+    """Segment text (jieba search mode) into terms with sequential positions and char offsets."""
+    rjieba = segmenter()
+    term_of = _stemmed_term if stemming else _plain_term
+    raw = rjieba.tokenize(clean_text(text), mode="search")
+    # Search mode lists a word's sub-words after it; positions follow start offsets.
+    raw.sort(key=_START_END)
+    tokens: list[WordToken] = []
+    pos = -1
+    last_start = -1
+    for word, start, end in raw:
+        term = term_of(word)
+        if term is None:
+            continue
+        if start != last_start:
+            pos += 1
+            last_start = start
+        if term:
+            tokens.append(WordToken(term, pos, start, end))
+    return tokens
+
+
+_START_END = itemgetter(1, 2)
+# Memo sizes bound what hostile queries can make the caches hold; a corpus's vocabulary fits.
+_TERM_CACHE = 1 << 18
+
+
+@lru_cache(maxsize=_TERM_CACHE)
+def _stemmed_term(word: str) -> str | None:
+    return index_term(word, stemming=True)
+
+
+@lru_cache(maxsize=_TERM_CACHE)
+def _plain_term(word: str) -> str | None:
+    return index_term(word, stemming=False)
+
+
+def index_term(word: str, stemming: bool) -> str | None:
+    """The index term of a segmented word: "" for a stop word, None when it is no word at all.
+
+    A stop word still takes a position (so phrases keep their gaps); punctuation does not.
+    """
+    if not _is_wordlike(word):
+        return None
+    return normalise_word(word, stemming) or ""
+
+
+def bigram_tokens(text: str) -> list[tuple[str, int]]:
+    """Overlapping bigrams of each Chinese run (and its last character) with positions (the
+    reference the vectorised keys are tested against; Whoosh's own analyser uses it too)."""
+    tokens: list[tuple[str, int]] = []
+    pos = 0
+    for match in CJK_RUN.finditer(text):
+        run = match.group()
+        tokens.extend((run[i : i + 2], pos + i) for i in range(len(run) - 1))
+        tokens.append((run[-1], pos + len(run) - 1))
+        pos += len(run) + 1  # a gap, so no phrase spans punctuation or another script
+    return tokens
+
+
+_KEY_SHIFT = 21  # bits of a code point
+_KEY_MASK = (1 << _KEY_SHIFT) - 1
+
+
+def bigram_key_counts(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """The bigram tokens of a text as sorted unique integer keys, with how often each occurs.
+
+    The same tokens as :func:`bigram_tokens` (pairs within each Chinese run, and each run's
+    last character), each packed as ``first << 21 | second`` (a lone character as if followed
+    by code point 0), computed with numpy over the whole text: the indexer's hot path. Keys
+    sort as the tokens' UTF-8 bytes do, which is the order an index stores terms in.
+    """
+    import numpy as np  # here, not at the top: searching never needs it (cold start)
+
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    chinese = np.zeros(len(codes), dtype=bool)
+    for low, high in CJK_RANGES:
+        chinese |= (codes >= low) & (codes <= high)
+    next_chinese = np.zeros(len(codes), dtype=bool)
+    next_chinese[:-1] = chinese[1:]
+    pairs = (chinese & next_chinese)[:-1]
+    wide = codes.astype(np.uint64) << _KEY_SHIFT
+    keys = np.concatenate((wide[:-1][pairs] | codes[1:][pairs], wide[chinese & ~next_chinese]))
+    return np.unique(keys, return_counts=True)
+
+
+def bigram_of_key(key: int) -> str:
+    """The token a key of :func:`bigram_key_counts` stands for."""
+    second = key & _KEY_MASK
+    first = chr(key >> _KEY_SHIFT)
+    return first + chr(second) if second else first
+
+
+def run_bigrams(run: str) -> list[str]:
+    """The bigrams a Chinese query run must match at consecutive positions."""
+    return [run[i : i + 2] for i in range(len(run) - 1)] or [run]
+
+
+TermSpan = tuple[str, int, int | None, int | None]  # term, position, start char, end char
+
+
+class _TermTokenizer(Tokenizer):
+    """A Whoosh tokenizer over ``(term, position, start, end)`` tuples from one of our functions."""
+
+    def terms(self, value: str, stemming: bool) -> Iterator[TermSpan]:
+        raise NotImplementedError
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: object,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for term, pos, start, end in self.terms(value, stemming=not kwargs.get("no_morph")):
+            token.text = term
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal and start is not None:
+                token.original = value[start:end]
+            if positions:
+                token.pos = start_pos + pos
+            if chars and start is not None and end is not None:
+                token.startchar = start_char + start
+                token.endchar = start_char + end
+            yield token
+
+
+class WordTokenizer(_TermTokenizer):
+    """Whoosh tokenizer over :func:`word_tokens` (the words analyser, for Whoosh's own use)."""
+
+    def terms(self, value: str, stemming: bool) -> Iterator[TermSpan]:
+        for word in word_tokens(value, stemming=stemming):
+            yield word.term, word.pos, word.start, word.end
+
+
+class BigramTokenizer(_TermTokenizer):
+    """Whoosh tokenizer over :func:`bigram_tokens` (positions only: the field keeps no offsets)."""
+
+    def terms(self, value: str, stemming: bool) -> Iterator[TermSpan]:
+        for text, pos in bigram_tokens(value):
+            yield text, pos, None, None

@@ -1,0 +1,187 @@
+"""Analyse and write new index segments in worker processes (one share of the reports each).
+
+Each worker turns its contiguous share of the reports into segments of its own
+(indexer.index.segments) and sends back the segment objects; the caller lists them in a new table of
+contents. Workers end with their parent: a writer killed with SIGKILL cannot tell them to
+stop, so Linux's parent-death signal does.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import gc
+import multiprocessing
+import os
+import signal
+from bisect import bisect_left
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from itertools import accumulate, pairwise
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+from whoosh.filedb.filestore import FileStorage
+
+from cppcc_search.models import Report
+from indexer.errors import IndexingError
+from indexer.index.documents import report_documents
+from indexer.index.segments import build_segments
+
+_PR_SET_PDEATHSIG = 1
+# Memory one process may hold in postings before it writes a segment and starts another.
+SEGMENT_LIMIT_BYTES = 1536 * 1024 * 1024
+PROGRESS_EVERY = 1000  # reports
+
+Progress = Callable[[str], None]
+
+
+def write_segments(
+    index_dir: Path,
+    schema: Any,
+    reports: Sequence[Report],
+    workers: int,
+    say: Progress,
+    limit_bytes: int = SEGMENT_LIMIT_BYTES,
+) -> list[Any]:
+    """Write the reports' documents as new segments in ``index_dir``; return them in order.
+
+    Nothing refers to the segments until the caller commits a table of contents listing them.
+    Raises IndexingError when a worker fails or dies.
+    """
+    shares = [share for share in _shares(reports, workers) if share]
+    if len(shares) <= 1:
+        with _collection_paused():
+            try:
+                return _segments_of(index_dir, schema, reports, limit_bytes, say)
+            except (ValueError, TypeError, OverflowError, UnicodeError) as error:
+                # A document Whoosh cannot take, reported as a worker's failure would be.
+                raise IndexingError(f"indexing failed: {type(error).__name__}: {error}") from error
+    context = multiprocessing.get_context("fork")
+    parent = os.getpid()
+    running: dict[Connection, int] = {}
+    processes = []
+    for number, share in enumerate(shares):
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_worker,
+            args=(index_dir, schema, share, limit_bytes, sender, parent),
+            name=f"index-worker-{number}",
+            daemon=True,
+        )
+        process.start()
+        sender.close()
+        running[receiver] = number
+        processes.append(process)
+    try:
+        results = _collect(running, len(reports), say)
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.kill()
+            process.join()
+    return [segment for number in sorted(results) for segment in results[number]]
+
+
+def _shares(reports: Sequence[Report], count: int) -> list[Sequence[Report]]:
+    """Contiguous shares of about equal text size (analysis time follows text length)."""
+    if count <= 1 or len(reports) < 2:
+        return [reports]
+    ends = list(accumulate(sum(len(s.text) for s in report.sections) + 1 for report in reports))
+    bounds = [0]
+    for share in range(1, count):
+        target = ends[-1] * share / count
+        # Cut after the report whose running total is nearest the target.
+        after = bisect_left(ends, target)
+        if after > 0 and target - ends[after - 1] < ends[after] - target:
+            after -= 1
+        bounds.append(max(bounds[-1], min(after + 1, len(reports))))
+    bounds.append(len(reports))
+    return [reports[start:end] for start, end in pairwise(bounds) if end > start]
+
+
+def _collect(running: dict[Connection, int], total: int, say: Progress) -> dict[int, list[Any]]:
+    results: dict[int, list[Any]] = {}
+    done = 0
+    while running:
+        for receiver in wait(list(running)):
+            number = running[receiver]
+            try:
+                kind, payload = receiver.recv()
+            except (EOFError, OSError):
+                raise IndexingError(f"index worker {number} died before finishing") from None
+            if kind == "progress":
+                done += payload
+                say(f"{done}/{total} reports analysed")
+            elif kind == "error":
+                raise IndexingError(f"index worker {number} failed: {payload}")
+            else:
+                results[number] = payload
+                del running[receiver]
+    return results
+
+
+def _worker(
+    index_dir: Path,
+    schema: Any,
+    reports: Sequence[Report],
+    limit_bytes: int,
+    sender: Connection,
+    parent: int,
+) -> None:
+    _die_with_parent(parent)
+    gc.disable()  # see _collection_paused
+    try:
+
+        def progress(message: str) -> None:
+            sender.send(("progress", PROGRESS_EVERY))
+
+        segments = _segments_of(index_dir, schema, reports, limit_bytes, progress)
+    except Exception as error:  # reported to the parent, which raises it there
+        sender.send(("error", f"{type(error).__name__}: {error}"))
+    else:
+        sender.send(("segments", segments))
+    finally:
+        sender.close()
+
+
+def _segments_of(
+    index_dir: Path, schema: Any, reports: Sequence[Report], limit_bytes: int, say: Progress
+) -> list[Any]:
+    storage = FileStorage(str(index_dir))
+    return build_segments(storage, schema, _documents(reports, say), limit_bytes)
+
+
+def _documents(reports: Sequence[Report], say: Progress) -> Iterator[dict[str, Any]]:
+    for done, report in enumerate(reports, start=1):
+        yield from report_documents(report)
+        if done % PROGRESS_EVERY == 0:
+            say(f"{done}/{len(reports)} reports analysed")
+
+
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while postings accumulate.
+
+    Analysis allocates millions of short-lived tuples while millions of long-lived ones stay
+    in the segment's tables; each collection then rescans them all (measured: word analysis
+    twice as slow). The tables hold no reference cycles.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Ask the kernel to SIGKILL this process when its parent dies (Linux only)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent_pid:  # the parent died before the request took effect
+        os._exit(1)

@@ -1,0 +1,1 @@
+"""The search service: query language, matching, ranking, facets, snippets, trends, spelling."""

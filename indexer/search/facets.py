@@ -1,0 +1,144 @@
+"""Facet counts and filters over the per-document columns of one index version.
+
+Counting with ``Counter(map(column.__getitem__, docs))`` runs in C, which is what keeps facet counts
+over a broad query (tens of thousands of matching sections) cheap; Whoosh's own ``groupedby``
+walks every match in Python.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from indexer.index.columns import Columns
+from indexer.search.types import FACET_FIELDS, FacetValue, SearchRequest, YearRange
+
+# facet name → the column it counts
+FACET_COLUMNS = {
+    "year": "year",
+    "section": "section",
+    "part": "part_kind",
+    "committee": "committee",
+    "level": "level",
+    "doc_type": "doc_type",
+    "language": "language",
+}
+
+
+class ColumnCache:
+    """An index version's columns with the counts a search needs, memoised.
+
+    ``columns`` maps a column name to its value by document number; ``sections`` and
+    ``reports`` are the live documents of each kind; ``years`` the years the sections span.
+    """
+
+    def __init__(self, columns: Columns, vocabulary: dict[str, int] | None = None) -> None:
+        self.columns = columns.values
+        self.sections = columns.sections
+        self.reports = columns.reports
+        self.years = columns.years
+        self.vocabulary = vocabulary or {}
+        # Per column, its values counted over every live section (filled on first use).
+        self._totals: dict[str, Counter] = {}
+        self._section_set: frozenset[int] | None = None
+
+    def column(self, facet: str) -> list[Any]:
+        return self.columns[FACET_COLUMNS[facet]]
+
+    def totals(self, name: str) -> Counter:
+        """A column's values counted over every live section (once per index version)."""
+        found = self._totals.get(name)
+        if found is None:
+            found = Counter(map(self.columns[name].__getitem__, self.sections))
+            self._totals[name] = found
+        return found
+
+    def count_columns(self, names: Sequence[str], docs: Sequence[int]) -> dict[str, Counter]:
+        """Each named column's values counted over the given live sections.
+
+        A broad query matches most sections; then the few it misses are counted and taken from
+        the totals (a lookup per document is the cost, and 88% of 100k sections is 7x more).
+        """
+        rest = self._rest_of(docs) if len(docs) * 2 > len(self.sections) else None
+        if rest is None:
+            return {name: Counter(map(self.columns[name].__getitem__, docs)) for name in names}
+        return {
+            name: self.totals(name) - Counter(map(self.columns[name].__getitem__, rest))
+            for name in names
+        }
+
+    def _rest_of(self, docs: Sequence[int]) -> list[int] | None:
+        """The live sections not among docs, or None when docs holds anything but sections."""
+        if self._section_set is None:
+            self._section_set = frozenset(self.sections)
+        rest = self._section_set.difference(docs)
+        if len(self.sections) - len(rest) != len(docs):  # a report record, or a repeat
+            return None
+        return list(rest)
+
+
+def selections(request: SearchRequest, cache: ColumnCache) -> dict[str, set[Any]]:
+    """facet → the set of selected values (year ranges expanded to the years present)."""
+    chosen: dict[str, set[Any]] = {}
+    if request.years:
+        chosen["year"] = years_in(request.years, cache.years)
+    for facet, values in (
+        ("section", request.sections),
+        ("part", request.parts),
+        ("committee", request.committees),
+        ("level", request.levels),
+        ("doc_type", request.doc_types),
+        ("language", request.languages),
+    ):
+        if values:
+            chosen[facet] = set(values)
+    return chosen
+
+
+def years_in(ranges: Sequence[YearRange], years: Sequence[int]) -> set[int]:
+    """The years present in the index that fall in any of the ranges."""
+    return {y for y in years if any(r.start <= y <= r.end for r in ranges)}
+
+
+def keep_where(docs: list[int], column: list[Any], allowed: set[Any]) -> list[int]:
+    """The documents whose column value is among the allowed ones."""
+    return [doc for doc in docs if column[doc] in allowed]
+
+
+def apply_selections(docs: list[int], chosen: dict[str, set[Any]], cache: ColumnCache) -> list[int]:
+    """The documents whose values are among the selected ones in every selected facet."""
+    for facet, allowed in chosen.items():
+        docs = keep_where(docs, cache.column(facet), allowed)
+    return docs
+
+
+def filter_and_count(
+    docs: list[int], chosen: dict[str, set[Any]], cache: ColumnCache
+) -> tuple[list[int], dict[str, Counter]]:
+    """Apply the selections; count each facet over the matches filtered by the *other* facets.
+
+    So with one year selected, the other years keep their counts (multi-select facets).
+    """
+    filtered = apply_selections(docs, chosen, cache)
+    unselected = [facet for facet in FACET_FIELDS if facet not in chosen]
+    by_column = cache.count_columns([FACET_COLUMNS[f] for f in unselected], filtered)
+    counts = {facet: by_column[FACET_COLUMNS[facet]] for facet in unselected}
+    for facet in chosen:
+        population = docs
+        for other, allowed in chosen.items():
+            if other != facet:
+                population = keep_where(population, cache.column(other), allowed)
+        column = FACET_COLUMNS[facet]
+        counts[facet] = cache.count_columns([column], population)[column]
+    return filtered, counts
+
+
+def facet_values(facet: str, counts: Counter, selected: set[Any]) -> list[FacetValue]:
+    """A complete facet list: years newest first, others by count; selected values always kept."""
+    values = [FacetValue(v, n, v in selected) for v, n in counts.items() if v is not None]
+    present = {fv.value for fv in values}
+    values.extend(FacetValue(v, 0, True) for v in selected if v not in present)
+    if facet == "year":
+        return sorted(values, key=lambda fv: -int(fv.value))
+    return sorted(values, key=lambda fv: (-fv.count, str(fv.value)))

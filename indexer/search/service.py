@@ -1,0 +1,317 @@
+"""The search service: the one object the CLI, the HTML views and the JSON API call.
+
+Open once, share between threads. Each call borrows its own Whoosh searcher from a small pool;
+every call checks the generation pointer (one small file read) and the index's table of contents,
+so a rebuilt or updated index is picked up without a restart.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from whoosh import index as whoosh_index
+from whoosh.index import IndexError as WhooshIndexError
+from whoosh.query import Term
+
+from cppcc_search.models import Report
+from cppcc_search.settings import DataPaths
+from indexer.errors import IndexBusyError, IndexFormatError, IndexMissingError, QueryError
+from indexer.index.columns import column_file, load_saved_columns, read_columns
+from indexer.index.documents import report_from_stored
+from indexer.index.generations import read_pointer
+from indexer.index.schema import BIGRAM_FIELDS, KIND_SECTION
+from indexer.index.vocabulary import read_vocabulary
+from indexer.search.facets import ColumnCache
+from indexer.search.postings import column_text
+from indexer.search.queries import compile_query
+from indexer.search.querylang import parse_query
+from indexer.search.ranking import VersionState
+from indexer.search.run import run_search
+from indexer.search.trends import trend_series
+from indexer.search.types import (
+    IndexStats,
+    ReportSummary,
+    SearchRequest,
+    SearchResponse,
+    TrendsResponse,
+)
+from indexer.whoosh_internals import pin_segment_files
+
+T = TypeVar("T")
+
+
+@dataclass
+class _Generation:
+    """One opened generation directory and the column caches of its versions."""
+
+    name: str
+    directory: Path
+    index: Any
+    vocabulary: dict[str, int]
+    caches: dict[int, tuple[ColumnCache, VersionState]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def cache_for(self, searcher: Any) -> tuple[ColumnCache, VersionState]:
+        """Column values and shared search state for the searcher's index version (once each)."""
+        version = searcher.reader().generation()
+        with self.lock:
+            cached = self.caches.get(version)
+            if cached is None:
+                columns = load_saved_columns(column_file(self.directory, version))
+                cache = ColumnCache(columns or read_columns(searcher.reader()), self.vocabulary)
+                cached = (cache, VersionState())
+                self.caches = {version: cached}  # older versions are no longer served
+            return cached
+
+
+def _open_generation(index_root: Path, name: str) -> _Generation:
+    directory = index_root / name
+    try:
+        ix = whoosh_index.open_dir(str(directory))
+    except (WhooshIndexError, OSError) as error:
+        raise IndexMissingError(f"cannot open the index in {directory}: {error}") from None
+    return _Generation(name, directory, ix, read_vocabulary(directory))
+
+
+class SearchService:
+    """Search, trends and report lookups over the current index generation."""
+
+    def __init__(self, paths: DataPaths, generation: _Generation) -> None:
+        self._paths = paths
+        self._generation = generation
+        self._lock = threading.Lock()
+        self._idle: list[Any] = []  # searchers not in use; one per concurrent call at most
+        self._closed = False
+
+    @classmethod
+    def open(cls, paths: DataPaths) -> SearchService:
+        """Open the index of a data directory (IndexMissingError when there is none)."""
+        return cls(paths, _open_generation(paths.index_dir, _current_name(paths)))
+
+    def close(self) -> None:
+        """Close the idle searchers (those in use close when their call ends)."""
+        with self._lock:
+            self._closed = True
+            self._close_idle()
+
+    def clear_query_cache(self) -> None:
+        """Forget the memoised matches and postings (benchmarks time first-time queries so)."""
+        with self._generation.lock:
+            states = [state for _, state in self._generation.caches.values()]
+        for state in states:
+            state.memo.clear()
+
+    def __enter__(self) -> SearchService:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- public API -----------------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchResponse:
+        """Matching sections, one page of hits, facet counts and a suggestion."""
+        return self._with_searcher(lambda s, c, v: run_search(s, c, request, v))
+
+    def trends(
+        self, terms: Sequence[str], by_part: bool = False, request: SearchRequest | None = None
+    ) -> TrendsResponse:
+        """Hits per year for each term (with the request's filters), and its first appearance."""
+        filters = request or SearchRequest()
+        return self._with_searcher(
+            lambda s, c, v: TrendsResponse(
+                query=list(terms),
+                series=[trend_series(s, c, term, by_part, filters, v) for term in terms],
+            )
+        )
+
+    def query_terms(self, query: str) -> tuple[str, ...]:
+        """The query's positive terms to highlight, by parsing alone (no search).
+
+        Chinese strings as typed, English words as typed (lowercased) and as analysed (stems,
+        so "energy" also marks "energies"); excluded words are left out. () when nothing in the
+        query is searchable.
+        """
+        try:
+            compiled = compile_query(parse_query(query))
+        except QueryError:
+            return ()
+        return tuple(dict.fromkeys(compiled.display_terms + compiled.word_terms))
+
+    def get_report(self, report_id: str) -> Report | None:
+        """The full report, rebuilt from the index alone (None when unknown)."""
+        return self._with_searcher(lambda s, c, v: _report(s, c, report_id))
+
+    def committee_reports(self, committee: str) -> list[ReportSummary]:
+        """Every report of a committee, newest first."""
+        return self._with_searcher(lambda s, c, v: _committee_reports(s, c, committee))
+
+    def stats(self) -> IndexStats:
+        """How many reports and sections the index holds, and the years they span."""
+        return self._with_searcher(lambda s, c, v: _stats(c))
+
+    # -- searchers ------------------------------------------------------------------------------
+
+    def _with_searcher(self, work: Callable[[Any, ColumnCache, VersionState], T]) -> T:
+        """Run ``work`` on a searcher of the current index, again on a fresh one when the index
+        changed under it (an update merged away files, a rebuild swapped the generation)."""
+        force = False
+        for _ in range(_ATTEMPTS):
+            try:
+                return self._run(work, force)
+            except IndexFormatError:
+                raise  # no other searcher reads it either
+            except _ChangedUnderSearcher:
+                force = False  # the same generation has a newer version: a new searcher
+            except (FileNotFoundError, WhooshIndexError, IndexMissingError):
+                # The generation was swapped and removed under us (also between reading the
+                # pointer and opening the directory it named): reopen the current one.
+                if read_pointer(self._paths.index_dir) is None:
+                    raise IndexMissingError(
+                        f"the index in {self._paths.index_dir} is gone: run `cppcc-search index`"
+                    ) from None
+                force = True
+        raise IndexBusyError(
+            f"the index changed {_ATTEMPTS} times during one search: try again in a moment"
+        )
+
+    def _run(self, work: Callable[[Any, ColumnCache, VersionState], T], force: bool) -> T:
+        searcher, generation = self._acquire(force)
+        try:
+            return work(searcher, *generation.cache_for(searcher))
+        except (IndexError, KeyError, TypeError, ValueError, OSError) as error:
+            if _is_stale(searcher):
+                raise _ChangedUnderSearcher from error
+            raise
+        finally:
+            self._release(searcher, generation)
+
+    def _acquire(self, force: bool) -> tuple[Any, _Generation]:
+        """An idle searcher of the current generation, brought up to date, or a new one."""
+        name = read_pointer(self._paths.index_dir)
+        with self._lock:
+            if name is not None and (force or name != self._generation.name):
+                self._generation = _open_generation(self._paths.index_dir, name)
+                self._close_idle()
+            generation = self._generation
+            searcher = self._idle.pop() if self._idle else None
+        if searcher is not None and _is_stale(searcher):
+            # Not refresh(): it reuses segment readers with their old deletion sets, so deleted
+            # sections would still match. A fresh searcher over unpacked segments is cheap.
+            searcher.close()
+            searcher = None
+        if searcher is None:
+            searcher = _open_searcher(generation)
+        return searcher, generation
+
+    def _release(self, searcher: Any, generation: _Generation) -> None:
+        with self._lock:
+            if generation is self._generation and not self._closed:
+                self._idle.append(searcher)
+                return
+        searcher.close()
+
+    def _close_idle(self) -> None:
+        while self._idle:
+            self._idle.pop().close()
+
+
+# Searches run again on a fresh searcher this many times while the index keeps changing.
+_ATTEMPTS = 4
+
+
+class _ChangedUnderSearcher(Exception):
+    """A call failed while the index changed under its searcher: worth one retry."""
+
+
+def _is_stale(searcher: Any) -> bool:
+    try:
+        return not searcher.up_to_date()
+    except (OSError, WhooshIndexError):
+        return True
+
+
+def _open_searcher(generation: _Generation) -> Any:
+    """A searcher over the generation's newest version, its files opened now (a snapshot)."""
+    searcher = None
+    try:
+        searcher = generation.index.searcher()
+        reader = searcher.reader()
+        pin_segment_files(reader)
+        for sub, _ in reader.leaf_readers():
+            for fieldname in BIGRAM_FIELDS:
+                column_text(sub, fieldname)
+        return searcher
+    except Exception:
+        # A segment vanished mid-open (a swap or a merge): close what was opened now, and
+        # what Whoosh leaves open when its own open fails, rather than at some later collection.
+        if searcher is not None:
+            searcher.close()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            gc.collect()
+        raise
+
+
+def _current_name(paths: DataPaths) -> str:
+    name = read_pointer(paths.index_dir)
+    if name is None:
+        raise IndexMissingError(f"no index in {paths.index_dir}: run `cppcc-search index` first")
+    return name
+
+
+def _report(searcher: Any, cache: ColumnCache, report_id: str) -> Report | None:
+    record_doc = searcher.document_number(doc_id=report_id)
+    if record_doc is None or cache.columns["kind"][record_doc] == KIND_SECTION:
+        return None
+    kinds = cache.columns["kind"]
+    section_docs = [
+        d for d in searcher.docs_for_query(Term("report_id", report_id)) if kinds[d] == KIND_SECTION
+    ]
+    return report_from_stored(
+        searcher.stored_fields(record_doc), [searcher.stored_fields(d) for d in section_docs]
+    )
+
+
+def _committee_reports(searcher: Any, cache: ColumnCache, committee: str) -> list[ReportSummary]:
+    committees = cache.columns["committee"]
+    summaries = []
+    for doc in cache.reports:
+        if committees[doc] != committee:
+            continue
+        stored = searcher.stored_fields(doc)
+        summaries.append(
+            ReportSummary(
+                id=stored["report_id"],
+                title=stored.get("title_text") or "",
+                year=stored.get("year") or None,
+                date=stored.get("date"),
+                doc_type=stored.get("doc_type"),
+                language=stored.get("language"),
+                url=stored.get("url") or "",
+            )
+        )
+    summaries.sort(key=lambda s: (s.year or 0, s.date or "", s.id), reverse=True)
+    return summaries
+
+
+def _stats(cache: ColumnCache) -> IndexStats:
+    languages: dict[str, int] = {}
+    for doc in cache.reports:
+        language = cache.columns["language"][doc] or "unknown"
+        languages[language] = languages.get(language, 0) + 1
+    committees = {cache.columns["committee"][d] for d in cache.reports} - {None}
+    return IndexStats(
+        reports=len(cache.reports),
+        sections=len(cache.sections),
+        first_year=cache.years[0] if cache.years else None,
+        last_year=cache.years[-1] if cache.years else None,
+        languages=languages,
+        committees=len(committees),
+    )

@@ -1,0 +1,225 @@
+"""What the search service takes and gives back.
+
+The JSON forms (``to_dict``) are contracts (docs/contracts.md): the CLI's ``search --json`` and the
+web app's ``/api/search`` and ``/api/trends`` print exactly these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from indexer.errors import QueryError
+
+MAX_PER_PAGE = 1000
+SORTS = ("relevance", "newest", "oldest")
+FACET_FIELDS = ("year", "section", "part", "committee", "level", "doc_type", "language")
+
+
+@dataclass(frozen=True)
+class YearRange:
+    """An inclusive range of years; a single year has start == end."""
+
+    start: int
+    end: int
+
+    @classmethod
+    def parse(cls, text: str) -> YearRange:
+        """Parse ``2019`` or ``2015..2020`` (raises QueryError)."""
+        text = text.strip()
+        start_text, sep, end_text = text.partition("..")
+        try:
+            start = int(start_text) if start_text else 0
+            end = int(end_text) if sep and end_text else (9999 if sep else start)
+        except ValueError:
+            raise QueryError(
+                f"not a year or year range: {text!r} (use 2019 or 2015..2020)"
+            ) from None
+        if not (0 <= start <= 9999 and 0 <= end <= 9999):
+            raise QueryError(f"year out of range: {text!r}")
+        if start > end:
+            start, end = end, start
+        return cls(start, end)
+
+    def __str__(self) -> str:
+        return str(self.start) if self.start == self.end else f"{self.start}..{self.end}"
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """One search: a query string, facet filters (OR within a facet, AND across), sort, page."""
+
+    query: str = ""
+    years: tuple[YearRange, ...] = ()
+    sections: tuple[str, ...] = ()
+    parts: tuple[str, ...] = ()
+    committees: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    doc_types: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 10
+
+    def __post_init__(self) -> None:
+        if self.sort not in SORTS:
+            raise QueryError(f"unknown sort {self.sort!r} (use one of {', '.join(SORTS)})")
+        if self.page < 1:
+            raise QueryError("page must be 1 or more")
+        if not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise QueryError(f"per_page must be between 1 and {MAX_PER_PAGE}")
+
+
+@dataclass
+class FacetValue:
+    value: str | int
+    count: int
+    selected: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "count": self.count}
+
+
+@dataclass
+class Hit:
+    """One matching section: ``to_dict`` gives the contract's keys, the rest serve HTML views."""
+
+    id: str
+    report_id: str
+    title: str
+    section_title: str | None
+    year: int | None
+    date: str | None
+    url: str
+    snippet: str  # HTML: escaped text, matched terms in <mark>
+    committee: str | None = None
+    level: str | None = None
+    doc_type: str | None = None
+    language: str | None = None
+    part: str | None = None
+    part_kind: str | None = None
+    period_year: int | None = None
+    ordinal: int = 0
+    score: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "report_id": self.report_id,
+            "title": self.title,
+            "section_title": self.section_title,
+            "year": self.year,
+            "date": self.date,
+            "url": self.url,
+            "snippet": self.snippet,
+        }
+
+
+@dataclass
+class SearchResponse:
+    query: str
+    total: int
+    page: int
+    per_page: int
+    results: list[Hit] = field(default_factory=list)
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    suggestion: str | None = None
+    terms: tuple[str, ...] = ()  # the query's positive terms, for highlighting elsewhere
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "page": self.page,
+            "per_page": self.per_page,
+            "results": [hit.to_dict() for hit in self.results],
+            "facets": {
+                name: [value.to_dict() for value in self.facets.get(name, [])]
+                for name in FACET_FIELDS
+            },
+            "suggestion": self.suggestion,
+        }
+
+
+@dataclass
+class TrendPoint:
+    year: int
+    hits: int
+    total: int
+    per_1000: float
+    by_part: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "year": self.year,
+            "hits": self.hits,
+            "total": self.total,
+            "per_1000": self.per_1000,
+        }
+        if self.by_part:
+            data["by_part"] = self.by_part
+        return data
+
+
+@dataclass
+class FirstAppearance:
+    year: int
+    report_id: str
+    title: str
+    url: str
+
+
+@dataclass
+class TrendSeries:
+    term: str
+    points: list[TrendPoint] = field(default_factory=list)
+    first: FirstAppearance | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"term": self.term, "points": [p.to_dict() for p in self.points]}
+        if self.first is not None:
+            data["first"] = {
+                "year": self.first.year,
+                "report_id": self.first.report_id,
+                "title": self.first.title,
+                "url": self.first.url,
+            }
+        return data
+
+
+@dataclass
+class TrendsResponse:
+    query: list[str]
+    series: list[TrendSeries] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"query": self.query, "series": [s.to_dict() for s in self.series]}
+
+
+@dataclass
+class ReportSummary:
+    """One report in a list (the same committee's reports, neighbouring years)."""
+
+    id: str
+    title: str
+    year: int | None
+    date: str | None
+    doc_type: str | None
+    language: str | None
+    url: str = ""
+
+
+@dataclass
+class IndexStats:
+    """What the index holds, for the home page."""
+
+    reports: int
+    sections: int
+    first_year: int | None
+    last_year: int | None
+    languages: dict[str, int] = field(default_factory=dict)
+    committees: int = 0

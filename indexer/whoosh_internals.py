@@ -1,0 +1,294 @@
+"""Every use of Whoosh internals, in one place.
+
+The index writes Whoosh 3 segments itself (indexer.index.segments) and the search service reads
+posting blocks, length columns and column files directly (indexer.search.postings, .ranking):
+both are several times faster than Whoosh's per-posting paths. That relies on attributes and
+file layouts Whoosh does not publish. Each one is here, with a comment saying what it relies on,
+so that a new Whoosh release is checked in one module: pyproject.toml bounds whoosh-reloaded to
+the release tests/indexer/test_whoosh_internals.py (and tests/indexer/index/test_segments.py,
+which compares our segments with Whoosh's own byte for byte) were run on.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator, Sequence
+from itertools import accumulate, chain
+from operator import sub
+from pickle import dumps
+from typing import Any
+
+from whoosh.codec.whoosh3 import (
+    LENGTHS_COLUMN,
+    STORED_COLUMN,
+    WHOOSH3_HEADER_MAGIC,
+    W3Codec,
+    W3LeafMatcher,
+    W3PerDocReader,
+    W3TermInfo,
+)
+from whoosh.columns import NumericColumn, VarBytesColumn
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.system import emptybytes, pack_int, pack_ushort
+from whoosh.util.numeric import length_to_byte
+
+# The block compression W3Codec uses by default (zlib level).
+COMPRESSION = 3
+
+# -- reading posting blocks --------------------------------------------------------------------
+
+# One decoded block of a term's postings: docnums, weights and values as Whoosh stores them.
+RawBlock = tuple[Sequence[int], Sequence[float], Sequence[Any]]
+
+
+def live_matcher(reader: Any, matcher: Any) -> tuple[Any, frozenset[int]]:
+    """A segment's raw posting matcher and its deleted docnums (Whoosh wraps the matcher in a
+    FilterMatcher when the segment has deletions; the set comes from the reader)."""
+    if isinstance(matcher, FilterMatcher):
+        return matcher.child, reader.deleted_docs_set
+    return matcher, frozenset()
+
+
+def iter_blocks(matcher: Any) -> Iterator[RawBlock]:
+    """Every block of a posting matcher, decoded a block at a time (deleted documents included).
+
+    A Whoosh 3 leaf matcher decodes a block's pickle whole; its private ``_ids``, ``_weights``
+    and ``_values`` (None until read) and ``_next_block`` are read as W3LeafMatcher itself does.
+    Any other matcher is walked posting by posting.
+    """
+    if not isinstance(matcher, W3LeafMatcher):
+        ids, weights, values = [], [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            values.append(matcher.value())
+            matcher.next()
+        if ids:
+            yield ids, weights, values
+        return
+    while matcher.is_active():
+        if matcher._ids is None:  # W3LeafMatcher: None until the block's ids are decoded
+            _read_ids(matcher)
+        if matcher._weights is None:  # likewise the weights, decoded by _read_weights
+            matcher._read_weights()
+        if matcher._values is None:  # likewise the values, decoded by _read_values
+            matcher._read_values()
+        yield matcher._ids, matcher._weights, matcher._values
+        matcher._next_block()  # W3LeafMatcher's step to its next block (reads its header)
+
+
+def _read_ids(block: W3LeafMatcher) -> None:
+    """Decode a block's docnums as W3LeafMatcher._read_ids does, with a C-speed running sum."""
+    if block._data is None:  # the block's unpickled (ids, weights, values), read by _read_data
+        block._read_data()
+    ids = block._data[0]  # delta-encoded docnums, or byte ids (_byteids) left as they are
+    block._ids = ids if block._byteids else tuple(accumulate(ids))
+
+
+# -- column files and length columns ------------------------------------------------------------
+
+
+def varbytes_column_file(reader: Any, fieldname: str, column: Any) -> tuple[str, int, Any, Any]:
+    """Where a segment's VarBytesColumn lives on disk, to be memory-mapped: (path, first byte
+    of the values, offsets, lengths), or raise LookupError when it is not such a plain file.
+
+    VarBytesColumn.Reader keeps ``_basepos`` (where the values start) and the ``_offsets`` and
+    ``_lengths`` arrays it decoded from the file's tail; the file name is W3Codec's.
+    """
+    storage = reader.storage() if hasattr(reader, "storage") else None
+    if (
+        type(column) is not VarBytesColumn.Reader
+        or not isinstance(storage, FileStorage)
+        or not isinstance(reader.codec(), W3Codec)
+    ):
+        raise LookupError(fieldname)
+    path = f"{storage.folder}/{W3Codec.column_filename(reader.segment(), fieldname)}"
+    return path, column._basepos, column._offsets, column._lengths
+
+
+def field_length_bytes(reader: Any, fieldname: str) -> bytes | None:
+    """A segment's field-length column as raw bytes, one per document (None: not Whoosh 3's).
+
+    The lengths live in a per-document column named ``_<field>_len`` of W3PerDocReader
+    (``reader._perdoc``, cached by its ``_cached_reader``); a NumericColumn of typecode "B"
+    whose bytes are read straight from its file (``_dbfile``, ``_basepos``, ``_count``).
+    A segment without the field has no column: its documents read as byte 0.
+    """
+    perdoc = getattr(reader, "_perdoc", None)  # SegmentReader's per-document reader
+    if not isinstance(perdoc, W3PerDocReader):
+        return None
+    count = reader.doc_count_all()
+    column = perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+    if column is None:
+        return bytes(count)
+    if not isinstance(column, NumericColumn.Reader) or column._typecode != "B":
+        return None
+    stored = column._dbfile.get(column._basepos, column._count)[:count]
+    return stored + bytes(count - len(stored))  # documents past the column's end: byte 0
+
+
+def pin_segment_files(reader: Any) -> None:
+    """Open now every per-document file a search may read later, in each segment of a reader.
+
+    W3PerDocReader opens its column files (stored fields ``_stored``, field lengths
+    ``_<field>_len``, sortable columns) on first use, through its private ``_cached_reader``
+    and ``column_reader``, which keep the file open from then on. A file that an update merges
+    away before that first use is gone for this reader; one opened before survives the deletion
+    (the open handle keeps it). Pinned, a searcher reads one index version to the end.
+    """
+    for segment_reader, _ in reader.leaf_readers():
+        perdoc = getattr(segment_reader, "_perdoc", None)  # SegmentReader's per-document reader
+        if not isinstance(perdoc, W3PerDocReader):
+            continue
+        schema = segment_reader.schema
+        perdoc._cached_reader("_stored", STORED_COLUMN)
+        for name in schema.scorable_names():
+            perdoc._cached_reader(f"_{name}_len", LENGTHS_COLUMN)
+        for name in schema.names():
+            column = schema[name].column_type
+            if column is not None and perdoc.has_column(name):
+                perdoc.column_reader(name, column)
+
+
+def field_b(weighting: Any, fieldname: str) -> float:
+    """BM25F's B for a field: the model keeps per-field values in its private ``_field_B``."""
+    return weighting._field_B.get(fieldname, weighting.B)
+
+
+def has_field_b(weighting: Any) -> bool:
+    """Whether a BM25F model sets B per field (``_field_B``, as above)."""
+    return bool(weighting._field_B)
+
+
+# -- writing segments ---------------------------------------------------------------------------
+
+
+class TermWriter:
+    """W3FieldWriter fed whole terms: the posting bytes of a term are written by
+    :func:`write_term_blocks` and listed here with their term info.
+
+    It uses the writer's postings file (``_postfile``), the number of the field being written
+    (``_fieldid``, the two-byte prefix of each key) and its term index (``_tindex``).
+    """
+
+    def __init__(self, codec: W3Codec, storage: Any, segment: Any) -> None:
+        self._writer = codec.field_writer(storage, segment)
+        self._prefix = b""
+
+    @property
+    def postfile(self) -> Any:
+        return self._writer._postfile  # W3FieldWriter's postings file
+
+    def start_field(self, fieldname: str, fieldobj: Any) -> None:
+        self._writer.start_field(fieldname, fieldobj)
+        self._prefix = pack_ushort(self._writer._fieldid)  # set by start_field
+
+    def add_term(self, term: bytes, terminfo: W3TermInfo) -> None:
+        self._writer._tindex.add(self._prefix + term, terminfo.to_bytes())  # the terms table
+
+    def finish_field(self) -> None:
+        self._writer.finish_field()
+
+    def close(self) -> None:
+        self._writer.close()
+
+
+def abandon_document(perdoc: Any) -> None:
+    """Close a per-document writer in the middle of a document (W3PerDocWriter refuses to close
+    while its private ``_indoc`` flag says a document is open)."""
+    if not perdoc.is_closed:
+        perdoc._indoc = False
+        perdoc.close()
+
+
+def latest_toc_generation(storage: Any, indexname: str) -> int:
+    """The newest table-of-contents generation in storage (-1 if none): TOC's private helper."""
+    return TOC._latest_generation(storage, indexname)
+
+
+def write_term_blocks(
+    postfile: Any,
+    ids: list[int],
+    weights: list[float],
+    values: list[bytes] | None,
+    lengths: list[int],
+    fixedsize: int | None,
+    block: int,
+    compress_from: int,
+) -> W3TermInfo:
+    """Write one term's posting blocks in W3PostingsWriter's layout; return its term info.
+
+    The layout is Whoosh 3's: a magic header, then per block a signed length (negative for the
+    last), a pickled info tuple (count, last id, max weight, compression, min and max length
+    bytes) and the pickled (id deltas, weights, values), zlib-compressed when ``compression``.
+    Blocks of fewer than ``compress_from`` postings are stored uncompressed, which the codec's
+    reader supports: compressing a small block costs more (zlib's setup, ~13 µs, measured)
+    than it saves, at writing and at every read.
+    """
+    total = len(ids)
+    start = postfile.tell()
+    parts = [WHOOSH3_HEADER_MAGIC]
+    total_weight = 0.0
+    maxweight = 0.0
+    minlength: int | None = None
+    maxlength = 0
+    for first in range(0, total, block):
+        last = min(first + block, total)
+        block_ids = ids[first:last]
+        block_weights = weights[first:last]
+        # A length of 0 (none recorded) takes no part in a block's minimum, as in Whoosh.
+        block_lengths = [length for length in lengths[first:last] if length]
+        low = min(block_lengths) if block_lengths else None
+        high = max(block_lengths) if block_lengths else 0
+        block_maxweight = max(max(block_weights), 0)
+        data = (
+            tuple(map(sub, block_ids, chain((0,), block_ids))),
+            _mini_weights(block_weights),
+            _mini_values(values[first:last] if values is not None else [], fixedsize),
+        )
+        databytes = dumps(data, 2)
+        compression = COMPRESSION if last - first >= compress_from else 0
+        if compression:
+            databytes = zlib.compress(databytes, compression)
+        infobytes = dumps(
+            (
+                last - first,
+                block_ids[-1],
+                block_maxweight,
+                compression,
+                length_to_byte(low),
+                length_to_byte(high),
+            ),
+            2,
+        )
+        size = len(infobytes) + len(databytes)
+        parts += (pack_int(-size if last == total else size), infobytes, databytes)
+        total_weight += sum(block_weights)
+        maxweight = max(maxweight, block_maxweight)
+        if low is not None:
+            minlength = low if minlength is None else min(minlength, low)
+        maxlength = max(maxlength, high)
+    terminfo = W3TermInfo(total_weight, total, minlength, maxlength, maxweight, ids[0], ids[-1])
+    written = emptybytes.join(parts)
+    postfile.write(written)
+    terminfo.set_extent(start, len(written))
+    return terminfo
+
+
+def _mini_weights(weights: list[Any]) -> Any:
+    """Weights as W3 blocks store them: None when all are 1, one float when all are equal."""
+    first = weights[0]
+    if weights.count(first) == len(weights):
+        return None if first == 1.0 else float(first)  # the reader tests for a float
+    return tuple(weights)
+
+
+def _mini_values(values: list[bytes], fixedsize: int | None) -> Any:
+    """Values as W3 blocks store them: a tuple, nothing (fixed size 0) or one joined string."""
+    if fixedsize is None or fixedsize < 0:
+        return tuple(values)
+    if fixedsize == 0:
+        return None
+    return emptybytes.join(values)

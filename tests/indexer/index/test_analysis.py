@@ -1,0 +1,165 @@
+"""Text analysis, heading labels and the packed posting values, without an index."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from indexer.index.analysis import (
+    bigram_key_counts,
+    bigram_of_key,
+    bigram_tokens,
+    run_bigrams,
+    word_tokens,
+)
+from indexer.index.documents import normalise_heading
+from indexer.index.schema import build_schema
+from indexer.index.spans import PackedCharacters, PackedPositions, decode_positions, decode_spans
+
+
+def test_word_tokens_have_sequential_positions_and_real_offsets():
+    text = "开发新能源汽车，Energies of the cities"
+    tokens = word_tokens(text)
+    positions = sorted({t.pos for t in tokens})
+    assert positions == [0, 1, 2, 3, 6]  # 开发/开发新, 能源, 汽车, energies, (of, the,) cities
+    for token in tokens:
+        assert text[token.start : token.end].lower().startswith(token.term[:3])
+    terms = [t.term for t in tokens]
+    assert "能源" in terms and "汽车" in terms
+    assert "energi" in terms and "citi" in terms  # stemmed
+    assert "of" not in terms and "the" not in terms  # stop words
+
+
+def test_search_mode_sub_words_share_the_position_of_their_start():
+    tokens = word_tokens("计划经济体制")
+    by_term = {t.term: t.pos for t in tokens}
+    assert by_term["经济"] == by_term["经济体制"]
+    assert by_term["计划"] < by_term["经济"] < by_term["体制"]
+
+
+def test_english_stemming_is_the_same_at_index_and_query_time():
+    assert [t.term for t in word_tokens("energy")] == [t.term for t in word_tokens("energies")]
+
+
+def test_bigrams_cover_every_substring_and_break_at_punctuation():
+    tokens = bigram_tokens("开发新能源。新")
+    assert tokens[:4] == [("开发", 0), ("发新", 1), ("新能", 2), ("能源", 3)]
+    assert ("源", 4) in tokens
+    assert ("源。", 4) not in tokens and ("新", 6) in tokens
+    assert run_bigrams("新能源") == ["新能", "能源"]
+    assert run_bigrams("党") == ["党"]
+
+
+# Chinese from the BMP, Extension A and B and the compatibility block, range edges, punctuation,
+# Latin, a lone surrogate and a control character.
+TEXT_ALPHABET = (
+    "新能源汽车的发展"
+    "\u3400\u4dbf\u4e00\u9fff\uf900\ufaff\U00020000\U0002ebef\u33ff\ua000"
+    "，。 aZ1\n\ud800\x07"
+)
+
+
+@given(st.text(alphabet=TEXT_ALPHABET, max_size=60))
+def test_vectorised_bigram_keys_are_the_bigram_tokens(text):
+    keys, counts = bigram_key_counts(text)
+    tokens = [bigram_of_key(int(key)) for key in keys]
+    assert dict(zip(tokens, counts.tolist(), strict=True)) == Counter(
+        token for token, _ in bigram_tokens(text)
+    )
+    # Keys ascend as the tokens' UTF-8 bytes do (the order of terms in an index).
+    assert tokens == sorted(tokens, key=lambda token: token.encode("utf-8"))
+
+
+WORDS = [
+    "新能源",
+    "汽车",
+    "发展",
+    "计划经济体制",
+    "energies",
+    "of",
+    "the",
+    "Cities",
+    "，",
+    " ",
+    "2024",
+    "。",
+]
+
+
+@pytest.mark.parametrize("with_chars", [True, False])
+@settings(max_examples=40)
+@given(words=st.lists(st.sampled_from(WORDS), max_size=30), padding=st.sampled_from([0, 70_000]))
+def test_word_field_postings_are_word_tokens_encoded_as_the_field_formats_do(
+    with_chars, words, padding
+):
+    """Vectorised grouping and packing equal the plain analysis encoded term by term, for short
+    texts and for offsets past two bytes (the four-byte packing)."""
+    text = " " * padding + "".join(words)
+    grouped: dict[str, list] = {}
+    for token in word_tokens(text):
+        grouped.setdefault(token.term, []).append(
+            (token.pos, token.start, token.end) if with_chars else token.pos
+        )
+    fmt = PackedCharacters() if with_chars else PackedPositions()
+    expected = {
+        term.encode(): (len(found), float(len(found)), fmt.encode(found))
+        for term, found in grouped.items()
+    }
+    found = list(build_schema()["body" if with_chars else "title"].index(text))
+    assert {term: rest for term, *rest in found} == {k: list(v) for k, v in expected.items()}
+    assert len(found) == len(expected)
+
+
+def test_lone_surrogates_and_controls_do_not_break_analysis():
+    assert word_tokens("\ud800energy\x00") and bigram_tokens("新\udfff能") == [("新", 0), ("能", 2)]
+
+
+@pytest.mark.parametrize(
+    ("heading", "label"),
+    [
+        ("一、2023年工作回顾", "工作回顾"),
+        ("二、2024年工作回顾", "工作回顾"),
+        ("（三）坚持创新驱动", "坚持创新驱动"),
+        ("2023 work review", "Work review"),
+        ("Main tasks in 2024", "Main tasks"),
+        ("1. Always adhere to the guidance.Adhere to the rule", "Always adhere to the guidance"),
+        ("第一章 总则", "总则"),
+        ("2024年", None),
+        (None, None),
+    ],
+)
+def test_headings_become_facet_labels(heading, label):
+    assert normalise_heading(heading) == label
+
+
+SPAN_NUMBERS = st.integers(min_value=0, max_value=200_000)
+
+
+@given(st.lists(st.tuples(SPAN_NUMBERS, SPAN_NUMBERS, st.integers(0, 70_000)), min_size=1))
+def test_packed_spans_round_trip(raw):
+    """Spans in index order (positions ascending; search-mode sub-words may start before the
+    previous word ends), short and long numbers alike."""
+    spans = sorted({(pos, start, start + length) for pos, start, length in raw})
+    fmt = PackedCharacters()
+    value = fmt.encode(spans)
+    assert fmt.decode_characters(value) == decode_spans(value) == spans
+    assert fmt.decode_positions(value) == [pos for pos, _, _ in spans]
+    assert fmt.decode_frequency(value) == len(spans)
+
+
+@given(st.lists(SPAN_NUMBERS, min_size=1, unique=True))
+def test_packed_positions_round_trip(raw):
+    positions = sorted(raw)
+    fmt = PackedPositions()
+    value = fmt.encode(positions)
+    assert fmt.decode_positions(value) == decode_positions(value) == positions
+    assert fmt.decode_frequency(value) == len(positions)
+    assert fmt.decode_weight(value) == float(len(positions))
+
+
+def test_one_short_occurrence_packs_into_nine_bytes():
+    assert len(PackedCharacters().encode([(3, 120, 124)])) == 9
+    assert len(PackedPositions().encode([3])) == 5

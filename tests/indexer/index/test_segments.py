@@ -1,0 +1,175 @@
+"""The direct segment writer produces what Whoosh's own writer does for the same documents."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+
+from cppcc_search.models import Report
+from indexer.index import schema
+from indexer.index.documents import report_documents
+from indexer.index.schema import build_schema
+from indexer.index.segments import build_segments, commit_segments
+from tests.indexer.reports import chinese_report, corpus_reports, english_report
+
+SEGMENT_EXTENSIONS = (".pst", ".trm")
+
+
+def sample_reports(shared_dir: Path) -> list[Report]:
+    chinese = corpus_reports(shared_dir)[:4]
+    english = english_report(
+        "en-1",
+        2023,
+        [
+            (
+                "I. Work review",
+                "review",
+                "New energies and new energy vehicles. Elderly care, care.",
+            ),
+            ("II. Main tasks", "tasks", "The main tasks: energy, ecology; the elderly."),
+        ],
+    )
+    sparse = dataclasses.replace(
+        chinese_report(
+            "sparse", ["", "，。！ 2024 ...新能源"], [None, "一、标题"], title="无委员会的报告"
+        ),
+        date=None,
+        year=None,
+        committee=None,
+        level=None,
+    )
+    return [*chinese, english, sparse]
+
+
+def documents(reports: list[Report]) -> list[dict]:
+    return [doc for report in reports for doc in report_documents(report)]
+
+
+def whoosh_built(directory: Path, docs: list[dict]) -> None:
+    ix = whoosh_index.create_in(str(directory), build_schema())
+    writer = ix.writer(compound=False)
+    for doc in docs:
+        writer.add_document(**doc)
+    writer.commit()
+
+
+def directly_built(
+    directory: Path, docs: list[dict], limit_bytes: int = 1 << 40, whoosh_bytes: bool = False
+) -> list:
+    schema = build_schema()
+    whoosh_index.create_in(str(directory), schema)
+    storage = FileStorage(str(directory))
+    segments = build_segments(storage, schema, iter(docs), limit_bytes, whoosh_bytes)
+    commit_segments(storage, schema, segments)
+    return segments
+
+
+def index_contents(directory: Path) -> dict:
+    """Everything a reader can see: terms with statistics and postings, stored fields, columns."""
+    ix = whoosh_index.open_dir(str(directory))
+    schema = ix.schema
+    with ix.reader() as reader:
+        contents: dict = {"doc_count": reader.doc_count_all(), "terms": {}, "columns": {}}
+        for fieldname, tbytes in reader.all_terms():
+            info = reader.term_info(fieldname, tbytes)
+            matcher = reader.postings(fieldname, tbytes)
+            postings = []
+            while matcher.is_active():
+                postings.append((matcher.id(), matcher.weight(), matcher.value()))
+                matcher.next()
+            contents["terms"][(fieldname, tbytes)] = (
+                info.weight(),
+                info.doc_frequency(),
+                info.min_length(),
+                info.max_length(),
+                info.max_weight(),
+                info.min_id(),
+                info.max_id(),
+                postings,
+            )
+        contents["stored"] = list(reader.all_stored_fields())
+        contents["lengths"] = {
+            name: (
+                reader.field_length(name),
+                [reader.doc_field_length(d, name) for d in range(reader.doc_count_all())],
+            )
+            for name in schema.scorable_names()
+        }
+        for name in schema.names():
+            if schema[name].column_type and reader.has_column(name):
+                contents["columns"][name] = list(reader.column_reader(name))
+    return contents
+
+
+def segment_files(directory: Path) -> dict[str, bytes]:
+    return {
+        path.suffix: path.read_bytes()
+        for path in directory.iterdir()
+        if path.suffix in SEGMENT_EXTENSIONS
+    }
+
+
+@pytest.fixture(scope="module")
+def docs(shared_dir: Path) -> list[dict]:
+    return documents(sample_reports(shared_dir))
+
+
+def test_same_postings_statistics_stored_fields_and_columns(tmp_path, docs):
+    (tmp_path / "whoosh").mkdir()
+    whoosh_built(tmp_path / "whoosh", docs)
+    (tmp_path / "direct").mkdir()
+    directly_built(tmp_path / "direct", docs)
+    expected = index_contents(tmp_path / "whoosh")
+    found = index_contents(tmp_path / "direct")
+    assert found["doc_count"] == expected["doc_count"] == len(docs)
+    assert found["terms"].keys() == expected["terms"].keys()
+    for key, value in expected["terms"].items():
+        assert found["terms"][key] == value, key
+    assert found["stored"] == expected["stored"]
+    assert found["lengths"] == expected["lengths"]
+    assert found["columns"] == expected["columns"]
+    assert len(expected["terms"]) > 1000 and expected["columns"]
+
+
+def test_posting_and_term_files_are_byte_identical_when_asked_for_whoosh_bytes(
+    tmp_path, docs, monkeypatch
+):
+    """Whoosh compresses every block and stores float weights; asked to do the same, the
+    writer's files are Whoosh's.
+
+    Without the analysis kept for repeated titles: Whoosh's writer would then hold the same
+    value object for every section of a report, which pickle writes once and refers back to.
+    """
+    monkeypatch.setattr(schema, "_SHORT_TEXT", 0)
+    (tmp_path / "whoosh").mkdir()
+    (tmp_path / "direct").mkdir()
+    whoosh_built(tmp_path / "whoosh", docs)
+    directly_built(tmp_path / "direct", docs, whoosh_bytes=True)
+    expected = segment_files(tmp_path / "whoosh")
+    assert expected.keys() == set(SEGMENT_EXTENSIONS)
+    assert segment_files(tmp_path / "direct") == expected
+
+
+def test_a_memory_limit_splits_the_documents_into_segments_in_order(tmp_path, docs):
+    (tmp_path / "one").mkdir()
+    (tmp_path / "split").mkdir()
+    directly_built(tmp_path / "one", docs)
+    segments = directly_built(tmp_path / "split", docs, limit_bytes=200_000)
+    assert len(segments) > 2
+    assert sum(segment.doc_count_all() for segment in segments) == len(docs)
+    one, split = index_contents(tmp_path / "one"), index_contents(tmp_path / "split")
+    assert split["stored"] == one["stored"]  # same documents, same order
+    assert split["terms"].keys() == one["terms"].keys()
+    for key, value in one["terms"].items():
+        assert [p[0] for p in split["terms"][key][-1]] == [p[0] for p in value[-1]], key
+
+
+def test_no_documents_make_an_empty_index(tmp_path):
+    (tmp_path / "empty").mkdir()
+    assert directly_built(tmp_path / "empty", []) == []
+    ix = whoosh_index.open_dir(str(tmp_path / "empty"))
+    assert ix.doc_count_all() == 0

@@ -1,0 +1,119 @@
+"""Each Whoosh internal the indexer relies on still means what indexer/whoosh_internals.py says.
+
+Run on a new whoosh-reloaded release before raising its bound in pyproject.toml. The writing side
+(TermWriter, write_term_blocks, abandon_document, latest_toc_generation) is checked byte for byte
+against Whoosh's own writer in tests/indexer/index/test_segments.py.
+"""
+
+from __future__ import annotations
+
+import mmap
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.scoring import BM25F
+from whoosh.util.numeric import length_to_byte
+
+from indexer import whoosh_internals as internals
+from indexer.index.documents import report_documents
+from indexer.index.schema import build_schema
+from tests.indexer.reports import chinese_report, english_report
+
+REPORTS = [
+    english_report("en", 2023, [("Energy", "review", "New energy. " * 300 + "Elderly care.")]),
+    chinese_report(
+        "zh", ["新能源汽车", "养老服务和新能源", ""], [None, "一、工作回顾", "二、任务"]
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def ix(tmp_path_factory: pytest.TempPathFactory):
+    """An index of two reports written by Whoosh's own writer, with one document deleted, so
+    the readers see deletions, several blocks and every column kind."""
+    directory = tmp_path_factory.mktemp("whoosh")
+    index = whoosh_index.create_in(str(directory), build_schema())
+    writer = index.writer(compound=False)
+    for report in REPORTS * 40:  # more postings than one block (128) holds
+        for doc in report_documents(report):
+            writer.add_document(**doc)
+    writer.commit()
+    writer = index.writer(compound=False)
+    writer.delete_document(1)
+    writer.commit()
+    return whoosh_index.open_dir(str(directory))
+
+
+def test_the_installed_release_is_the_one_pyproject_allows():
+    assert version("whoosh-reloaded") == "2.7.5"
+
+
+def walked(matcher) -> list[tuple[int, float, bytes]]:
+    postings = []
+    while matcher.is_active():
+        postings.append((matcher.id(), matcher.weight(), matcher.value()))
+        matcher.next()
+    return postings
+
+
+@pytest.mark.parametrize(
+    ("fieldname", "text"), [("body", "energi"), ("cjk", "能源"), ("kind", "section")]
+)
+def test_blocks_hold_what_walking_the_matcher_finds(ix, fieldname, text):
+    with ix.reader() as reader:
+        btext = ix.schema[fieldname].to_bytes(text)
+        matcher, deleted = internals.live_matcher(reader, reader.postings(fieldname, btext))
+        blocks = list(internals.iter_blocks(matcher))
+        from_blocks = [
+            (doc, float(weight), value)
+            for ids, weights, values in blocks
+            for doc, weight, value in zip(ids, weights, values or [b""] * len(ids), strict=True)
+        ]
+        expected = walked(reader.postings(fieldname, btext))
+    assert deleted == frozenset({1})
+    assert len(blocks) > 1 or fieldname != "kind"  # 160 sections: two blocks
+    live = [(doc, float(w), v or b"") for doc, w, v in from_blocks if doc not in deleted]
+    assert [(doc, w) for doc, w, _ in live] == [(doc, float(w)) for doc, w, _ in expected]
+    if fieldname == "body":
+        assert [v for *_, v in live] == [v for *_, v in expected]
+    assert len(from_blocks) == len(expected) + (1 if any(d == 1 for d, *_ in from_blocks) else 0)
+
+
+def test_length_bytes_are_the_lengths_the_scorer_reads(ix):
+    with ix.reader() as reader:
+        for fieldname in ("body", "cjk", "section_title"):
+            raw = internals.field_length_bytes(reader, fieldname)
+            assert raw is not None and len(raw) == reader.doc_count_all()
+            for doc in range(reader.doc_count_all()):
+                assert raw[doc] == length_to_byte(reader.doc_field_length(doc, fieldname, 0))
+
+
+def test_a_mapped_column_file_holds_the_column_values(ix):
+    with ix.reader() as reader:
+        column = reader.column_reader("cjk", translate=False)
+        path, base, offsets, lengths = internals.varbytes_column_file(reader, "cjk", column)
+        assert Path(path).is_file()
+        with open(path, "rb") as handle:
+            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+            for doc in range(reader.doc_count_all()):
+                start = base + offsets[doc]
+                assert mapped[start : start + lengths[doc]] == column[doc]
+            mapped.close()
+
+
+def test_a_column_that_is_not_a_plain_file_is_refused(ix):
+    with ix.reader() as reader:
+        stored = reader.column_reader("year")  # a numeric column, not VarBytes
+        with pytest.raises(LookupError):
+            internals.varbytes_column_file(reader, "year", stored)
+
+
+def test_bm25f_field_b_and_toc_generation(ix):
+    plain, per_field = BM25F(B=0.6), BM25F(B=0.6, body_B=0.3)
+    assert not internals.has_field_b(plain) and internals.field_b(plain, "body") == 0.6
+    assert internals.has_field_b(per_field) and internals.field_b(per_field, "body") == 0.3
+    assert internals.latest_toc_generation(FileStorage(ix.storage.folder), "MAIN") == 2
+    assert internals.latest_toc_generation(FileStorage(ix.storage.folder), "OTHER") == -1
