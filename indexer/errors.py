@@ -24,6 +24,10 @@ class IndexFormatError(IndexMissingError):
     """The index was written in a format this version no longer reads: it must be rebuilt."""
 
 
+class IndexDamagedError(SearchError):
+    """The index's files cannot be read as written: `cppcc-search index` repairs it."""
+
+
 class IndexBusyError(CppccSearchError):
     """Another process is writing the index."""
 

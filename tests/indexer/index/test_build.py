@@ -180,6 +180,7 @@ def start_a_corpus_rebuild(
             "indexer",
             str(data_paths.root),
             "--rebuild",
+            "--force",
             "--workers",
             str(workers),
         ],
