@@ -252,7 +252,9 @@ class SearchService:
         try:
             return work(searcher, *generation.cache_for(searcher))
         except Exception as error:
-            if _is_stale(searcher):
+            if _is_stale(searcher) or read_pointer(self._paths.index_dir) != generation.name:
+                # An update or a rebuild (whose removal of this generation may still be under
+                # way, its table of contents not yet gone) changed the index under the call.
                 raise _ChangedUnderSearcher from error
             if _is_damage(error):
                 raise _damaged(error) from error
