@@ -14,9 +14,10 @@ import sqlite3
 import time
 from collections.abc import Callable
 
+from captures.encoding import decode_html
+from captures.urls import canonicalize
 from cppcc_search.settings import DataPaths
 from crawl.content import ATTACHMENT, HTML, MISLABELLED, SITEMAP, classify
-from crawl.encoding import decode_html
 from crawl.errors import CrawlError, FetchError
 from crawl.fetch import Fetcher, FetchSettings, Response, header_text, utc_now
 from crawl.links import extract_links, parse_sitemap
@@ -27,7 +28,7 @@ from crawl.robotsteps import SITEMAP_KIND, RobotsSteps
 from crawl.state import CrawlState, QueueItem, crawl_lock
 from crawl.summary import CrawlSummary
 from crawl.traps import ChainedLinks, Link, chain_links
-from crawl.urls import Scope, canonicalize, host_of, origin_of
+from crawl.urls import Scope, host_of, origin_of
 
 PAGE = "page"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from captures.urls import canonicalize
 from crawl.errors import CrawlError
-from crawl.urls import canonicalize
 
 DEFAULT_USER_AGENT = (
     "cppcc-search/0.1 (+https://github.com/cppcc-search/cppcc-search; research archive crawler)"

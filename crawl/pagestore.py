@@ -9,6 +9,7 @@ import hashlib
 import sqlite3
 from collections.abc import Iterable
 
+from captures.warc import RecordRef, WarcWriter
 from cppcc_search.settings import DataPaths
 from crawl.content import ATTACHMENT, HTML, SITEMAP
 from crawl.fetch import Response, utc_now
@@ -16,7 +17,6 @@ from crawl.state import CrawlState, QueueItem
 from crawl.summary import CrawlSummary
 from crawl.traps import Link
 from crawl.urls import host_of
-from crawl.warc import RecordRef, WarcWriter
 
 
 class PageStore:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from captures.encoding import PRESCAN_BYTES, normalise_encoding
 from cppcc_search.models import Report
-from crawl.encoding import PRESCAN_BYTES, normalise_encoding
 from extraction.attribution import (
     detect_committee,
     detect_doc_type,

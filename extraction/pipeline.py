@@ -14,10 +14,10 @@ from urllib.parse import urlsplit
 import lxml.html
 from lxml import etree
 
+from captures.encoding import decode_html
+from captures.store import Capture, iter_captures
 from cppcc_search.models import Report, write_documents
 from cppcc_search.settings import DataPaths
-from crawl.captures import Capture, iter_captures
-from crawl.encoding import decode_html
 from extraction.assemble import Headers, build_report, encoding_label, strip_header_lines
 from extraction.classify import rejection_reason
 from extraction.content import ContentResult, extract_content

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from captures.store import iter_captures, load_capture
 from cppcc_search.settings import DataPaths
-from crawl.captures import iter_captures, load_capture
 from crawl.crawler import CrawlOptions, run_crawl
 from tests.crawl_support import VersionedSite, page, running
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crawl.encoding import decode_html, normalise_encoding
+from captures.encoding import decode_html, normalise_encoding
 
 TEXT = "政协第十四届全国委员会常务委员会工作报告：推进养老服务和新能源产业发展。"
 GBK_ONLY = "朱镕基同志和张喆同志"

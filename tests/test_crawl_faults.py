@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from captures.encoding import decode_html
+from captures.store import Capture, iter_captures, load_capture
 from cppcc_search.settings import DataPaths
-from crawl.captures import Capture, iter_captures, load_capture
 from crawl.crawler import DEFAULT_USER_AGENT, CrawlOptions, CrawlSummary, run_crawl
-from crawl.encoding import decode_html
 from tests.crawl_support import (
     GBK_ONLY_TEXT,
     UNDECLARED_GBK_TEXT,

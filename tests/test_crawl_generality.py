@@ -9,13 +9,14 @@ from collections.abc import Iterator
 
 import pytest
 
+from captures.store import iter_captures
+from captures.urls import canonicalize
 from cppcc_search.settings import DataPaths
-from crawl.captures import iter_captures
 from crawl.cli import add_crawl_arguments, options_from_args
 from crawl.crawler import CrawlOptions, run_crawl
 from crawl.links import extract_links, parse_sitemap
 from crawl.state import SCHEMA, CrawlState
-from crawl.urls import canonicalize, url_pattern
+from crawl.urls import url_pattern
 from tests.crawl_sites import (
     ARTICLES,
     MainSite,

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from captures.store import iter_captures
 from cppcc_search.settings import DataPaths
-from crawl.captures import iter_captures
 from tests.crawl_support import MirrorServer, running
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals")

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from captures.encoding import decode_html
+from captures.store import iter_captures, load_capture
 from cppcc_search.settings import DataPaths
 from cppcc_search.sitehost import serve_directory
-from crawl.captures import iter_captures, load_capture
 from crawl.crawler import CrawlOptions, run_crawl
-from crawl.encoding import decode_html
 from tests.crawl_support import MirrorServer, running
 
 

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crawl.urls import Scope, canonicalize, is_tracking_param
+from captures.urls import canonicalize, is_tracking_param
+from crawl.urls import Scope
 
 
 @pytest.mark.parametrize(
