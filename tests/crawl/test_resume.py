@@ -17,7 +17,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from captures.store import iter_captures
 from cppcc_search.settings import DataPaths
-from tests.crawl_support import MirrorServer, running
+from tests.crawl.servers import MirrorServer, running
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals")
 
