@@ -194,7 +194,13 @@ def run_crawl_command(args: argparse.Namespace) -> int:
     from crawl.cli import options_from_args
     from crawl.crawler import run_crawl
 
-    summary = run_crawl(DataPaths(args.data_dir).ensure(), options_from_args(args), stderr_progress)
+    try:
+        summary = run_crawl(
+            DataPaths(args.data_dir).ensure(), options_from_args(args), stderr_progress
+        )
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (run_crawl turns it into one)
+        print("cppcc-search: interrupted: run the same command again to resume", file=sys.stderr)
+        return 130
     print(summary.format())
     return EXIT_OK
 

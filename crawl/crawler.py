@@ -25,6 +25,7 @@ from crawl.options import DEFAULT_USER_AGENT, CrawlOptions, validate_options
 from crawl.pagestore import PageStore
 from crawl.robots import RobotsRules
 from crawl.robotsteps import SITEMAP_KIND, RobotsSteps
+from crawl.shutdown import Shutdown
 from crawl.state import CrawlState, QueueItem, crawl_lock
 from crawl.summary import CrawlSummary
 from crawl.traps import ChainedLinks, Link, chain_links
@@ -39,13 +40,17 @@ __all__ = ["DEFAULT_USER_AGENT", "CrawlOptions", "CrawlSummary", "run_crawl", "v
 def run_crawl(
     paths: DataPaths, options: CrawlOptions, progress: Progress | None = None
 ) -> CrawlSummary:
-    """Crawl from the seeds (or resume the open run) and return what happened."""
+    """Crawl from the seeds (or resume the open run) and return what happened.
+
+    In the main thread, SIGTERM stops the crawl as Ctrl-C does (KeyboardInterrupt) once the
+    outcome being recorded is committed; the open run resumes next time (``crawl.shutdown``).
+    """
     seeds = validate_options(options)
     paths.ensure()
-    with crawl_lock(paths.crawl_db):
+    with Shutdown().installed() as shutdown, crawl_lock(paths.crawl_db):
         state = CrawlState(paths.crawl_db)
         try:
-            crawler = Crawler(paths, options, seeds, state, progress)
+            crawler = Crawler(paths, options, seeds, state, progress, shutdown)
             try:
                 return crawler.run()
             finally:
@@ -64,6 +69,7 @@ class Crawler(RobotsSteps):
         seeds: tuple[str, ...],
         state: CrawlState,
         progress: Progress | None,
+        shutdown: Shutdown,
     ) -> None:
         self.options = options
         self.seeds = seeds
@@ -79,7 +85,7 @@ class Crawler(RobotsSteps):
             )
         )
         self.summary = CrawlSummary()
-        self.store = PageStore(paths, state, self.summary)
+        self.store = PageStore(paths, state, self.summary, shutdown)
         self.robots: dict[str, RobotsRules] = {}
         self.host_ready: dict[str, float] = {}
         self.seen_outside: set[str] = set()
