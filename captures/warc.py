@@ -20,10 +20,9 @@ import gzip
 import hashlib
 import io
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
@@ -34,8 +33,15 @@ from captures.headers import HeaderList
 SOFTWARE = "cppcc-search crawler (warcio)"
 
 
-class Exchange(Protocol):
-    """One request and its response as the fetcher saw them (the crawler's ``Response``)."""
+def utc_now() -> str:
+    """The current time as ISO 8601 UTC with a Z (as a WARC-Date)."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class Exchange:
+    """One request and its response as transferred: what a pair of records holds. The crawler's
+    ``Response`` adds the decompressed body."""
 
     url: str
     status: int
@@ -45,7 +51,7 @@ class Exchange(Protocol):
     raw_body: bytes
     request_line: str
     request_headers: HeaderList
-    fetched_at: str
+    fetched_at: str = field(default_factory=utc_now)
 
 
 @dataclass(frozen=True)

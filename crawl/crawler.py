@@ -16,10 +16,11 @@ from collections.abc import Callable
 
 from captures.encoding import decode_html
 from captures.urls import canonicalize
+from captures.warc import utc_now
 from cppcc_search.settings import DataPaths
 from crawl.content import ATTACHMENT, HTML, MISLABELLED, SITEMAP, classify
 from crawl.errors import CrawlError, FetchError
-from crawl.fetch import Fetcher, FetchSettings, Response, header_text, utc_now
+from crawl.fetch import Fetcher, FetchSettings, Response, header_text
 from crawl.links import extract_links, parse_sitemap
 from crawl.options import DEFAULT_USER_AGENT, CrawlOptions, validate_options
 from crawl.pagestore import PageStore

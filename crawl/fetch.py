@@ -20,7 +20,8 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from captures.compression import BodyDecoder, BodyError
-from captures.headers import HeaderList, header_value, media_type
+from captures.headers import header_value, media_type
+from captures.warc import Exchange
 from crawl.errors import FetchError
 
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -38,19 +39,11 @@ class FetchSettings:
 
 
 @dataclass
-class Response:
-    """One HTTP response as received, plus its decompressed body."""
+class Response(Exchange):
+    """One HTTP response as received (the exchange the archive keeps), plus its decompressed
+    body."""
 
-    url: str
-    status: int
-    reason: str
-    http_version: str
-    headers: HeaderList
-    raw_body: bytes
-    body: bytes
-    request_line: str
-    request_headers: HeaderList
-    fetched_at: str = field(default_factory=lambda: utc_now())
+    body: bytes = field(kw_only=True)
 
     def header(self, name: str) -> str | None:
         """The first value of a header, matched without regard to case."""
@@ -65,11 +58,6 @@ class Response:
     def retry_after(self) -> float | None:
         """Seconds the server asked us to wait (Retry-After), if it said."""
         return parse_retry_after(self.header("Retry-After"))
-
-
-def utc_now() -> str:
-    """The current time as ISO 8601 UTC with a Z."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def header_text(value: str | None) -> str:

@@ -10,10 +10,10 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from captures.warc import RecordRef, WarcWriter
+from captures.warc import RecordRef, WarcWriter, utc_now
 from cppcc_search.settings import DataPaths
 from crawl.content import ATTACHMENT, HTML, SITEMAP
-from crawl.fetch import Response, utc_now
+from crawl.fetch import Response
 from crawl.shutdown import Shutdown
 from crawl.state import CrawlState, QueueItem
 from crawl.summary import CrawlSummary

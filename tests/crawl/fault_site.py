@@ -9,12 +9,12 @@ import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 from captures.store import Capture, iter_captures
 from cppcc_search.settings import DataPaths
 from crawl.summary import CrawlSummary
-from tests.crawl.servers import RequestLog, page
+from tests.crawl.servers import LoopbackServer, RequestLog, page
 
 FAULT_ROBOTS = (
     "User-agent: *\n"
@@ -291,15 +291,12 @@ FAULT_PATTERNS: tuple[tuple[re.Pattern[str], Route], ...] = (
 )
 
 
-class FaultServer(ThreadingHTTPServer):
+class FaultServer(LoopbackServer):
     """The fault-injection server; its attributes tune the faults, and a test may add or replace
     entries of ``routes``."""
 
-    daemon_threads = True
-
     def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), FaultHandler)
-        self.log = RequestLog()
+        super().__init__(FaultHandler)
         self.robots = FAULT_ROBOTS
         self.hang_seconds = 3.0
         self.big_bytes = 300_000
@@ -312,11 +309,6 @@ class FaultServer(ThreadingHTTPServer):
         if exact is not None:
             return exact
         return next((route for p, route in FAULT_PATTERNS if p.fullmatch(path)), _not_found)
-
-    @property
-    def base(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
 
 
 @dataclass

@@ -14,7 +14,7 @@ import os
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -77,6 +77,40 @@ def running(server: ThreadingHTTPServer) -> Iterator[ThreadingHTTPServer]:
         thread.join(timeout=5)
 
 
+class LoopbackServer(ThreadingHTTPServer):
+    """A test server on 127.0.0.1 at a free port that logs every request."""
+
+    daemon_threads = True
+
+    def __init__(self, handler: Callable[..., BaseHTTPRequestHandler]) -> None:
+        super().__init__(("127.0.0.1", 0), handler)
+        self.log = RequestLog()
+
+    @property
+    def base(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}"
+
+
+def send_validated(
+    handler: BaseHTTPRequestHandler, body: bytes, headers: tuple[tuple[str, str], ...]
+) -> None:
+    """Answer 304 when the request's If-None-Match is the body's ETag, else 200 with the body,
+    its ETag and ``headers``."""
+    etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+    if handler.headers.get("If-None-Match") == etag:
+        handler.send_response(304)
+        handler.send_header("ETag", etag)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+        return
+    handler.send_response(200)
+    for name, value in (*headers, ("Content-Length", str(len(body))), ("ETag", etag)):
+        handler.send_header(name, value)
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
 class MirrorHandler(SimpleHTTPRequestHandler):
     """Static files with ETag and Last-Modified validators, every request logged."""
 
@@ -96,37 +130,17 @@ class MirrorHandler(SimpleHTTPRequestHandler):
         if not path.is_file():
             self.send_error(404)
             return
-        body = path.read_bytes()
-        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
         modified = email.utils.formatdate(os.stat(path).st_mtime, usegmt=True)
-        if self.headers.get("If-None-Match") == etag:
-            self.send_response(304)
-            self.send_header("ETag", etag)
-            self.end_headers()
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("ETag", etag)
-        self.send_header("Last-Modified", modified)
-        self.end_headers()
-        self.wfile.write(body)
+        headers = (("Content-Type", self.guess_type(str(path))), ("Last-Modified", modified))
+        send_validated(self, path.read_bytes(), headers)
 
 
-class MirrorServer(ThreadingHTTPServer):
-    """Serves a folder read in place (never copied) on a free loopback port."""
-
-    daemon_threads = True
+class MirrorServer(LoopbackServer):
+    """Serves a folder read in place (never copied)."""
 
     def __init__(self, root: Path, request_sleep: float = 0.0) -> None:
-        super().__init__(("127.0.0.1", 0), functools.partial(MirrorHandler, directory=str(root)))
-        self.log = RequestLog()
+        super().__init__(functools.partial(MirrorHandler, directory=str(root)))
         self.request_sleep = request_sleep
-
-    @property
-    def base(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
 
 
 class VersionedHandler(BaseHTTPRequestHandler):
@@ -149,34 +163,13 @@ class VersionedHandler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body)
             return
-        body = text.encode("utf-8")
-        etag = '"' + hashlib.sha1(body).hexdigest()[:12] + '"'
-        if self.headers.get("If-None-Match") == etag:
-            self.send_response(304)
-            self.send_header("ETag", etag)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("ETag", etag)
-        self.end_headers()
-        self.wfile.write(body)
+        send_validated(self, text.encode("utf-8"), (("Content-Type", "text/html; charset=utf-8"),))
 
 
-class VersionedSite(ThreadingHTTPServer):
+class VersionedSite(LoopbackServer):
     """A small site whose pages a test can change between crawls."""
 
-    daemon_threads = True
-
     def __init__(self, pages: dict[str, str], robots: str = "User-agent: *\nDisallow:\n") -> None:
-        super().__init__(("127.0.0.1", 0), VersionedHandler)
+        super().__init__(VersionedHandler)
         self.pages = pages
         self.robots = robots
-        self.log = RequestLog()
-
-    @property
-    def base(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
