@@ -120,7 +120,7 @@ def _latest_good(
         try:
             return _read_capture(warc_dir, url_row, row, aliases)
         except (OSError, ValueError, EOFError, zlib.error, ArchiveLoadFailed):
-            # A damaged or missing archive file (a corrupt body is a BodyError, a ValueError):
+            # A damaged or missing archive file, or a corrupt body (BodyError is a ValueError):
             continue  # fall back to an older capture
     return None
 
