@@ -105,7 +105,7 @@ class ExtractSummary:
 
 
 def _capture_page(capture: Capture) -> PageInput:
-    urls = (capture.final_url, *getattr(capture, "redirected_from", ()))
+    urls = (capture.final_url, *capture.redirected_from)
     return PageInput(capture.url, capture.body, tuple(urls), capture.content_hash or None)
 
 
