@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cppcc_search import __version__
+from cppcc_search.errors import CppccSearchError
 from cppcc_search.settings import DATA_DIR_ENV, DEFAULT_DATA_DIR, DataPaths
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ EXIT_FAILURE = 1
 EXIT_USAGE = 2
 
 
-class CliError(Exception):
+class CliError(CppccSearchError):
     """A failure to report as one line."""
 
 
@@ -57,8 +58,7 @@ def describe_error(error: BaseException) -> str:
     message = " ".join(str(error).split())
     if isinstance(error, OSError) and error.filename:
         message = f"{error.strerror or message}: {error.filename}"
-    own = type(error).__module__.split(".")[0] in {"crawl", "extraction", "indexer", "cppcc_search"}
-    if own or isinstance(error, CliError):
+    if isinstance(error, CppccSearchError):
         return message or type(error).__name__
     return f"{type(error).__name__}: {message}" if message else type(error).__name__
 
@@ -194,7 +194,13 @@ def run_crawl_command(args: argparse.Namespace) -> int:
     from crawl.cli import options_from_args
     from crawl.crawler import run_crawl
 
-    summary = run_crawl(DataPaths(args.data_dir).ensure(), options_from_args(args), stderr_progress)
+    try:
+        summary = run_crawl(
+            DataPaths(args.data_dir).ensure(), options_from_args(args), stderr_progress
+        )
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (run_crawl turns it into one)
+        print("cppcc-search: interrupted: run the same command again to resume", file=sys.stderr)
+        return 130
     print(summary.format())
     return EXIT_OK
 

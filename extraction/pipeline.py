@@ -14,11 +14,12 @@ from urllib.parse import urlsplit
 import lxml.html
 from lxml import etree
 
+from captures.encoding import decode_html, encoding_label
+from captures.headers import Headers, media_type
+from captures.store import Capture, iter_captures
 from cppcc_search.models import Report, write_documents
 from cppcc_search.settings import DataPaths
-from crawl.captures import Capture, iter_captures
-from crawl.encoding import decode_html
-from extraction.assemble import Headers, build_report, encoding_label, strip_header_lines
+from extraction.assemble import build_report, strip_header_lines
 from extraction.classify import rejection_reason
 from extraction.content import ContentResult, extract_content
 from extraction.grouping import PageInput, group_pages
@@ -38,13 +39,6 @@ class PageResult:
 
     report: Report | None
     failure: str | None
-
-
-def _content_type(headers: Headers) -> str:
-    for name, value in headers or []:
-        if name.lower() == "content-type":
-            return value.split(";")[0].strip().lower()
-    return ""
 
 
 def _parse(text: str) -> etree._Element | None:
@@ -69,7 +63,7 @@ def extract_page(body: bytes, url: str, headers: Headers = None) -> PageResult:
     """Decode, classify and extract one page: a Report, or the reason there is none."""
     if not body or not body.strip():
         return PageResult(None, "empty response body")
-    content_type = _content_type(headers)
+    content_type = media_type(headers)
     if content_type and content_type not in _HTML_TYPES:
         return PageResult(None, f"not an HTML page: {content_type}")
     if body.lstrip()[:5] == b"%PDF-":
@@ -111,7 +105,7 @@ class ExtractSummary:
 
 
 def _capture_page(capture: Capture) -> PageInput:
-    urls = (capture.final_url, *getattr(capture, "redirected_from", ()))
+    urls = (capture.final_url, *capture.redirected_from)
     return PageInput(capture.url, capture.body, tuple(urls), capture.content_hash or None)
 
 

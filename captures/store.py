@@ -1,5 +1,5 @@
-"""Reading stored captures back (no network): the latest good capture of every HTML page in crawl
-order, for extraction, and of one URL, for showing an archived copy.
+"""Capture lookup (no network): the latest good capture of every HTML page in crawl order, for
+extraction, and of one URL, for showing an archived copy.
 
 The state database says which record holds each capture; the body comes from the WARC record
 that holds the payload (the capture's own response record, or the original a revisit points to)
@@ -16,11 +16,11 @@ from pathlib import Path
 
 from warcio.exceptions import ArchiveLoadFailed
 
+from captures.compression import decode_body
+from captures.headers import HeaderList, header_value
+from captures.urls import canonicalize
+from captures.warc import RecordRef, read_response
 from cppcc_search.settings import DataPaths
-from crawl.errors import FetchError
-from crawl.fetch import decode_body
-from crawl.urls import canonicalize
-from crawl.warc import RecordRef, read_response
 
 # Stored bodies were capped when fetched; this cap only guards against a corrupted archive.
 READ_LIMIT = 1024 * 1024 * 1024
@@ -34,7 +34,7 @@ class Capture:
     url: str
     final_url: str
     status: int
-    headers: list[tuple[str, str]]
+    headers: HeaderList
     body: bytes
     content_type: str
     fetched_at: str
@@ -48,8 +48,7 @@ class Capture:
 
     def header(self, name: str) -> str | None:
         """The first value of a response header, matched without regard to case."""
-        lowered = name.lower()
-        return next((v for k, v in self.headers if k.lower() == lowered), None)
+        return header_value(self.headers, name)
 
 
 def _connect(paths: DataPaths) -> sqlite3.Connection | None:
@@ -71,7 +70,7 @@ def _read_capture(
     payload_ref = RecordRef(capture_row["payload_path"], capture_row["payload_offset"])
     own_ref = RecordRef(capture_row["warc_path"], capture_row["warc_offset"])
     payload = own if payload_ref == own_ref else read_response(warc_dir, payload_ref)
-    encoding = next((v for k, v in payload.headers if k.lower() == "content-encoding"), None)
+    encoding = header_value(payload.headers, "Content-Encoding")
     return Capture(
         url=url_row["url"],
         final_url=url_row["final_url"] or url_row["url"],
@@ -120,8 +119,9 @@ def _latest_good(
     for row in rows:
         try:
             return _read_capture(warc_dir, url_row, row, aliases)
-        except (OSError, ValueError, EOFError, zlib.error, FetchError, ArchiveLoadFailed):
-            continue  # a damaged or missing archive file: fall back to an older capture
+        except (OSError, ValueError, EOFError, zlib.error, ArchiveLoadFailed):
+            # A damaged or missing archive file, or a corrupt body (BodyError is a ValueError):
+            continue  # fall back to an older capture
     return None
 
 

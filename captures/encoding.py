@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterable, Mapping
 
 import charset_normalizer
+
+from captures.headers import Headers, header_value
 
 # Labels browsers treat as one encoding; each maps to the Python codec that decodes them right.
 _ALIASES = {
@@ -45,13 +46,11 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16le"),
     (codecs.BOM_UTF16_BE, "utf-16be"),
 )
-_META_CHARSET = re.compile(
-    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
-)
-_HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+# The charset parameter of a Content-Type, in the HTTP header or in a <meta> tag.
+_CHARSET_PARAM = r"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"""
+_HEADER_CHARSET = re.compile(_CHARSET_PARAM, re.IGNORECASE)
+_META_CHARSET = re.compile(rb"<meta[^>]+?" + _CHARSET_PARAM.encode("ascii"), re.IGNORECASE)
 PRESCAN_BYTES = 4096
-
-Headers = Mapping[str, str] | Iterable[tuple[str, str]] | None
 
 
 def normalise_encoding(label: str | None) -> str | None:
@@ -68,24 +67,23 @@ def normalise_encoding(label: str | None) -> str | None:
     return _ALIASES.get(name, name)
 
 
-def _content_type(headers: Headers) -> str | None:
-    if headers is None:
-        return None
-    items = headers.items() if isinstance(headers, Mapping) else headers
-    return next((v for k, v in items if k.lower() == "content-type"), None)
+def declared_charsets(body: bytes, headers: Headers = None) -> list[str]:
+    """The charset labels a page is declared with, as written but lower case: the Content-Type
+    header's first, then a ``<meta>`` one in the first bytes (either may be missing)."""
+    labels = []
+    header = _HEADER_CHARSET.search(header_value(headers, "Content-Type") or "")
+    if header:
+        labels.append(header[1].lower())
+    meta = _META_CHARSET.search(body[:PRESCAN_BYTES])
+    if meta:
+        labels.append(meta[1].decode("ascii").lower())
+    return labels
 
 
-def header_charset(headers: Headers) -> str | None:
-    """The charset named by the Content-Type header, normalised."""
-    value = _content_type(headers)
-    match = _HEADER_CHARSET.search(value or "")
-    return normalise_encoding(match.group(1)) if match else None
-
-
-def meta_charset(body: bytes) -> str | None:
-    """The charset a ``<meta>`` in the first bytes declares, normalised."""
-    match = _META_CHARSET.search(body[:PRESCAN_BYTES])
-    return normalise_encoding(match.group(1).decode("ascii", "replace")) if match else None
+def encoding_label(body: bytes, headers: Headers, codec: str) -> str:
+    """The first declared label if the page was decoded by it ("gbk", "gb2312"), else the codec."""
+    labels = declared_charsets(body, headers)
+    return labels[0] if labels and normalise_encoding(labels[0]) == codec else codec
 
 
 def bom_encoding(body: bytes) -> str | None:
@@ -118,7 +116,7 @@ def choose_encoding(body: bytes, headers: Headers = None) -> str:
     bom = bom_encoding(body)
     if bom:
         return bom
-    declared = [enc for enc in (header_charset(headers), meta_charset(body)) if enc]
+    declared = [enc for enc in map(normalise_encoding, declared_charsets(body, headers)) if enc]
     if declared and declared[0] != "utf-8" and not body.isascii() and _decodes(body, "utf-8"):
         # Non-ASCII text that is valid UTF-8 is UTF-8 whatever the label says; GBK bytes
         # almost never form valid UTF-8, but UTF-8 bytes often pass as GBK.

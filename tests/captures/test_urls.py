@@ -1,4 +1,4 @@
-"""URL canonicalisation and scope: one page, one URL."""
+"""URL canonicalisation: one page, one URL, the key its captures are stored under."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crawl.urls import Scope, canonicalize, is_tracking_param
+from captures.urls import canonicalize, is_tracking_param
 
 
 @pytest.mark.parametrize(
@@ -67,17 +67,3 @@ def test_canonicalisation_is_idempotent(path: str) -> None:
     first = canonicalize("http://x.cn/" + path)
     if first is not None:
         assert canonicalize(first) == first
-
-
-def test_scope_hosts_and_patterns() -> None:
-    scope = Scope.build(
-        ["http://www.x.cn/"], allow_hosts=["*.y.cn"], include=[r"/zfgzbg/|/$"], exclude=[r"\.pdf$"]
-    )
-    assert scope.allows("http://www.x.cn/zfgzbg/a.html")
-    assert scope.allows("http://news.y.cn/zfgzbg/b.html")
-    assert scope.allows("http://y.cn/")
-    assert not scope.allows("http://www.x.cn/other/a.html")  # not included
-    assert not scope.allows("http://www.x.cn/zfgzbg/a.pdf")  # excluded
-    assert not scope.allows("http://evil-x.cn/zfgzbg/a.html")  # other host
-    assert not scope.allows("http://www.x.cn:8080/zfgzbg/a.html")  # another server on the host
-    assert scope.allows("https://www.x.cn/zfgzbg/a.html")  # same host over https

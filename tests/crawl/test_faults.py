@@ -4,67 +4,16 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from cppcc_search.settings import DataPaths
-from crawl.captures import Capture, iter_captures, load_capture
-from crawl.crawler import DEFAULT_USER_AGENT, CrawlOptions, CrawlSummary, run_crawl
-from crawl.encoding import decode_html
-from tests.crawl_support import (
-    GBK_ONLY_TEXT,
-    UNDECLARED_GBK_TEXT,
-    FaultServer,
-    RequestLog,
-    running,
-)
+from captures.encoding import decode_html
+from captures.store import load_capture
+from crawl.crawler import DEFAULT_USER_AGENT
+from tests.crawl.fault_site import GBK_ONLY_TEXT, UNDECLARED_GBK_TEXT, FaultCrawl
 
-pytestmark = pytest.mark.slow  # the hang and drip faults take a few seconds by design
-
-
-@dataclass
-class FaultCrawl:
-    base: str
-    paths: DataPaths
-    summary: CrawlSummary
-    log: RequestLog
-    progress: list[str]
-
-    def record(self, path: str) -> sqlite3.Row:
-        conn = sqlite3.connect(self.paths.crawl_db)
-        conn.row_factory = sqlite3.Row
-        row = conn.execute("SELECT * FROM urls WHERE url=?", (self.base + path,)).fetchone()
-        conn.close()
-        assert row is not None, f"no record for {path}"
-        return row
-
-    def captures(self) -> dict[str, Capture]:
-        return {c.url.removeprefix(self.base): c for c in iter_captures(self.paths)}
-
-
-@pytest.fixture(scope="module")
-def fault_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultCrawl]:
-    paths = DataPaths(Path(tmp_path_factory.mktemp("faults")) / "data").ensure()
-    server = FaultServer()
-    server.hang_seconds = 1.5
-    progress: list[str] = []
-    with running(server):
-        options = CrawlOptions(
-            seeds=(server.base + "/",),
-            delay=0.0,
-            timeout=0.4,
-            deadline=0.8,
-            retries=1,
-            retry_backoff=0.05,
-            max_body_bytes=100_000,
-            progress_every=0.0,
-        )
-        summary = run_crawl(paths, options, progress=progress.append)
-        yield FaultCrawl(server.base, paths, summary, server.log, progress)
+pytestmark = pytest.mark.slow  # its crawl waits out timeouts, deadlines and a Retry-After by design
 
 
 def test_robots_is_the_first_request_and_its_rules_hold(fault_crawl: FaultCrawl) -> None:

@@ -7,10 +7,10 @@ import itertools
 import sqlite3
 from pathlib import Path
 
+from captures.store import iter_captures, load_capture
 from cppcc_search.settings import DataPaths
-from crawl.captures import iter_captures, load_capture
 from crawl.crawler import CrawlOptions, run_crawl
-from tests.crawl_support import VersionedSite, page, running
+from tests.crawl.servers import VersionedSite, page, running
 
 
 def _site() -> VersionedSite:

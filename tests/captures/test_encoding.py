@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crawl.encoding import decode_html, normalise_encoding
+from captures.encoding import declared_charsets, decode_html, encoding_label, normalise_encoding
 
 TEXT = "政协第十四届全国委员会常务委员会工作报告：推进养老服务和新能源产业发展。"
 GBK_ONLY = "朱镕基同志和张喆同志"
@@ -94,3 +94,20 @@ def test_real_pages_decode_cleanly(shared_dir: Path, name: str) -> None:
     for path in (shared_dir / "fixtures" / "real-html" / name).glob("*.*htm*"):
         text, _ = decode_html(path.read_bytes())
         assert "\ufffd" not in text and "的" in text
+
+
+def test_declared_charsets_header_first_then_meta() -> None:
+    body = _html(TEXT, '<meta charset="GB2312">').encode("gbk")
+    headers = [("content-type", 'text/html; charset="GBK"')]
+    assert declared_charsets(body, headers) == ["gbk", "gb2312"]
+    assert declared_charsets(body) == ["gb2312"]
+    script = b'<script charset="utf-8" src="a.js"></script><p>x</p>'
+    assert declared_charsets(script, {"Content-Type": "text/html"}) == []  # only <meta> counts
+
+
+def test_encoding_label_names_the_declaration_the_page_was_decoded_by() -> None:
+    body = _html(TEXT, '<meta charset="gb2312">').encode("gbk")
+    assert encoding_label(body, None, "gb18030") == "gb2312"
+    assert encoding_label(body, [("Content-Type", "text/html; charset=utf-8")], "gb18030") == (
+        "gb18030"  # the first declaration was wrong, so the codec is named
+    )

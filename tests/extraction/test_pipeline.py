@@ -3,33 +3,23 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cppcc_search.demo import demo_site_root
 from cppcc_search.models import read_documents
 from cppcc_search.settings import DataPaths
 from crawl.crawler import run_crawl
 from crawl.options import CrawlOptions
 from extraction.grouping import PageInput, group_pages
 from extraction.pipeline import extract_all, extract_page
-from tests.crawl_support import MirrorServer, running
+from tests.crawl.servers import MirrorServer, running
 
 PRINT_COPY = "/zfgzbg/print/2570794.html"
 NEWEST = "/zfgzbg/202503/t20250311_2570794.html"
-
-
-@pytest.fixture(scope="module")
-def crawled_gov_zh(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator:
-    """The gov-zh mirror crawled once over loopback into a fresh data dir."""
-    paths = DataPaths(tmp_path_factory.mktemp("govzh") / "data").ensure()
-    server = MirrorServer(shared_dir / "sites" / "gov-zh" / "www")
-    with running(server):
-        run_crawl(paths, CrawlOptions(seeds=(server.base + "/index.html",), delay=0.0))
-    yield paths, server.base
 
 
 def test_extract_all_gives_one_document_per_report(crawled_gov_zh, shared_dir: Path) -> None:
@@ -70,13 +60,11 @@ def test_extract_all_is_deterministic(crawled_gov_zh) -> None:
     assert (paths.documents.read_bytes(), paths.extract_failures.read_bytes()) == first
 
 
-def test_extract_all_on_the_crawled_demo_site(tmp_path: Path, repo_root: Path) -> None:
-    truth_path = repo_root / "demo" / "site" / "truth.json"
-    if not truth_path.is_file():
-        pytest.skip("demo/site/truth.json is not there yet")
-    truth = json.loads(truth_path.read_text(encoding="utf-8"))
+def test_extract_all_on_the_crawled_demo_site(tmp_path: Path) -> None:
+    site = demo_site_root()
+    truth = json.loads((site / "truth.json").read_text(encoding="utf-8"))
     paths = DataPaths(tmp_path / "data").ensure()
-    server = MirrorServer(repo_root / "demo" / "site")
+    server = MirrorServer(site)
     with running(server):
         run_crawl(paths, CrawlOptions(seeds=(server.base + "/",), delay=0.0))
     summary = extract_all(paths)

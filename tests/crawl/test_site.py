@@ -3,37 +3,15 @@ each report once; a second run revalidates and downloads nothing again."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
+from captures.encoding import decode_html
+from captures.store import iter_captures, load_capture
 from cppcc_search.settings import DataPaths
 from cppcc_search.sitehost import serve_directory
-from crawl.captures import iter_captures, load_capture
 from crawl.crawler import CrawlOptions, run_crawl
-from crawl.encoding import decode_html
-from tests.crawl_support import MirrorServer, running
-
-
-@pytest.fixture(scope="module")
-def site_root(shared_dir: Path) -> Path:
-    return shared_dir / "sites" / "gov-zh" / "www"
-
-
-@pytest.fixture(scope="module")
-def truth(shared_dir: Path) -> list[dict]:
-    lines = (shared_dir / "sites" / "gov-zh" / "truth.jsonl").read_text("utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
-
-
-@pytest.fixture
-def mirror(site_root: Path) -> Iterator[MirrorServer]:
-    server = MirrorServer(site_root)
-    with running(server):
-        yield server
+from tests.crawl.servers import MirrorServer
 
 
 def _urls(paths: DataPaths) -> dict[str, sqlite3.Row]:
@@ -45,12 +23,12 @@ def _urls(paths: DataPaths) -> dict[str, sqlite3.Row]:
 
 
 def test_mirror_crawled_completely_once_then_revalidated(
-    mirror: MirrorServer, data_paths: DataPaths, truth: list[dict]
+    mirror: MirrorServer, data_paths: DataPaths, gov_zh_truth: list[dict]
 ) -> None:
     options = CrawlOptions(seeds=(mirror.base + "/index.html",), delay=0.0)
     first = run_crawl(data_paths, options)
     counts = mirror.log.counts()
-    report_paths = [t["path"] for t in truth]
+    report_paths = [t["path"] for t in gov_zh_truth]
     assert len(report_paths) == 72
     assert all(counts[p] == 1 for p in report_paths), {p: counts[p] for p in report_paths}
     requested = mirror.log.paths()
@@ -61,7 +39,7 @@ def test_mirror_crawled_completely_once_then_revalidated(
     assert first.duplicates >= 1  # /zfgzbg/print/ copy of the newest report
 
     captured = {c.url.removeprefix(mirror.base): c for c in iter_captures(data_paths)}
-    for report in truth:
+    for report in gov_zh_truth:
         capture = captured[report["path"]]
         text, _ = decode_html(capture.body, capture.headers)
         assert report["title"] in text and "\ufffd" not in text
@@ -78,8 +56,10 @@ def test_mirror_crawled_completely_once_then_revalidated(
     assert len(list(iter_captures(data_paths))) == len(captured)
 
 
-def test_simple_http_server_last_modified_gives_304(site_root: Path, data_paths: DataPaths) -> None:
-    with serve_directory(site_root) as base:
+def test_simple_http_server_last_modified_gives_304(
+    gov_zh_root: Path, data_paths: DataPaths
+) -> None:
+    with serve_directory(gov_zh_root) as base:
         options = CrawlOptions(seeds=(base + "/",), delay=0.0, max_depth=1)
         first = run_crawl(data_paths, options)
         second = run_crawl(data_paths, options)

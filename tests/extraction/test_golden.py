@@ -1,4 +1,5 @@
-"""Golden pages: the project's own (tests/golden), the shared real pages and the demo site."""
+"""Golden pages: the project's own (tests/extraction/golden), the shared real pages and the demo
+site."""
 
 from __future__ import annotations
 
@@ -7,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from cppcc_search.demo import demo_site_root
 from extraction.dates import date_from_url
 from extraction.pipeline import extract_page
-from tests.extract_support import CHANGZHOU_URL, changzhou_checks, render_changzhou_page
+from tests.extraction.support import CHANGZHOU_URL, changzhou_checks, render_changzhou_page
 
 GOLDEN_DIR = Path(__file__).with_name("golden")
 GOLDEN_CASES = sorted(GOLDEN_DIR.glob("*.expected.json"))
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DEMO_SITE = REPO_ROOT / "demo" / "site"
+DEMO_SITE = demo_site_root()
 REPORT_FIELDS = (
     "title",
     "date",
@@ -127,10 +128,7 @@ def test_changzhou_page_meets_every_expectation(shared_dir: Path, marked: bool) 
 
 
 def _demo_truth() -> dict:
-    path = DEMO_SITE / "truth.json"
-    if not path.is_file():
-        pytest.skip("demo/site/truth.json is not there yet")
-    return json.loads(path.read_text(encoding="utf-8"))
+    return json.loads((DEMO_SITE / "truth.json").read_text(encoding="utf-8"))
 
 
 def test_demo_site_documents_match_truth() -> None:

@@ -149,6 +149,7 @@ ARTICLES = {
     "/feed-only/item-2.html": "only in an Atom feed named as a sitemap",
 }
 SESSION = "9f8e7d6c5b4a39281706f5e4d3c2b1a0"
+MAIN_SITE_CHAIN = 3  # the pattern-chain cap the main site is crawled with
 CALENDAR_START = datetime.date(2024, 1, 1)
 
 

@@ -1,4 +1,8 @@
-"""WARC archive: request and response records exactly as exchanged (warcio).
+"""The WARC record format: request and response records exactly as exchanged (warcio), written
+by the crawler and read back by everyone else.
+
+Writer and reader live together because they are two halves of one format: what the writer
+renames, keeps compressed or points to with a revisit record is what the reader must undo.
 
 One WARC file per crawl process, ``warc/crawl-<run>-<UTC time>-<pid>.warc.gz``, each record its
 own gzip member written with a single unbuffered write as soon as it is complete, so a killed
@@ -16,7 +20,7 @@ import gzip
 import hashlib
 import io
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,9 +28,30 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from crawl.fetch import Response
+from captures.headers import HeaderList
 
 SOFTWARE = "cppcc-search crawler (warcio)"
+
+
+def utc_now() -> str:
+    """The current time as ISO 8601 UTC with a Z (as a WARC-Date)."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class Exchange:
+    """One request and its response as transferred: what a pair of records holds. The crawler's
+    ``Response`` adds the decompressed body."""
+
+    url: str
+    status: int
+    reason: str
+    http_version: str
+    headers: HeaderList
+    raw_body: bytes
+    request_line: str
+    request_headers: HeaderList
+    fetched_at: str = field(default_factory=utc_now)
 
 
 @dataclass(frozen=True)
@@ -42,7 +67,7 @@ class StoredResponse:
     """A response record read back: status line, headers and the raw (as transferred) body."""
 
     status: int
-    headers: list[tuple[str, str]]
+    headers: HeaderList
     raw_body: bytes
     uri: str
     date: str
@@ -53,7 +78,7 @@ def payload_digest(raw_body: bytes) -> str:
     return "sha1:" + base64.b32encode(hashlib.sha1(raw_body).digest()).decode("ascii")
 
 
-def _archived_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def _archived_headers(headers: HeaderList) -> HeaderList:
     renamed = []
     for name, value in headers:
         if name.lower() == "transfer-encoding":
@@ -94,7 +119,7 @@ class WarcWriter:
         self._file.write(member)
         return RecordRef(self.name, offset)
 
-    def _request_record(self, response: Response, date: str) -> object:
+    def _request_record(self, response: Exchange, date: str) -> object:
         headers = StatusAndHeaders(
             response.request_line, response.request_headers, is_http_request=True
         )
@@ -107,14 +132,14 @@ class WarcWriter:
             warc_headers_dict={"WARC-Date": date},
         )
 
-    def _http_headers(self, response: Response) -> StatusAndHeaders:
+    def _http_headers(self, response: Exchange) -> StatusAndHeaders:
         statusline = f"{response.status} {response.reason}".strip()
         return StatusAndHeaders(
             statusline, _archived_headers(response.headers), protocol=response.http_version
         )
 
     def write_exchange(
-        self, response: Response, original: tuple[str, str] | None = None
+        self, response: Exchange, original: tuple[str, str] | None = None
     ) -> RecordRef:
         """Write the request and the response (or a revisit of ``original``: uri, date)."""
         date = response.fetched_at
