@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,6 +109,14 @@ def _latest_good(
     conn: sqlite3.Connection, warc_dir: Path, url_row: sqlite3.Row, kinds: tuple[str, ...]
 ) -> Capture | None:
     """The newest readable good capture of a URL (older ones stand in if a file is damaged)."""
+    return _read_latest(conn, warc_dir, url_row, kinds)[0]
+
+
+def _read_latest(
+    conn: sqlite3.Connection, warc_dir: Path, url_row: sqlite3.Row, kinds: tuple[str, ...]
+) -> tuple[Capture | None, str | None]:
+    """The newest readable good capture of a URL, or None and why the last one failed (None
+    when the URL has no good capture at all)."""
     marks = ",".join("?" * len(kinds))
     rows = conn.execute(
         f"SELECT * FROM captures WHERE url=? AND {_GOOD} AND doc_kind IN ({marks}) "
@@ -116,17 +124,26 @@ def _latest_good(
         (url_row["url"], *kinds),
     ).fetchall()
     aliases = _aliases(conn, url_row["url"])
+    failure = None
     for row in rows:
         try:
-            return _read_capture(warc_dir, url_row, row, aliases)
-        except (OSError, ValueError, EOFError, zlib.error, ArchiveLoadFailed):
+            return _read_capture(warc_dir, url_row, row, aliases), None
+        except (OSError, ValueError, EOFError, zlib.error, ArchiveLoadFailed) as error:
             # A damaged or missing archive file, or a corrupt body (BodyError is a ValueError):
-            continue  # fall back to an older capture
-    return None
+            # fall back to an older capture.
+            failure = f"{row['warc_path']}: {type(error).__name__}: {error}"
+    return None, failure
 
 
-def iter_captures(paths: DataPaths) -> Iterator[Capture]:
-    """The latest good capture of every URL fetched with a 2xx HTML answer, in crawl order."""
+Unreadable = Callable[[str, str], None]
+
+
+def iter_captures(paths: DataPaths, unreadable: Unreadable | None = None) -> Iterator[Capture]:
+    """The latest good capture of every URL fetched with a 2xx HTML answer, in crawl order.
+
+    A URL whose every good capture fails to read (its WARC file gone or damaged) is skipped
+    and reported to ``unreadable(url, reason)``.
+    """
     conn = _connect(paths)
     if conn is None:
         return
@@ -135,9 +152,11 @@ def iter_captures(paths: DataPaths) -> Iterator[Capture]:
             "SELECT * FROM urls WHERE fetch_order IS NOT NULL ORDER BY fetch_order"
         ).fetchall()
         for url_row in url_rows:
-            capture = _latest_good(conn, paths.warc_dir, url_row, ("html",))
+            capture, failure = _read_latest(conn, paths.warc_dir, url_row, ("html",))
             if capture is not None:
                 yield capture
+            elif failure is not None and unreadable is not None:
+                unreadable(url_row["url"], failure)
     finally:
         conn.close()
 

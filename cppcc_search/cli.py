@@ -101,6 +101,11 @@ def add_extract_command(commands: Any, common: argparse.ArgumentParser) -> None:
     extract = commands.add_parser(
         "extract", parents=[common], help="turn stored captures into documents.jsonl"
     )
+    extract.add_argument(
+        "--force",
+        action="store_true",
+        help="write documents.jsonl even when that drops more than half of its documents",
+    )
     extract.set_defaults(handler=run_extract_command)
 
 
@@ -108,6 +113,17 @@ def add_index_command(commands: Any, common: argparse.ArgumentParser) -> None:
     index = commands.add_parser("index", parents=[common], help="index documents.jsonl")
     index.add_argument(
         "--rebuild", action="store_true", help="build a new index aside and swap it in atomically"
+    )
+    index.add_argument(
+        "--force",
+        action="store_true",
+        help="index even when that drops more than half of the indexed reports",
+    )
+    index.add_argument(
+        "--check",
+        action="store_true",
+        help="verify the index against its checksums and report its health (writes nothing; "
+        "exit 1 when it is damaged)",
     )
     index.set_defaults(handler=run_index_command)
 
@@ -211,17 +227,24 @@ def run_extract_command(args: argparse.Namespace) -> int:
     paths = DataPaths(args.data_dir)
     if not paths.crawl_db.exists():
         raise CliError(f"nothing crawled in {paths.root}: run `cppcc-search crawl URL` first")
-    print(extract_all(paths).format())
+    print(extract_all(paths, force=args.force).format())
     return EXIT_OK
 
 
 def run_index_command(args: argparse.Namespace) -> int:
-    from indexer.index.build import index_documents
+    from indexer.index.build import check_index, index_documents
 
     paths = DataPaths(args.data_dir)
+    if args.check:
+        health = check_index(paths)
+        print(health.format_line())
+        return EXIT_OK if health.ok else EXIT_FAILURE
     if not paths.documents.exists():
         raise CliError(f"no {paths.documents}: run `cppcc-search extract` first")
-    print(index_documents(paths, rebuild=args.rebuild, progress=stderr_progress).format())
+    summary = index_documents(
+        paths, rebuild=args.rebuild, progress=stderr_progress, force=args.force
+    )
+    print(summary.format())
     return EXIT_OK
 
 

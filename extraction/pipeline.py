@@ -17,6 +17,7 @@ from lxml import etree
 from captures.encoding import decode_html, encoding_label
 from captures.headers import Headers, media_type
 from captures.store import Capture, iter_captures
+from cppcc_search.errors import CppccSearchError, DataLossRefused
 from cppcc_search.models import Report, write_documents
 from cppcc_search.settings import DataPaths
 from extraction.assemble import build_report, strip_header_lines
@@ -31,6 +32,10 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/
 # huge_tree: without it libxml2 silently drops text nested deeper than 256 elements.
 _PARSER = lxml.html.HTMLParser(huge_tree=True)
 _XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
+class ExtractionError(CppccSearchError):
+    """Extraction cannot run on what the data directory holds."""
 
 
 @dataclass
@@ -132,17 +137,32 @@ def _write_failures(path: Path, failures: list[tuple[str, str]]) -> None:
         raise
 
 
-def extract_all(paths: DataPaths) -> ExtractSummary:
-    """Extract every stored capture into ``documents.jsonl`` and ``extract_failures.jsonl``."""
+def extract_all(paths: DataPaths, *, force: bool = False) -> ExtractSummary:
+    """Extract every stored capture into ``documents.jsonl`` and ``extract_failures.jsonl``.
+
+    Raises ExtractionError when captures exist but none can be read (the WARC files are gone
+    or damaged), and DataLossRefused when the new documents would drop more than half of those
+    ``documents.jsonl`` holds now (unless ``force``); either way nothing is written.
+    """
     summary = ExtractSummary()
+    unreadable: list[tuple[str, str]] = []
 
     def results() -> Iterator[tuple[PageInput, PageResult]]:
-        for capture in iter_captures(paths):
+        for capture in iter_captures(paths, lambda url, why: unreadable.append((url, why))):
             summary.pages += 1
             page = _capture_page(capture)
             yield page, _extract_safely(page, capture.headers)
 
     reports, failures = group_pages(results())
+    if unreadable and not summary.pages:
+        url, why = unreadable[0]
+        raise ExtractionError(
+            f"none of the {len(unreadable)} captured pages can be read from {paths.warc_dir} "
+            f"(first: {url}: {why}): the archive files are missing or damaged"
+        )
+    if not force:
+        _refuse_large_loss(paths.documents, reports)
+    failures += [(url, f"capture unreadable: {why}") for url, why in unreadable]
     write_documents(paths.documents, reports)
     _write_failures(paths.extract_failures, failures)
     summary.documents = len(reports)
@@ -152,3 +172,30 @@ def extract_all(paths: DataPaths) -> ExtractSummary:
         label = reason.split(":")[0]
         summary.reasons[label] = summary.reasons.get(label, 0) + 1
     return summary
+
+
+def _refuse_large_loss(path: Path, reports: list[Report]) -> None:
+    """Raise DataLossRefused when the reports would drop more than half of the file's."""
+    current = _report_ids(path)
+    dropped = len(current - {report.id for report in reports})
+    if current and dropped * 2 > len(current):
+        raise DataLossRefused(
+            f"the new extraction would drop {dropped} of the {len(current)} documents in "
+            f"{path.name} (more than half): check the crawl, or run `cppcc-search extract "
+            "--force` to write it anyway"
+        )
+
+
+def _report_ids(path: Path) -> set[str]:
+    """The ids in an existing documents file (unreadable lines count as no document)."""
+    ids = set()
+    try:
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                try:
+                    ids.add(str(json.loads(line)["id"]))
+                except (ValueError, KeyError, TypeError):
+                    continue
+    except FileNotFoundError:
+        return set()
+    return ids

@@ -52,7 +52,7 @@ def test_missing_index_is_a_clear_error(data_paths):
 
 def test_broken_documents_line_is_a_clear_error(data_paths):
     data_paths.documents.write_text('{"id": "x"}\n', encoding="utf-8")
-    with pytest.raises(DocumentsError, match="not a report"):
+    with pytest.raises(DocumentsError, match=r"documents.jsonl:1: report 'x': missing 'url'"):
         index_documents(data_paths)
 
 
