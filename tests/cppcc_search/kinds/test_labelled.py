@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bench.section_kinds import review_plan_agreement
 from cppcc_search.kinds import classify_report, vocabulary
+from tests.bench_support import run_bench
 from tests.cppcc_search.kinds.labelled import LabelledReport, load, parse
 
 
@@ -87,26 +86,14 @@ def test_review_and_plan_of_one_report_share_kinds_for_one_area(
     assert agreeing / compared >= 0.95, (agreeing, compared)
 
 
-def test_the_benchmark_prints_its_figures_and_passes(repo_root: Path, shared_dir: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, str(repo_root / "bench" / "section_kinds.py"), str(shared_dir)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+def test_the_benchmark_prints_its_figures_and_passes(shared_dir: Path) -> None:
+    done = run_bench("section_kinds.py", str(shared_dir))
     assert done.returncode == 0, done.stdout + done.stderr
     for figure in ("accuracy.overall", "accuracy.split.heldout", "numbered_sections_in_other"):
         assert figure in done.stdout
     assert "section kinds: pass" in done.stdout
 
 
-def test_the_benchmark_needs_its_data(repo_root: Path, tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, str(repo_root / "bench" / "section_kinds.py"), str(tmp_path / "none")],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+def test_the_benchmark_needs_its_data(tmp_path: Path) -> None:
+    done = run_bench("section_kinds.py", str(tmp_path / "none"), timeout=60)
     assert done.returncode == 2 and "missing" in done.stderr
