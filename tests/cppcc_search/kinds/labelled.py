@@ -14,7 +14,7 @@ from pathlib import Path
 
 from cppcc_search.models import Report, Section
 from extraction.pipeline import extract_page
-from tests.extract_support import CHANGZHOU_URL, render_changzhou_page
+from tests.extraction.support import CHANGZHOU_URL, render_changzhou_page
 
 LABELLED_FILE = Path(__file__).with_name("labelled_sections.txt")
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -135,7 +135,7 @@ def _source_report(source: str, shared_dir: Path) -> Report:
         path = REPO_ROOT / "demo" / "site" / rest
         report = extract_page(path.read_bytes(), f"http://demo.test/{rest}").report
     elif kind == "golden":
-        page = REPO_ROOT / "tests" / "golden" / f"{rest}.html"
+        page = REPO_ROOT / "tests" / "extraction" / "golden" / f"{rest}.html"
         expected = json.loads(page.with_suffix(".expected.json").read_text(encoding="utf-8"))
         report = extract_page(page.read_bytes(), expected["url"]).report
     elif kind == "changzhou-en":
