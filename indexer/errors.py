@@ -16,6 +16,10 @@ class QueryError(SearchError):
     """The query or a parameter cannot be understood."""
 
 
+class QueryTooBroadError(SearchError):
+    """The query needs more work than one call may take: it should be narrowed."""
+
+
 class IndexMissingError(SearchError):
     """There is no index to search yet (or it is gone)."""
 

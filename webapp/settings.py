@@ -28,6 +28,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_PAGE", 10000, "Highest page number accepted."),
     Setting("FACET_VISIBLE", 8, "Facet values shown before the 'more' list."),
     Setting("FACET_MAX", 60, "Most values of one facet listed on the page (the rest are counted)."),
+    Setting(
+        "SEARCH_TIME_BUDGET",
+        3.0,
+        "Seconds one search or trends call may work before it answers 'query too broad'.",
+    ),
+    Setting(
+        "SEARCH_SLOW_AFTER",
+        0.25,
+        "Seconds after which a call counts as slow and waits for one of the slow slots.",
+    ),
+    Setting("SEARCH_SLOW_SLOTS", 2, "Slow calls that may work at once; quick ones never wait."),
 )
 
 

@@ -36,6 +36,7 @@ from indexer.index.documents import report_from_stored
 from indexer.index.generations import read_pointer
 from indexer.index.schema import BIGRAM_FIELDS, KIND_SECTION
 from indexer.index.vocabulary import read_vocabulary
+from indexer.search.budget import Gate, SearchLimits
 from indexer.search.facets import ColumnCache
 from indexer.search.postings import column_text
 from indexer.search.queries import compile_query
@@ -126,17 +127,23 @@ def _is_damage(error: BaseException) -> bool:
 class SearchService:
     """Search, trends and report lookups over the current index generation."""
 
-    def __init__(self, paths: DataPaths, generation: _Generation) -> None:
+    def __init__(
+        self, paths: DataPaths, generation: _Generation, limits: SearchLimits | None = None
+    ) -> None:
         self._paths = paths
         self._generation = generation
+        self._gate = Gate(limits or SearchLimits())
         self._lock = threading.Lock()
         self._idle: list[Any] = []  # searchers not in use; one per concurrent call at most
         self._closed = False
 
     @classmethod
-    def open(cls, paths: DataPaths) -> SearchService:
-        """Open the index of a data directory (IndexMissingError when there is none)."""
-        return cls(paths, _open_generation(paths.index_dir, _current_name(paths)))
+    def open(cls, paths: DataPaths, limits: SearchLimits | None = None) -> SearchService:
+        """Open the index of a data directory (IndexMissingError when there is none).
+
+        ``limits`` bound the work of each search and trends call (default: unbounded).
+        """
+        return cls(paths, _open_generation(paths.index_dir, _current_name(paths)), limits)
 
     def close(self) -> None:
         """Close the idle searchers (those in use close when their call ends)."""
@@ -161,19 +168,21 @@ class SearchService:
 
     def search(self, request: SearchRequest) -> SearchResponse:
         """Matching sections, one page of hits, facet counts and a suggestion."""
-        return self._with_searcher(lambda s, c, v: run_search(s, c, request, v))
+        with self._gate.limited():
+            return self._with_searcher(lambda s, c, v: run_search(s, c, request, v))
 
     def trends(
         self, terms: Sequence[str], by_part: bool = False, request: SearchRequest | None = None
     ) -> TrendsResponse:
         """Hits per year for each term (with the request's filters), and its first appearance."""
         filters = request or SearchRequest()
-        return self._with_searcher(
-            lambda s, c, v: TrendsResponse(
-                query=list(terms),
-                series=[trend_series(s, c, term, by_part, filters, v) for term in terms],
+        with self._gate.limited():
+            return self._with_searcher(
+                lambda s, c, v: TrendsResponse(
+                    query=list(terms),
+                    series=[trend_series(s, c, term, by_part, filters, v) for term in terms],
+                )
             )
-        )
 
     def query_terms(self, query: str) -> tuple[str, ...]:
         """The query's positive terms to highlight, by parsing alone (no search).
