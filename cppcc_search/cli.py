@@ -159,6 +159,12 @@ def add_serve_command(commands: Any, common: argparse.ArgumentParser) -> None:
     serve = commands.add_parser("serve", parents=[common], help="serve the web UI and JSON API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=port_int, default=8000)
+    serve.add_argument(
+        "--base-url",
+        type=base_url,
+        metavar="URL",
+        help="where users reach the site, for absolute URLs in feeds (default: http://HOST:PORT/)",
+    )
     serve.set_defaults(handler=run_serve_command)
 
 
@@ -186,6 +192,16 @@ def per_page_int(text: str) -> int:
     if value > 1000:
         raise argparse.ArgumentTypeError(f"at most 1000: {text}")
     return value
+
+
+def base_url(text: str) -> str:
+    """An http(s) URL ending in a slash."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(text.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise argparse.ArgumentTypeError(f"not an http(s) URL: {text!r}")
+    return text.strip().rstrip("/") + "/"
 
 
 def port_int(text: str) -> int:
@@ -315,7 +331,8 @@ def run_serve_command(args: argparse.Namespace) -> int:
     from webapp import create_app
     from webapp.serve import serve
 
-    app = create_app(paths=DataPaths(args.data_dir))
+    site = args.base_url or f"http://{args.host}:{args.port}/"
+    app = create_app({"BASE_URL": site}, paths=DataPaths(args.data_dir))
     print(f"cppcc-search: serving {args.data_dir} on http://{args.host}:{args.port}/", flush=True)
     serve(app, host=args.host, port=args.port)
     return EXIT_OK

@@ -17,6 +17,13 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("SITE_NAME", "CPPCC Search · 政协报告检索", "Name shown in the header and feeds."),
+    Setting(
+        "BASE_URL",
+        "http://127.0.0.1:8000/",
+        "Where users reach the site: absolute URLs in feeds and the OpenSearch description are "
+        "made from it, never from the request's Host header (serve --base-url).",
+    ),
+    Setting("MAX_PARAMETERS", 200, "Most query-string parameters one request may carry."),
     Setting("HTML_PER_PAGE", 20, "Sections per page on the HTML search page."),
     Setting("HTML_MAX_PER_PAGE", 100, "Largest per_page the HTML search page accepts."),
     Setting("API_MAX_PER_PAGE", 1000, "Largest per_page /api/search accepts."),
