@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from cppcc_search import __version__
 from cppcc_search.errors import CppccSearchError
+from cppcc_search.models import DOC_TYPES, LANGUAGES, LEVELS, PART_KINDS
 from cppcc_search.settings import DATA_DIR_ENV, DEFAULT_DATA_DIR, DataPaths
+from indexer.search.types import MAX_PER_PAGE, SORTS
 
 if TYPE_CHECKING:
     from indexer.search.types import SearchResponse
@@ -141,16 +143,16 @@ def add_search_command(commands: Any, common: argparse.ArgumentParser) -> None:
         "--year", action="append", default=[], metavar="Y|Y1..Y2", help="year or range (repeatable)"
     )
     search.add_argument("--section", action="append", default=[], help="section heading")
-    search.add_argument("--part", action="append", default=[], choices=["review", "plan", "other"])
+    search.add_argument("--part", action="append", default=[], choices=PART_KINDS)
     search.add_argument("--committee", action="append", default=[], help="committee")
-    search.add_argument(
-        "--level", action="append", default=[], help="national, provincial, municipal, county"
-    )
-    search.add_argument("--doc-type", action="append", default=[], help="document type")
-    search.add_argument("--lang", action="append", default=[], choices=["zh", "en"])
-    search.add_argument("--sort", default="relevance", choices=["relevance", "newest", "oldest"])
+    search.add_argument("--level", action="append", default=[], choices=LEVELS)
+    search.add_argument("--doc-type", action="append", default=[], choices=DOC_TYPES)
+    search.add_argument("--lang", action="append", default=[], choices=LANGUAGES)
+    search.add_argument("--sort", default="relevance", choices=SORTS)
     search.add_argument("--page", type=positive_int, default=1)
-    search.add_argument("--per-page", type=per_page_int, default=10, help="1 to 1000")
+    search.add_argument(
+        "--per-page", type=per_page_int, default=10, help=f"1 to {MAX_PER_PAGE} (default 10)"
+    )
     search.add_argument("--json", action="store_true", help="print the JSON contract")
     search.set_defaults(handler=run_search_command)
 
@@ -189,8 +191,8 @@ def positive_int(text: str) -> int:
 
 def per_page_int(text: str) -> int:
     value = positive_int(text)
-    if value > 1000:
-        raise argparse.ArgumentTypeError(f"at most 1000: {text}")
+    if value > MAX_PER_PAGE:
+        raise argparse.ArgumentTypeError(f"at most {MAX_PER_PAGE}: {text}")
     return value
 
 
