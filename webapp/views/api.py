@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, jsonify, request, url_for
 
 from indexer.errors import QueryError
+from webapp.citation import citations
+from webapp.params import parse_int
 from webapp.services import search_service
-from webapp.views.common import current_search
+from webapp.views.common import citation_target, current_search
 from webapp.views.trends import flag, parse_terms, trend_filters
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -22,7 +24,10 @@ def index():
                 "language (repeatable), sort, page, per_page (max 1000)",
                 "/api/trends": "q (repeatable or comma-separated), by_part, and the search filters",
                 "/api/report/<report_id>": "the report as in documents.jsonl",
+                "/api/report/<report_id>/cite": "the report's citation in gbt7714, apa, chicago, "
+                "bibtex and ris; section=<ordinal> cites one passage",
                 "/search.csv": "the search's result set as CSV (same parameters as /api/search)",
+                "/search.ris, /search.bib": "the result set's reports as RIS or BibTeX",
                 "/search.atom": "an Atom feed of the search's newest matches",
             },
             "example": url_for("api.search", q="新能源", year="2019..2024", part="plan"),
@@ -60,3 +65,15 @@ def report(report_id: str):
     if found is None:
         abort(404, description=f"no report with id {report_id!r}")
     return jsonify(found.to_dict())
+
+
+@bp.get("/report/<report_id>/cite")
+def cite(report_id: str):
+    """The report's citation in five styles; ``section=<ordinal>`` cites one passage."""
+    found = search_service().get_report(report_id)
+    if found is None:
+        abort(404, description=f"no report with id {report_id!r}")
+    ordinal = None
+    if request.args.get("section", "").strip():
+        ordinal = parse_int(request.args, "section", 0, 0, 1_000_000)
+    return jsonify(citations(citation_target(found, ordinal)))

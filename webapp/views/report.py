@@ -11,7 +11,8 @@ from cppcc_search.models import Report, Section
 from webapp.highlight import count_matches, highlight, term_pattern
 from webapp.params import limits_from_config, parse_query
 from webapp.services import search_service
-from webapp.views.common import archive_link
+from webapp.citation import citations
+from webapp.views.common import archive_link, citation_target
 
 bp = Blueprint("report", __name__)
 NEIGHBOUR_YEARS = 3
@@ -53,6 +54,7 @@ def show(report_id: str):
         neighbours=neighbours(service, report),
         archive_url=archive_link(report.url),
         sources=list(dict.fromkeys([report.url, *report.urls])),
+        citations=citations(citation_target(report)),
     )
 
 
