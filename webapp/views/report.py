@@ -8,10 +8,10 @@ from typing import Any
 from flask import Blueprint, abort, current_app, render_template, request
 
 from cppcc_search.models import Report, Section
+from webapp.citation import citations
 from webapp.highlight import count_matches, highlight, term_pattern
 from webapp.params import limits_from_config, parse_query
 from webapp.services import search_service
-from webapp.citation import citations
 from webapp.views.common import archive_link, citation_target
 
 bp = Blueprint("report", __name__)
