@@ -24,7 +24,7 @@ from cppcc_search.models import DocumentsFileError, Report, read_documents
 from cppcc_search.settings import DataPaths
 from indexer.errors import DocumentsError, IndexMissingError
 from indexer.index.columns import save_newest_columns
-from indexer.index.documents import report_documents
+from indexer.index.documents import indexed_hash, report_documents
 from indexer.index.generations import (
     next_generation_name,
     read_pointer,
@@ -250,7 +250,7 @@ def _update(
     indexed = _indexed_hashes(ix)
     wanted = {report.id: report for report in reports}
     new = [r for r in reports if r.id not in indexed]
-    changed = [r for r in reports if r.id in indexed and indexed[r.id] != r.content_hash()]
+    changed = [r for r in reports if r.id in indexed and indexed[r.id] != indexed_hash(r)]
     vanished = [rid for rid in indexed if rid not in wanted]
     summary = IndexSummary(
         generation=name,

@@ -38,6 +38,7 @@ from indexer.index.schema import BIGRAM_FIELDS, KIND_SECTION
 from indexer.index.vocabulary import read_vocabulary
 from indexer.search.budget import Gate, SearchLimits
 from indexer.search.facets import ColumnCache
+from indexer.search.figures import figure_series
 from indexer.search.postings import column_text
 from indexer.search.queries import compile_query
 from indexer.search.querylang import parse_query
@@ -45,6 +46,7 @@ from indexer.search.ranking import VersionState
 from indexer.search.run import run_search
 from indexer.search.trends import trend_series
 from indexer.search.types import (
+    FiguresResponse,
     IndexStats,
     ReportSummary,
     SearchRequest,
@@ -183,6 +185,12 @@ class SearchService:
                     series=[trend_series(s, c, term, by_part, filters, v) for term in terms],
                 )
             )
+
+    def figures(self, query: str, request: SearchRequest | None = None) -> FiguresResponse:
+        """The figures whose label holds ``query``, one series per body, label and unit."""
+        filters = request or SearchRequest()
+        with self._gate.limited():
+            return self._with_searcher(lambda s, c, v: figure_series(s, c, query, filters))
 
     def query_terms(self, query: str) -> tuple[str, ...]:
         """The query's positive terms to highlight, by parsing alone (no search).

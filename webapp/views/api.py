@@ -9,6 +9,7 @@ from webapp.citation import citations
 from webapp.params import parse_int
 from webapp.services import search_service
 from webapp.views.common import citation_target, current_search
+from webapp.views.figures import figure_query
 from webapp.views.trends import flag, parse_terms, trend_filters
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -23,6 +24,7 @@ def index():
                 "/api/search": "q, year (Y or Y1..Y2), section, part, committee, level, doc_type, "
                 "language (repeatable), sort, page, per_page (max 1000)",
                 "/api/trends": "q (repeatable or comma-separated), by_part, and the search filters",
+                "/api/figures": "q (what the figures measure), and the search filters",
                 "/api/report/<report_id>": "the report as in documents.jsonl",
                 "/api/report/<report_id>/cite": "the report's citation in gbt7714, apa, chicago, "
                 "bibtex and ris; section=<ordinal> cites one passage",
@@ -56,6 +58,15 @@ def trends():
     filters = trend_filters()
     response = search_service().trends(terms, by_part=by_part, request=filters)
     return jsonify(response.to_dict())
+
+
+@bp.get("/figures")
+def figures():
+    """The figures reports state about ``q``, one series per body, label and unit."""
+    query = figure_query()
+    if not query:
+        raise QueryError("q is required: what the figures measure (国内生产总值, GDP, 提案)")
+    return jsonify(search_service().figures(query, trend_filters()).to_dict())
 
 
 @bp.get("/report/<report_id>")
