@@ -78,11 +78,11 @@ class ColumnCache:
         return list(rest)
 
 
-def selections(request: SearchRequest, cache: ColumnCache) -> dict[str, set[Any]]:
-    """facet → the set of selected values (year ranges expanded to the years present)."""
+def selections(request: SearchRequest, years: Sequence[int]) -> dict[str, set[Any]]:
+    """facet → the set of selected values (year ranges expanded to the ``years`` present)."""
     chosen: dict[str, set[Any]] = {}
     if request.years:
-        chosen["year"] = years_in(request.years, cache.years)
+        chosen["year"] = years_in(request.years, years)
     for facet, values in (
         ("section", request.sections),
         ("part", request.parts),
