@@ -15,6 +15,20 @@ from cppcc_search.cjk import CJK_RUN
 from indexer.index.analysis import WordToken, word_tokens
 from indexer.search.querylang import Clause, ParsedQuery
 
+NOTHING_SEARCHABLE = "the query has no searchable words (only stop words or punctuation)"
+HEADING_BOOST = 2.0
+FieldBoosts = tuple[tuple[str, float], ...]
+# scope → ((word field, boost), ...), ((bigram field, boost), ...): the same field names on
+# both engines (indexer/index/schema.py, indexer/solr/configset/managed-schema.xml).
+SCOPE_FIELDS: dict[str | None, tuple[FieldBoosts, FieldBoosts]] = {
+    None: (
+        (("body", 1.0), ("section_title", HEADING_BOOST)),
+        (("cjk", 1.0), ("stitle_cjk", HEADING_BOOST)),
+    ),
+    "title": ((("title", 1.0),), (("title_cjk", 1.0),)),
+    "section": ((("section_title", 1.0),), (("stitle_cjk", 1.0),)),
+}
+
 
 @dataclass(frozen=True)
 class ChineseRun:

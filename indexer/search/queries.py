@@ -9,20 +9,16 @@ from whoosh import query as wq
 
 from indexer.errors import QueryError
 from indexer.index.schema import KIND_SECTION
-from indexer.search.clauses import ChineseRun, QueryTerms, Words, clause_parts
+from indexer.search.clauses import (
+    NOTHING_SEARCHABLE,
+    SCOPE_FIELDS,
+    ChineseRun,
+    QueryTerms,
+    Words,
+    clause_parts,
+)
 from indexer.search.phrase import CjkPhrase
 from indexer.search.querylang import Clause, ParsedQuery
-
-HEADING_BOOST = 2.0
-# scope → ((word field, boost), ...), ((bigram field, boost), ...)
-_SCOPES: dict[str | None, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], ...]]] = {
-    None: (
-        (("body", 1.0), ("section_title", HEADING_BOOST)),
-        (("cjk", 1.0), ("stitle_cjk", HEADING_BOOST)),
-    ),
-    "title": ((("title", 1.0),), (("title_cjk", 1.0),)),
-    "section": ((("section_title", 1.0),), (("stitle_cjk", 1.0),)),
-}
 
 
 @dataclass
@@ -49,7 +45,7 @@ def compile_query(parsed: ParsedQuery) -> CompiledQuery:
             groups.append(alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives))
     excluded = [q for clause in parsed.excluded if (q := _clause_query(clause, None))]
     if parsed.groups and not groups:
-        raise QueryError("the query has no searchable words (only stop words or punctuation)")
+        raise QueryError(NOTHING_SEARCHABLE)
     if not groups and not excluded:
         return compiled
     positive = (groups[0] if len(groups) == 1 else wq.And(groups)) if groups else all_sections()
@@ -62,7 +58,7 @@ def compile_query(parsed: ParsedQuery) -> CompiledQuery:
 
 
 def _clause_query(clause: Clause, compiled: CompiledQuery | None) -> wq.Query | None:
-    word_fields, bigram_fields = _SCOPES[clause.scope]
+    word_fields, bigram_fields = SCOPE_FIELDS[clause.scope]
     queries: list[wq.Query] = []
     for part in clause_parts(clause):
         if compiled is not None:
