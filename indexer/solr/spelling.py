@@ -53,7 +53,12 @@ class SolrSpelling:
             return set()
         answer = self.service.client.post_form(
             f"{self.service.alias}/terms",
-            {"terms.fl": _BIGRAM_FIELD, "terms.list": ",".join(sorted(grams)), "json.nl": "arrarr"},
+            {
+                "terms.fl": _BIGRAM_FIELD,
+                "terms.list": ",".join(sorted(grams)),
+                "terms.limit": -1,  # the default 10 also bounds a list across shards
+                "json.nl": "arrarr",
+            },
         )
         return {term for term, count in answer.get("terms", {}).get(_BIGRAM_FIELD, []) if count}
 
