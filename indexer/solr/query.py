@@ -139,26 +139,7 @@ def years_between(ranges: Iterable[YearRange]) -> str:
     return " OR ".join(clauses) if clauses else MATCH_NOTHING
 
 
-def request_selections(request: SearchRequest) -> dict[str, list[Any]]:
-    """facet → its selected values (year ranges as they are)."""
-    chosen: dict[str, list[Any]] = {
-        facet: list(values)
-        for facet, values in (
-            ("section", request.sections),
-            ("part", request.parts),
-            ("committee", request.committees),
-            ("level", request.levels),
-            ("doc_type", request.doc_types),
-            ("language", request.languages),
-        )
-        if values
-    }
-    if request.years:
-        chosen["year"] = list(request.years)
-    return chosen
-
-
-def facet_filters(chosen: dict[str, list[Any]], tagged: bool) -> list[JsonQuery | str]:
+def facet_filters(chosen: dict[str, tuple[Any, ...]], tagged: bool) -> list[JsonQuery | str]:
     """One filter per selected facet, tagged with the facet's name so that its own counts can
     leave it out (multi-select facets)."""
     filters: list[JsonQuery | str] = []
@@ -176,7 +157,7 @@ def section_filters(parsed: ParsedQuery) -> list[JsonQuery | str]:
     return filters
 
 
-def facet_requests(chosen: dict[str, list[Any]]) -> dict[str, Any]:
+def facet_requests(chosen: dict[str, tuple[Any, ...]]) -> dict[str, Any]:
     """Every facet's values counted over the matches filtered by the other facets, and every
     year that has sections (to list a selected year range's years, as Whoosh does)."""
     facets: dict[str, Any] = {}

@@ -19,7 +19,7 @@ from indexer.errors import QueryError
 from indexer.index.documents import report_from_stored
 from indexer.index.schema import KIND_REPORT, KIND_SECTION
 from indexer.search.clauses import positive_terms
-from indexer.search.facets import facet_values, years_in
+from indexer.search.facets import facet_values, selected_values, years_in
 from indexer.search.querylang import parse_query
 from indexer.search.run import SUGGEST_BELOW
 from indexer.search.snippets import render_snippet, substring_spans
@@ -54,7 +54,6 @@ from indexer.solr.query import (
     TranslatedQuery,
     facet_filters,
     facet_requests,
-    request_selections,
     section_filters,
     sort_for,
     term_in,
@@ -97,7 +96,7 @@ class SolrSearchService:
         """Matching sections, one page of hits, facet counts and a suggestion."""
         parsed = parse_query(request.query)
         translated = translate_query(parsed)
-        chosen = request_selections(request)
+        chosen = selected_values(request)
         body: dict[str, Any] = {
             "query": translated.main_query(),
             "filter": section_filters(parsed) + facet_filters(chosen, tagged=True),
@@ -134,7 +133,7 @@ class SolrSearchService:
         self, terms: Sequence[str], by_part: bool = False, request: SearchRequest | None = None
     ) -> TrendsResponse:
         """Hits per year for each term (with the request's filters), and its first appearance."""
-        filters = facet_filters(request_selections(request or SearchRequest()), tagged=False)
+        filters = facet_filters(selected_values(request or SearchRequest()), tagged=False)
         totals = self._year_counts("*:*", [SECTIONS, *filters])
         return TrendsResponse(
             query=list(terms),
