@@ -19,7 +19,8 @@ from indexer.search.queries import CompiledQuery, compile_query
 from indexer.search.querylang import ParsedQuery, parse_query
 from indexer.search.ranking import VersionState, rank_scores
 from indexer.search.snippets import render_snippet, stored_word_spans, substring_spans
-from indexer.search.spelling import suggest_query
+from indexer.search.spelling import WhooshSpelling, suggest_query
+from indexer.search.stored import hit_from_stored
 from indexer.search.types import FACET_FIELDS, Hit, SearchRequest, SearchResponse
 
 SUGGEST_BELOW = 3  # offer "did you mean" when a query finds fewer sections than this
@@ -77,7 +78,7 @@ def run_search(
     compiled = compile_query(parsed)
     raw = query_matches(searcher, cache, compiled, state.memo)
     check()
-    chosen = selections(request, cache)
+    chosen = selections(request, cache.years)
     # The same query and filters again (the next page, another client) reuse the counts.
     key = (compiled.query, tuple((r.start, r.end) for r in parsed.years), chosen_key(chosen))
     filtered, counts = state.memo.get_or_compute(
@@ -96,9 +97,8 @@ def run_search(
         terms=tuple(dict.fromkeys(compiled.display_terms)),
     )
     if response.total < SUGGEST_BELOW and parsed.groups:
-        response.suggestion = suggest_query(
-            searcher, cache.vocabulary, request.query, response.total, state.memo
-        )
+        spelling = WhooshSpelling(searcher, cache.vocabulary, state.memo)
+        response.suggestion = suggest_query(spelling, request.query, response.total)
     return response
 
 
@@ -181,23 +181,4 @@ def _hit(searcher: Any, docnum: int, score: float, compiled: CompiledQuery) -> H
     spans = substring_spans(text, compiled.cjk_strings)
     if compiled.word_terms:
         spans += stored_word_spans(searcher, docnum, compiled.word_terms)
-    year = stored.get("year") or None
-    return Hit(
-        id=stored["doc_id"],
-        report_id=stored["report_id"],
-        title=stored.get("title_text") or "",
-        section_title=stored.get("section_title_text"),
-        year=year,
-        date=stored.get("date"),
-        url=stored.get("url") or "",
-        snippet=render_snippet(text, spans),
-        committee=stored.get("committee"),
-        level=stored.get("level"),
-        doc_type=stored.get("doc_type"),
-        language=stored.get("language"),
-        part=stored.get("part"),
-        part_kind=stored.get("part_kind"),
-        period_year=stored.get("period_year"),
-        ordinal=int(stored.get("ordinal") or 0),
-        score=float(score),
-    )
+    return hit_from_stored(stored, render_snippet(text, spans), score)

@@ -44,6 +44,7 @@ from indexer.search.queries import compile_query
 from indexer.search.querylang import parse_query
 from indexer.search.ranking import VersionState
 from indexer.search.run import run_search
+from indexer.search.stored import newest_first, summary_from_stored
 from indexer.search.trends import trend_series
 from indexer.search.types import (
     FiguresResponse,
@@ -365,24 +366,11 @@ def _report(searcher: Any, cache: ColumnCache, report_id: str) -> Report | None:
 
 def _committee_reports(searcher: Any, cache: ColumnCache, committee: str) -> list[ReportSummary]:
     committees = cache.columns["committee"]
-    summaries = []
-    for doc in cache.reports:
-        if committees[doc] != committee:
-            continue
-        stored = searcher.stored_fields(doc)
-        summaries.append(
-            ReportSummary(
-                id=stored["report_id"],
-                title=stored.get("title_text") or "",
-                year=stored.get("year") or None,
-                date=stored.get("date"),
-                doc_type=stored.get("doc_type"),
-                language=stored.get("language"),
-                url=stored.get("url") or "",
-            )
-        )
-    summaries.sort(key=lambda s: (s.year or 0, s.date or "", s.id), reverse=True)
-    return summaries
+    return newest_first(
+        summary_from_stored(searcher.stored_fields(doc))
+        for doc in cache.reports
+        if committees[doc] == committee
+    )
 
 
 def _stats(cache: ColumnCache) -> IndexStats:
