@@ -39,6 +39,7 @@ from indexer.index.vocabulary import read_vocabulary
 from indexer.search.budget import Gate, SearchLimits
 from indexer.search.facets import ColumnCache
 from indexer.search.figures import figure_series
+from indexer.search.followup import followup, next_in_series
 from indexer.search.postings import column_text
 from indexer.search.queries import compile_query
 from indexer.search.querylang import parse_query
@@ -48,6 +49,7 @@ from indexer.search.stored import newest_first, summary_from_stored
 from indexer.search.trends import trend_series
 from indexer.search.types import (
     FiguresResponse,
+    FollowupResponse,
     IndexStats,
     ReportSummary,
     SearchRequest,
@@ -192,6 +194,15 @@ class SearchService:
         filters = request or SearchRequest()
         with self._gate.limited():
             return self._with_searcher(lambda s, c, v: figure_series(s, c, query, filters))
+
+    def followup(self, report_id: str) -> FollowupResponse | None:
+        """The report's plan tasks beside the next report's review passages (None: no report)."""
+        report = self.get_report(report_id)
+        if report is None:
+            return None
+        series = self.committee_reports(report.committee) if report.committee else []
+        following = next_in_series(report, series)
+        return followup(report, self.get_report(following.id) if following else None)
 
     def query_terms(self, query: str) -> tuple[str, ...]:
         """The query's positive terms to highlight, by parsing alone (no search).

@@ -274,3 +274,20 @@ class FiguresResponse:
 
     def to_dict(self) -> dict[str, Any]:
         return {"query": self.query, "series": [s.to_dict() for s in self.series]}
+
+
+@dataclass
+class FollowupResponse:
+    """A report's plan tasks beside the passages of the next report's review on each
+    (``review`` empty: nothing reports on the task)."""
+
+    report_id: str
+    next_report_id: str | None
+    pairs: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "report_id": self.report_id,
+            "next_report_id": self.next_report_id,
+            "pairs": self.pairs,
+        }

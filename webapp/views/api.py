@@ -26,6 +26,8 @@ def index():
                 "/api/trends": "q (repeatable or comma-separated), by_part, and the search filters",
                 "/api/figures": "q (what the figures measure), and the search filters",
                 "/api/report/<report_id>": "the report as in documents.jsonl",
+                "/api/followup/<report_id>": "the report's plan tasks beside the passages of the "
+                "next report in its series that report on them",
                 "/api/report/<report_id>/cite": "the report's citation in gbt7714, apa, chicago, "
                 "bibtex and ris; section=<ordinal> cites one passage",
                 "/search.csv": "the search's result set as CSV (same parameters as /api/search)",
@@ -67,6 +69,15 @@ def figures():
     if not query:
         raise QueryError("q is required: what the figures measure (国内生产总值, GDP, 提案)")
     return jsonify(search_service().figures(query, trend_filters()).to_dict())
+
+
+@bp.get("/followup/<report_id>")
+def followup(report_id: str):
+    """Promise against delivery: each plan task beside the next report's review passages."""
+    found = search_service().followup(report_id)
+    if found is None:
+        abort(404, description=f"no report with id {report_id!r}")
+    return jsonify(found.to_dict())
 
 
 @bp.get("/report/<report_id>")

@@ -33,6 +33,20 @@ class PartView:
         return [s for s in self.sections if s is not self.heading]
 
 
+@bp.get("/report/<report_id>/followup")
+def followup(report_id: str):
+    """Two columns: the report's plan tasks, and what the next report says it did on each."""
+    service = search_service()
+    report = service.get_report(report_id)
+    if report is None:
+        abort(404, description=f"no report with id {report_id!r}")
+    response = service.followup(report_id)
+    following = service.get_report(response.next_report_id) if response.next_report_id else None
+    return render_template(
+        "followup.html", report=report, following=following, pairs=response.pairs
+    )
+
+
 @bp.get("/report/<report_id>")
 def show(report_id: str):
     """One report in full, with the query's terms marked."""
