@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import cn2an
 import pytest
 from flask import Flask
 
@@ -91,7 +92,9 @@ def test_gdp_growth_is_found_for_many_years_with_values_from_their_sentences(app
     assert len(outcomes) >= 10 and len(targets) >= 10
     for point in series["points"]:
         assert 0 < point["value"] < 20
-        assert f"{point['value']:g}" in point["text"] or point["unit"] != "%"
+        # As digits, or in words ("百分之十三点四" in the reports of the early 1990s).
+        words = cn2an.an2cn(f"{point['value']:g}")
+        assert f"{point['value']:g}" in point["text"] or f"百分之{words}" in point["text"]
 
 
 def test_figures_page_charts_targets_against_outcomes(app):
