@@ -92,12 +92,7 @@ def trend_chart(
     chart.y_ticks = [
         Tick(chart.bottom - plot_h * f, format_value(top * f, measure)) for f in (0, 0.5, 1)
     ]
-    step = max(1, -(-len(years) // 12))
-    chart.x_ticks = [
-        Tick(LEFT + i * slot + slot / 2, str(year))
-        for i, year in enumerate(years)
-        if i % step == 0 or i == len(years) - 1
-    ]
+    chart.x_ticks = year_ticks(years, slot)
     return chart
 
 
@@ -184,10 +179,15 @@ def figure_chart(series: FigureSeries, title: str, link: Callable[[str], str]) -
     chart.y_ticks = [
         Tick(chart.bottom - plot_h * f, format_value(top * f, "hits")) for f in (0, 0.5, 1)
     ]
+    chart.x_ticks = year_ticks(years, slot)
+    return chart
+
+
+def year_ticks(years: list[int], slot: float) -> list[Tick]:
+    """About a dozen year labels under the bars' slots, the last year always among them."""
     step = max(1, -(-len(years) // 12))
-    chart.x_ticks = [
+    return [
         Tick(LEFT + i * slot + slot / 2, str(year))
         for i, year in enumerate(years)
         if i % step == 0 or i == len(years) - 1
     ]
-    return chart
