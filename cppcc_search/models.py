@@ -82,9 +82,10 @@ class Report:
     meeting_date: str | None
     encoding: str | None
     # The issuing body (cppcc_search.bodies); files written before bodies existed read as
-    # None, [] and None.
+    # None and [].
     body_id: str | None = None
     body_kind: str | None = None
+    body_name: str | None = None  # in Chinese for a known body; as written (or a host) if not
     region: list[str] = field(default_factory=list)
     series_id: str | None = None
     versions: list[str] = field(default_factory=list)  # the same report in other languages
@@ -115,6 +116,7 @@ class Report:
             encoding=_optional_text(data, "encoding"),
             body_id=_optional_text(data, "body_id"),
             body_kind=_optional_text(data, "body_kind"),
+            body_name=_optional_text(data, "body_name"),
             region=_text_list(data, "region"),
             series_id=_optional_text(data, "series_id"),
             versions=_text_list(data, "versions"),

@@ -113,6 +113,7 @@ def build_report(url: str, meta: PageMeta, blocks: list[Block], encoding: str) -
         encoding=encoding,
         body_id=body.id,
         body_kind=body.kind,
+        body_name=body.name_zh,
         region=list(body.region),
         series_id=series_id(body.id, doc_type),
         sections=build_sections(blocks, year, title),

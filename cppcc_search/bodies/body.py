@@ -100,6 +100,18 @@ def unplaced_body(kind: str, name: str, level: str | None = None) -> Body:
     return Body(f"{kind}-{slug(normalise_name(name))}", kind, level, (), (), name, name)
 
 
+def body_from_id(body_id: str, name: str | None = None, level: str | None = None) -> Body:
+    """The body an id names (its names rebuilt from the division table); an unplaced body
+    takes the name and level given."""
+    kind, _, place = body_id.partition("-")
+    if place == NATIONAL and kind in _NATIONAL_NAMES:
+        return national_body(kind)
+    division = divisions().get(place) if place.isdigit() else None
+    if division is not None and kind in _LOCAL_ZH:
+        return local_body(kind, division)
+    return Body(body_id, kind, level, (), (), name or body_id, name or body_id)
+
+
 def division_level(division: Division) -> str:
     """The contract's level of a division: districts and county-level cities count as county."""
     return _RANK_LEVELS[division.rank]

@@ -249,7 +249,7 @@ def test_an_unreadable_index_is_rebuilt_not_a_traceback(data_paths):
 
 
 def test_a_segment_without_a_facet_column_keeps_every_document_aligned(data_paths, monkeypatch):
-    """A new segment where no report has a committee or date has no such columns at all."""
+    """A new segment where no report has a body or date has no such columns at all."""
     first = ENERGY_REPORTS[0]
     build_index(data_paths, [first])
     bare = dataclasses.replace(
@@ -257,6 +257,8 @@ def test_a_segment_without_a_facet_column_keeps_every_document_aligned(data_path
         committee=None,
         date=None,
         level=None,
+        body_id=None,
+        region=[],
     )
     write_reports(data_paths, [first, bare])
     monkeypatch.setattr(build, "PARALLEL_MIN_SECTIONS", 1)  # the new report as its own segment
@@ -264,13 +266,13 @@ def test_a_segment_without_a_facet_column_keeps_every_document_aligned(data_path
     ix = whoosh_index.open_dir(str(data_paths.index_dir / read_pointer(data_paths.index_dir)))
     with ix.reader() as reader:
         segments = [sub for sub, _ in reader.leaf_readers()]
-        assert len(segments) == 2 and not segments[1].has_column("committee")
+        assert len(segments) == 2 and not segments[1].has_column("body_id")
     with SearchService.open(data_paths) as service:
         result = service.search(SearchRequest(query="energy"))
         reports = [hit.report_id for hit in result.results]
         assert set(reports) == {"en-2023", "bare"} and len(reports) == result.total
         committees = {f.value: f.count for f in result.facets["committee"]}
-        assert committees == {first.committee: reports.count("en-2023")}
+        assert committees == {first.body_id: reports.count("en-2023")}
         years = {f.value: f.count for f in result.facets["year"]}
         assert years == {2023: reports.count("en-2023"), 2021: 1}
 
