@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request, url_for
 
+from cppcc_search.kinds import section_kinds
 from indexer.errors import QueryError
 from webapp.services import search_service
 from webapp.views.common import current_search
@@ -18,10 +19,13 @@ def index():
     return jsonify(
         {
             "endpoints": {
-                "/api/search": "q, year (Y or Y1..Y2), section, part, committee, level, doc_type, "
-                "language (repeatable), sort, page, per_page (max 1000)",
+                "/api/search": "q, year (Y or Y1..Y2), section, part, committee, region, level, "
+                "doc_type, language (repeatable), sort, page, per_page (max 1000)",
                 "/api/trends": "q (repeatable or comma-separated), by_part, and the search filters",
                 "/api/report/<report_id>": "the report as in documents.jsonl",
+                "/api/bodies": "every issuing body: {id, name_zh, name_en, kind, level, region, "
+                "parent, reports}",
+                "/api/section-kinds": "the section kinds: {code, zh, en, description}",
                 "/search.csv": "the search's result set as CSV (same parameters as /api/search)",
                 "/search.atom": "an Atom feed of the search's newest matches",
             },
@@ -60,3 +64,15 @@ def report(report_id: str):
     if found is None:
         abort(404, description=f"no report with id {report_id!r}")
     return jsonify(found.to_dict())
+
+
+@bp.get("/bodies")
+def bodies():
+    """Every body that issued a report in the index, most reports first."""
+    return jsonify(search_service().bodies())
+
+
+@bp.get("/section-kinds")
+def kinds():
+    """The vocabulary of section kinds (docs/section-kinds.md)."""
+    return jsonify(section_kinds())
