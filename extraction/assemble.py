@@ -94,9 +94,13 @@ def build_report(url: str, meta: PageMeta, blocks: list[Block], encoding: str) -
         source=meta.source,
         url=url,
     )
-    body = identify_issuer(clues).body
-    # ``committee`` is a CPPCC committee as the page names it; other issuers have none.
-    committee = detect_committee(opening) if body.kind == "cppcc" else None
+    issuer = identify_issuer(clues)
+    body = issuer.body
+    # ``committee`` is a CPPCC committee as the page names it (in the name that filed it, not
+    # another committee its opening mentions); other issuers have none.
+    committee = None
+    if body.kind == "cppcc":
+        committee = detect_committee(issuer.written or "") or detect_committee(opening)
     report = Report(
         id=report_id(url),
         url=url,

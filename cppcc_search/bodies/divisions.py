@@ -143,7 +143,8 @@ def parse_divisions(text: str) -> Divisions:
     names: dict[str, str] = {}
     for row in csv.DictReader(io.StringIO(text)):
         code, name = (row.get("adcode") or "")[:6], (row.get("name") or "").strip()
-        if len(code) == 6 and code.isdigit() and name:
+        # Province codes run from 11 to 82; the table also lists a border zone as "99".
+        if len(code) == 6 and code.isdigit() and "11" <= code[:2] <= "82" and name:
             names[code] = name
     if not names:
         raise DivisionDataError("the division table holds no divisions")

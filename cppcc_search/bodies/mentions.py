@@ -19,7 +19,8 @@ _PLACE = rf"({_CJK}{{0,16}}?)"
 # "…会议关于政府工作报告".
 _UNIT_PLACE = rf"((?:{_CJK}{{0,14}}?[省市县区州旗盟])?)"
 # What a lazy place group may take in before the place: "2024年常州市…", "关于常州市…".
-_LEAD = re.compile(r"^.*(?:年度?|关于|在|的|和|及|与|向|对)")
+# (No place name starts with these; 和平区 and 向阳区 do start with 和 and 向.)
+_LEAD = re.compile(r"^.*(?:年度?|关于|在|的)")
 # Words that make a mention national: 全国政协, 中华人民共和国国务院, 中共中央.
 _NATIONAL_WORDS = re.compile("全国|国务院|中华人民共和国|中央")
 # "政协委员" and "人大代表" are members; "政协委员会" is the committee.
@@ -106,7 +107,7 @@ def find_mentions(text: str) -> list[Mention]:
         for match in pattern.finditer(text):
             place = (match[1] if match.re.groups else "") or ""
             lead = _LEAD.match(place)
-            cut = lead.end() if lead and lead.end() < len(place) else 0
+            cut = lead.end() if lead else 0
             written, start, place = match[0][cut:], match.start() + cut, place[cut:]
             if _NATIONAL_WORDS.search(place):
                 found.append(Mention(kind, True, "", written, start))
