@@ -118,6 +118,25 @@ def test_facet_counts_agree_with_filtered_searches(archive: Path) -> None:
     assert planned["total"] == part_counts.get("plan", 0) > 0
 
 
+def test_the_committee_facet_counts_the_four_committees(archive: Path) -> None:
+    answer = search_json(archive, "")
+    bodies = {facet["value"]: facet["label"]["zh"] for facet in answer["facets"]["committee"]}
+    assert bodies == {
+        "cppcc-national": "中国人民政治协商会议全国委员会",
+        "cppcc-330000": "政协浙江省委员会",
+        "cppcc-320400": "政协常州市委员会",
+        "cppcc-410300": "政协洛阳市委员会",
+    }
+    # Chinese and English names of one committee filter alike, and the CLI says what they meant.
+    counts = {facet["value"]: facet["count"] for facet in answer["facets"]["committee"]}
+    for name in ("15th Changzhou Municipal Committee", "政协常州市委员会", "cppcc-320400"):
+        result = cli("search", "", "--committee", name, "--json", "--data-dir", str(archive))
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)["total"] == counts["cppcc-320400"]
+        if name != "cppcc-320400":
+            assert f"committee {name!r} → cppcc-320400 (政协常州市委员会" in result.stderr
+
+
 def test_the_human_readable_search_shows_hits_and_their_sources(archive: Path) -> None:
     result = cli("search", "民营经济", "--data-dir", str(archive))
     assert result.returncode == 0, result.stderr
