@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from cppcc_search.bodies import Clues, identify_issuer, series_id
+from cppcc_search.bodies import Clues, body_for_name, identify_issuer, series_id
 from cppcc_search.kinds import classify_report
 from cppcc_search.models import Report
 from extraction.attribution import (
@@ -98,9 +98,9 @@ def build_report(url: str, meta: PageMeta, blocks: list[Block], encoding: str) -
     body = issuer.body
     # ``committee`` is a CPPCC committee as the page names it (in the name that filed it, not
     # another committee its opening mentions); other issuers have none.
-    committee = None
-    if body.kind == "cppcc":
-        committee = detect_committee(issuer.written or "") or detect_committee(opening)
+    committee = detect_committee(opening) if body.kind == "cppcc" else None
+    if committee and (named := body_for_name(committee)) and named.id != body.id:
+        committee = detect_committee(issuer.written or "")
     report = Report(
         id=report_id(url),
         url=url,

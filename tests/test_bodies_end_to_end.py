@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 
 from cppcc_search.settings import DataPaths
-from cppcc_search.sitehost import serve_directory
 from indexer.index.generations import read_pointer
 from indexer.index.manifest import read_manifest
 from indexer.search.service import SearchService
-from tests.test_end_to_end import cli
+from tests.test_end_to_end import build_archive, cli
 
 pytestmark = pytest.mark.slow
 SITE = Path(__file__).resolve().parent / "sites" / "bodies"
@@ -24,14 +23,7 @@ SITE = Path(__file__).resolve().parent / "sites" / "bodies"
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     """The data dir and what ``extract`` printed."""
     data_dir = tmp_path_factory.mktemp("bodies-e2e") / "data"
-    with serve_directory(SITE) as base_url:
-        crawled = cli("crawl", f"{base_url}/", "--delay", "0", "--data-dir", str(data_dir))
-        assert crawled.returncode == 0, crawled.stderr
-    extracted = cli("extract", "--data-dir", str(data_dir))
-    assert extracted.returncode == 0, extracted.stderr
-    indexed = cli("index", "--data-dir", str(data_dir))
-    assert indexed.returncode == 0, indexed.stderr
-    yield data_dir, extracted.stdout
+    yield data_dir, build_archive(SITE, data_dir)
 
 
 def test_extract_says_how_many_issuers_it_could_not_determine(archive) -> None:

@@ -43,17 +43,23 @@ def truth() -> dict[str, Any]:
     return json.loads((demo_site_root() / "truth.json").read_text("utf-8"))
 
 
-@pytest.fixture(scope="module")
-def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Crawl, extract and index the sample site through the CLI; yields the data dir."""
-    data_dir = tmp_path_factory.mktemp("e2e") / "data"
-    with serve_directory(demo_site_root()) as base_url:
+def build_archive(site: Path, data_dir: Path) -> str:
+    """Serve a site folder, crawl, extract and index it through the CLI; what extract printed."""
+    with serve_directory(site) as base_url:
         crawled = cli("crawl", f"{base_url}/", "--delay", "0", "--data-dir", str(data_dir))
         assert crawled.returncode == 0, crawled.stderr
     extracted = cli("extract", "--data-dir", str(data_dir))
     assert extracted.returncode == 0, extracted.stderr
     indexed = cli("index", "--data-dir", str(data_dir))
     assert indexed.returncode == 0, indexed.stderr
+    return extracted.stdout
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Crawl, extract and index the sample site through the CLI; yields the data dir."""
+    data_dir = tmp_path_factory.mktemp("e2e") / "data"
+    build_archive(demo_site_root(), data_dir)
     yield data_dir
 
 
