@@ -21,6 +21,7 @@ class FacetItem:
     count: int
     selected: bool
     url: str
+    nested: bool = False  # a city under its province in the region facet
 
 
 @dataclass
@@ -119,7 +120,9 @@ def facet_item(name: str, value: FacetValue, state: UrlState, path: str) -> Face
     text = str(value.value)
     selected = value.selected or state.has(name, text)
     label = bilingual(value.label, value_label(name, text))
-    return FacetItem(text, label, value.count, selected, state.toggled(name, text).url(path))
+    nested = name == "region" and not text.endswith("0000")
+    url = state.toggled(name, text).url(path)
+    return FacetItem(text, label, value.count, selected, url, nested)
 
 
 def value_labels(response: SearchResponse) -> dict[tuple[str, str], str]:
