@@ -31,7 +31,7 @@ RANKS = (PROVINCE, PREFECTURE, COUNTY)
 # ("常州" for 常州市, "广西" for 广西壮族自治区).
 _SUFFIXES = (
     "特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县",
-    "自治旗", "林区", "特区", "地区", "省", "市", "区", "县", "盟", "旗",
+    "自治旗", "林区", "特区", "地区", "新区", "省", "市", "区", "县", "盟", "旗",
 )  # fmt: skip
 # The minority names in an autonomous division's name ("延边朝鲜族自治州" is said 延边).
 _NATIONALITIES = re.compile(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,4}?族)+$")

@@ -13,7 +13,8 @@ those are mentions of other bodies' members. What names the issuer, most telling
 4. the kind of report and the speaker's title (总理, 市长, 政协主席) and salutation (各位委员);
 5. the page's source line, then its host name.
 
-The place comes with the name that decided, or else from the other clues of the same body.
+The place comes with the name that decided, or else from the other clues of the same body, or
+else from a division the title names in full ("常州市2024年政府工作报告").
 """
 
 from __future__ import annotations
@@ -125,6 +126,11 @@ def _placed(kind: str, mentions: list[Mention], context: str, clues: Clues) -> I
         if mention.national:
             return Issuer(national_body(kind), written, True)
         division = resolve_place(mention.place, context) if mention.place else None
+        if division is not None:
+            return Issuer(local_body(kind, division), written, True)
+    if mentions and not any(m.place for m in mentions):
+        # "常州市2024年政府工作报告": the title names the place apart from the body.
+        division = resolve_place(clues.title, context, whole=True)
         if division is not None:
             return Issuer(local_body(kind, division), written, True)
     named = next((m for m in mentions if m.place), None)

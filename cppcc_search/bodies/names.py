@@ -112,6 +112,8 @@ def english_unit(division: Division) -> str:
         return "Municipal"
     if name.endswith("旗"):
         return "Banner"
+    if name.endswith("新区"):
+        return "New Area"  # 浦东新区, 滨海新区
     return "District" if division.is_district else "County"
 
 

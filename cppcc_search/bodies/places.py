@@ -17,8 +17,9 @@ _LONGEST_NAME = 12
 _UNITS = frozenset("省市县区州旗盟")
 
 
-def chinese_places(text: str) -> list[list[Division]]:
-    """The divisions named in a Chinese text, one list of candidates per name, in text order."""
+def chinese_places(text: str, whole: bool = False) -> list[list[Division]]:
+    """The divisions named in a Chinese text, one list of candidates per name, in text order
+    (``whole``: only names written in full, with their unit, as free text holds them)."""
     table = divisions()
     found: list[list[Division]] = []
     index = 0
@@ -26,7 +27,7 @@ def chinese_places(text: str) -> list[list[Division]]:
         for length in range(min(_LONGEST_NAME, len(text) - index), 1, -1):
             name = text[index : index + length]
             candidates = table.named(name)
-            if text[index + length : index + length + 1] in _UNITS:
+            if whole or text[index + length : index + length + 1] in _UNITS:
                 # "莱芜市" is no stem of 莱芜区: a name written with its unit must be whole.
                 candidates = [d for d in candidates if d.name == name]
             if candidates:
@@ -47,12 +48,13 @@ def named_places(text: str) -> list[list[Division]]:
     return chinese_places(text) if CJK_CHAR.search(text or "") else english_places(text)
 
 
-def resolve_place(text: str, context: str = "") -> Division | None:
+def resolve_place(text: str, context: str = "", whole: bool = False) -> Division | None:
     """The most specific division the place words name, or None when they name none or leave
-    it open which one."""
+    it open which one (``whole``: Chinese names count only written in full)."""
     table = divisions()
     current: Division | None = None
-    for candidates in named_places(text):
+    found = chinese_places(text, whole) if whole else named_places(text)
+    for candidates in found:
         inside = [d for d in candidates if current is None or table.under(d, current)]
         if current is not None and not inside:
             continue  # a name that is no part of the place already read

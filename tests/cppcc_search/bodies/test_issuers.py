@@ -36,6 +36,15 @@ def test_a_city_government_report_whose_title_names_no_place():
     ) == ("government-330400", "government")
 
 
+def test_a_place_the_title_names_apart_from_the_body():
+    assert issuer(title="常州市2024年政府工作报告", doc_type="government work report") == (
+        "government-320400",
+        "government",
+    )
+    # Only names written in full count there: 新华 is a district's stem, not this place.
+    assert issuer(title="新华2024年政府工作报告", doc_type="government work report")[1] == "other"
+
+
 def test_a_report_delivered_at_a_peoples_congress_by_its_standing_committee():
     assert issuer(
         title="江苏省人民代表大会常务委员会工作报告",

@@ -67,6 +67,8 @@ def test_a_body_has_its_names_and_region_in_both_languages():
     assert body_from_id("government-320400").name_en == "Changzhou Municipal People's Government"
     assert body_from_id("cppcc-450000").name_zh == "政协广西壮族自治区委员会"
     assert body_from_id("cppcc-610000").name_en == "CPPCC Shaanxi Provincial Committee"
+    assert body_from_id("cppcc-310115").name_en == "CPPCC Shanghai Pudong New Area Committee"
+    assert body_from_id("cppcc-222400").name_en == "CPPCC Yanbian Prefectural Committee"
     assert body_from_id("cppcc-national").region == ()
     assert body_from_id("other-x", "某网站").name_zh == "某网站"
 
