@@ -41,6 +41,9 @@ class Section:
     part_kind: str
     period_year: int | None
     text: str
+    # The first year of a part that covers several ("过去五年", "2018—2022年"); null for one year.
+    # Last, with a default, so documents written before it existed still read.
+    period_start: int | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Section:
@@ -54,6 +57,7 @@ class Section:
             part_kind=_optional_text(data, "part_kind") or "other",
             period_year=_optional_whole(data, "period_year"),
             text=_optional_text(data, "text") or "",
+            period_start=_optional_whole(data, "period_start"),
         )
 
 

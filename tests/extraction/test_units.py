@@ -20,9 +20,10 @@ from extraction.blocks import Block, element_blocks
 from extraction.content import extract_content
 from extraction.dates import date_from_url, find_dates
 from extraction.metadata import find_title, meta_tags
+from extraction.periods import part_kind, period_year
 from extraction.pipeline import extract_page
 from extraction.profiles import load_profile
-from extraction.sections import build_sections, part_kind, period_year
+from extraction.sections import build_sections
 
 
 @pytest.mark.parametrize(
