@@ -33,7 +33,23 @@ DATE_META_KEYS = (
     "pubtime",
     "release_date",
     "enp:date",
+    "publication_date",
+    "published_date",
+    "citation_publication_date",
+    "contentdate",
+    "maketime",
+    "datepublished",
+    "date",
 )
+# Other CMSs name the field their own way ("PublishTime", "pub_date", "og:release_date",
+# "weibo:article:create_at", "bytedance:published_time"): a name saying published, released,
+# issued or created and date or time is tried after the known ones; never a modified or expiry date.
+DATE_META_NAME_RE = re.compile(
+    r"(pub|publish|release|issue|creat|post|first|fabu|fbsj).*(date|time|_at|:at|sj|rq)"
+    r"|(date|time|rq|sj).*(pub|publish|release|issue|creat|post)",
+    re.IGNORECASE,
+)
+_NOT_PUBLISHED_RE = re.compile(r"modif|updat|expir|last|edit|valid|end", re.IGNORECASE)
 # Parts of a page that carry other pages' dates (lists) or the site's (footer).
 DATE_NOISE_TOKENS = frozenset(
     [
@@ -77,8 +93,9 @@ SITE_CHROME_TOKENS = frozenset(
 )
 _TITLE_SEPARATORS_RE = re.compile(r"\s*(?:_|\||｜| - | – | — |--)\s*")
 _LABELLED_DATE_RE = re.compile(
-    r"(发布时间|发布日期|发文日期|成文日期|日期|时间|更新时间|Published|Publication date|Posted"
-    r"|Date|Release date|Updated)\s*[:：]?\s*",
+    r"(发布时间|发布日期|发文日期|成文日期|发表时间|发稿时间|发表日期|上传时间|录入时间|创建时间"
+    r"|公开日期|印发日期|发布于|日期|时间|更新时间|Published( on)?|Publication date|Posted( on)?"
+    r"|Date|Release date|Release time|Updated( on)?|Time)\s*[:：]?\s*",
     re.IGNORECASE,
 )
 # A site header's clock ("2024年11月27日 星期三", "Today is Friday"): today's date, not the page's.
@@ -225,11 +242,19 @@ def find_title(root: etree._Element, metas: dict[str, str]) -> str | None:
 
 
 def _date_from_meta(metas: dict[str, str]) -> str | None:
-    for key in DATE_META_KEYS:
-        if key in metas:
-            found = first_date(metas[key])
-            if found:
-                return found
+    """The publication date a meta tag gives: known names first, then names that say so."""
+    known = [key for key in DATE_META_KEYS if key in metas]
+    others = [
+        key
+        for key in metas
+        if key not in DATE_META_KEYS
+        and DATE_META_NAME_RE.search(key)
+        and not _NOT_PUBLISHED_RE.search(key)
+    ]
+    for key in known + others:
+        found = first_date(metas[key])
+        if found:
+            return found
     return None
 
 
