@@ -112,6 +112,35 @@ def gov_zh_pages(site: Path) -> list[PageInput]:
     return pages
 
 
+# A level-2 heading of the reports: a paragraph of its own, "（一）" numbered, one short sentence
+# ("（一）继续创新和完善宏观调控，确保经济运行在合理区间。"); longer numbered paragraphs run their
+# text on after the heading's sentence and are items, not headings.
+_LEVEL2_RE = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)]")
+MAX_LEVEL2_HEADING = 50
+
+
+def level2_headings(corpus: Path) -> dict[str, list[str]]:
+    """The standalone "（一）…" headings of each corpus report, by its title."""
+    found: dict[str, list[str]] = {}
+    for line in corpus.read_text("utf-8").splitlines():
+        row = json.loads(line)
+        paragraphs = [p.replace("\n", "").strip() for p in row["content"].split("\n\n")]
+        found[row["title"]] = [
+            p
+            for p in paragraphs
+            if _LEVEL2_RE.match(p)
+            and len(p) <= MAX_LEVEL2_HEADING
+            and not re.search(r"[。；！？]", p[:-1])
+        ]
+    return found
+
+
+def _level2_hits(report: Report, headings: list[str]) -> int:
+    """How many of ``headings`` are section titles of the report (a final 。 aside)."""
+    titles = {_compact(s.title or "").rstrip("。") for s in report.sections if s.title}
+    return sum(_compact(h).rstrip("。") in titles for h in headings)
+
+
 def check_gov_zh(site: Path, result: GateResult) -> None:
     """The gov-zh mirror against truth.jsonl."""
     truth = {
@@ -126,6 +155,8 @@ def check_gov_zh(site: Path, result: GateResult) -> None:
             by_path[url.removeprefix(GOV_ZH_HOST)] = report
     counts = dict.fromkeys(("title", "date", "year", "first", "last", "clean"), 0)
     hits = found = expected = 0
+    level2 = level2_headings(site.parents[1] / "corpus" / "gov_work_reports_zh.jsonl")
+    level2_found = level2_expected = 0
     for path, row in truth.items():
         report = by_path.get(path)
         if report is None:
@@ -141,6 +172,11 @@ def check_gov_zh(site: Path, result: GateResult) -> None:
         counts["clean"] += not dirty
         if dirty:
             result.notes.append(f"gov-zh: boilerplate {dirty} in {path}")
+        wanted = level2.get(row["title"], [])
+        got = _level2_hits(report, wanted)
+        level2_found, level2_expected = level2_found + got, level2_expected + len(wanted)
+        if got < len(wanted):
+            result.notes.append(f"gov-zh: level-2 headings {got}/{len(wanted)} in {path}")
         h, f, e = _heading_counts(report, row)
         hits, found, expected = hits + h, found + f, expected + e
         if h != f or h != e:
@@ -159,6 +195,9 @@ def check_gov_zh(site: Path, result: GateResult) -> None:
     figures["gov_zh.last_paragraph"] = counts["last"]
     figures["gov_zh.boilerplate_free"] = counts["clean"]
     figures["gov_zh.heading_f1"] = round(_f1(hits, found, expected), 4)
+    figures["gov_zh.level2_headings"] = level2_found
+    figures["gov_zh.level2_expected"] = level2_expected
+    figures["gov_zh.level2_recall"] = round(level2_found / max(1, level2_expected), 4)
     figures["gov_zh.non_articles_rejected"] = 1.0 - len(leaked) / max(1, len(others))
     figures["gov_zh.failures"] = len(failures)
 

@@ -94,6 +94,14 @@ def _ends_like_sentence(text: str) -> bool:
     return bool(text) and text[-1] in _TERMINAL
 
 
+def _one_sentence(text: str) -> bool:
+    """A short Chinese line that is one sentence ending with 。 ("（一）继续创新和完善宏观调控，
+    确保经济运行在合理区间。"): numbered so, it is a heading standing on its own line."""
+    if cjk_ratio(text) <= 0.5 or not _is_short(text) or not text.endswith("。"):
+        return False
+    return not re.search(r"[。；;！!？?]", text[:-1])
+
+
 def _run_in(block: Block) -> tuple[str, str] | None:
     """Split "1. Title.Body…" (or a bold lead "一、标题。正文") into title and rest."""
     text = block.text
@@ -134,7 +142,7 @@ def detect_heading(block: Block) -> Heading | None:
     if rank is not None:
         if marked and (len(text) <= 2 * _heading_limit(text) or rank == 0):
             return Heading(rank, text, "", numbered=True, is_part=False, marked=True)
-        if _is_short(text) and not _ends_like_sentence(text):
+        if _is_short(text) and not _ends_like_sentence(text) or _one_sentence(text):
             return Heading(rank, text, "", numbered=True, is_part=False)
         split = _run_in(block)
         if split:

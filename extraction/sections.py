@@ -92,7 +92,9 @@ def _demote_lists(found: list) -> list:
             end += 1
         if end > index:
             for position in range(index, end + 1):
-                demoted[position] = (demoted[position][0], None)
+                # A run-in heading ending the run has text of its own: it stays a section.
+                if not demoted[position][1].rest:
+                    demoted[position] = (demoted[position][0], None)
         index = end + 1
     return demoted
 

@@ -445,3 +445,33 @@ def test_plain_numbered_items_in_a_row_stay_list_items_under_bold_headings() -> 
 )
 def test_english_committee_levels(committee: str, level: str) -> None:
     assert detect_level(committee, committee, "work report") == level
+
+
+def test_one_sentence_numbered_paragraphs_are_headings_down_to_four_levels() -> None:
+    blocks = _blocks(
+        "一、2023年工作回顾",
+        "过去一年，我们围绕中心履职尽责。",
+        "（一）坚持党的领导，确保正确政治方向。",
+        "我们始终坚持党的领导，全年召开党组会议二十次。",
+        "1．加强理论学习。",
+        "组织委员开展专题学习十二次。",
+        "（1）开展读书活动。",
+        "全年举办读书班三期，参加委员五百人次。",
+        "（2）举办专题讲座。",
+        "邀请专家学者作辅导报告八场。",
+        "（二）聚焦中心大局。围绕新能源产业开展协商，提出建议三十条，多项被采纳。",
+        # Two sentences: a run-in heading and its text.
+        "（三）加强自身建设。我们修订了委员履职管理办法。",
+        "（四）深化团结联谊。我们组织了海外侨胞座谈会。",
+    )
+    got = [(s.level, s.title) for s in build_sections(blocks, 2024) if s.title]
+    assert got == [
+        (1, "一、2023年工作回顾"),
+        (2, "（一）坚持党的领导，确保正确政治方向。"),
+        (3, "1．加强理论学习。"),
+        (4, "（1）开展读书活动。"),
+        (4, "（2）举办专题讲座。"),
+        (2, "（二）聚焦中心大局"),
+        (2, "（三）加强自身建设"),
+        (2, "（四）深化团结联谊"),
+    ]
