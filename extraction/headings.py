@@ -142,7 +142,7 @@ def detect_heading(block: Block) -> Heading | None:
     if rank is not None:
         if marked and (len(text) <= 2 * _heading_limit(text) or rank == 0):
             return Heading(rank, text, "", numbered=True, is_part=False, marked=True)
-        if _is_short(text) and not _ends_like_sentence(text) or _one_sentence(text):
+        if (_is_short(text) and not _ends_like_sentence(text)) or _one_sentence(text):
             return Heading(rank, text, "", numbered=True, is_part=False)
         split = _run_in(block)
         if split:
