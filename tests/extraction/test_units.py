@@ -298,7 +298,9 @@ def test_a_meeting_line_dated_on_the_next_line() -> None:
         "http://x.test/t20240122_1.html",
     ).report
     assert report is not None and report.meeting_date == "2024-01-20"
-    assert report.body_text().startswith("各位委员：")
+    # The meeting, its date and the speaker open the text (issue 14), as they stand on the page.
+    assert report.body_text().startswith("\n".join(lines))
+    assert report.sections[0].title is None
 
 
 def test_no_meeting_line_in_ordinary_text() -> None:
