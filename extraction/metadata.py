@@ -114,6 +114,7 @@ _PLACEHOLDER_TITLE_RE = re.compile(
 )
 _SITE_SUFFIX_RE = re.compile(r"\s*[-—－]\s*([^-—－]{2,15})$")
 MAX_DATE_LINE = 80
+_DATE_CHARS_RE = re.compile(r"[\d\s:：\-/.,年月日时分秒〇○零一二三四五六七八九十()（）]")
 HEAD_LINES = 8
 TITLE_WINDOW = 3  # date lines sit just above or below the title
 TITLE_LOOKBACK = 4  # lines above the body searched for a title the <title> tag lacks
@@ -328,6 +329,22 @@ def _visible_date(lines: list[str], window: tuple[int, int, int]) -> str | None:
     return None
 
 
+def _date_anywhere(lines: list[str]) -> str | None:
+    """A date the article area shows away from its title: a labelled date line, else the last
+    line that is only a date (a notice's signature date, "二〇二四年一月十五日")."""
+    short = [line for line in lines if len(line) <= MAX_DATE_LINE and not _CLOCK_RE.search(line)]
+    for line in short:
+        for label in _LABELLED_DATE_RE.finditer(line):
+            found = first_date(line[label.end() : label.end() + 40])
+            if found and label.start() == 0:
+                return found
+    for line in reversed(short):
+        dates = find_dates(line)
+        if dates and len(_DATE_CHARS_RE.sub("", line)) <= 2:
+            return dates[-1][1]
+    return None
+
+
 def _title_above_body(blocks: list[Block], body_start: str | None) -> str | None:
     """The bold or heading line just above the body, date and source lines skipped."""
     if not body_start:
@@ -385,6 +402,7 @@ def page_meta(root: etree._Element, html_text: str, url: str, body_start: str | 
         or time_element_date(area)
         or _visible_date(lines, window)
         or date_from_url(url)
+        or _date_anywhere(lines)
     )
     html = root if root.tag == "html" else next(root.iter("html"), root)
     head = lines[window[1] + 1 : window[2]] if window[1] >= 0 else []
