@@ -70,7 +70,7 @@ def _keep_opening(blocks: list[Block], opening: list[str]) -> list[Block]:
     return [plain[text] for text in missing] + kept
 
 
-def build_report(url: str, meta: PageMeta, blocks: list[Block], encoding: str) -> Report:
+def build_report(url: str, meta: PageMeta, blocks: list[Block], encoding: str | None) -> Report:
     """The Report for an article page's metadata and body blocks."""
     title = meta.title or ""
     lines = meta.head_lines + [block.text for block in blocks[:12]]

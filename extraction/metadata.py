@@ -329,7 +329,7 @@ def _visible_date(lines: list[str], window: tuple[int, int, int]) -> str | None:
     return None
 
 
-def _date_anywhere(lines: list[str]) -> str | None:
+def date_anywhere(lines: list[str]) -> str | None:
     """A date the article area shows away from its title: a labelled date line, else the last
     line that is only a date (a notice's signature date, "二〇二四年一月十五日")."""
     short = [line for line in lines if len(line) <= MAX_DATE_LINE and not _CLOCK_RE.search(line)]
@@ -402,7 +402,7 @@ def page_meta(root: etree._Element, html_text: str, url: str, body_start: str | 
         or time_element_date(area)
         or _visible_date(lines, window)
         or date_from_url(url)
-        or _date_anywhere(lines)
+        or date_anywhere(lines)
     )
     html = root if root.tag == "html" else next(root.iter("html"), root)
     head = lines[window[1] + 1 : window[2]] if window[1] >= 0 else []

@@ -19,7 +19,10 @@ def _page(body: str, title: str = "市政协召开主席会议") -> bytes:
 
 
 def test_an_article_under_a_header_login_box_is_read() -> None:
-    text = "<p>3月6日，市政协召开主席会议，传达学习全国两会精神。</p><p>会议研究了近期重点工作，审议了有关文件。</p>"
+    text = (
+        "<p>3月6日，市政协召开主席会议，传达学习全国两会精神。</p>"
+        "<p>会议研究了近期重点工作，审议了有关文件。</p>"
+    )
     page = _page(
         f"{_LOGIN_BOX}<h1>市政协召开主席会议</h1><p>2024-03-06</p><div class='c'>{text}</div>"
     )
