@@ -22,12 +22,14 @@ from cppcc_search.settings import DataPaths
 from extraction.archive import iter_attachments
 from extraction.assemble import build_report, strip_header_lines
 from extraction.attachment import attachment_kind, extract_attachment
+from extraction.blocks import Block
 from extraction.classify import rejection_reason
 from extraction.content import ContentResult, extract_content
 from extraction.grouping import PageInput, group_pages
 from extraction.layout import side_box_reason
 from extraction.metadata import PageMeta, page_meta
 from extraction.notices import AttachmentHint, attachment_hints
+from extraction.pagination import article_series, distinct, page_of, sibling_pages
 from extraction.profiles import Profile, load_profile
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
@@ -49,6 +51,19 @@ class PageResult:
     report: Report | None
     failure: str | None
     hints: dict[str, AttachmentHint] = field(default_factory=dict)
+    # A page of an article split over several: the other pages its pager links to, and what
+    # this page gave, for joining them into one report.
+    siblings: set[str] = field(default_factory=set)
+    parts: PageParts | None = None
+
+
+@dataclass
+class PageParts:
+    """One page's metadata, body blocks and encoding label, before they become a report."""
+
+    meta: PageMeta
+    blocks: list[Block]
+    encoding: str
 
 
 def _parse(text: str) -> etree._Element | None:
@@ -97,11 +112,13 @@ def extract_page(
     meta = page_meta(root, text, url, content.blocks[0].text if content.blocks else None)
     hints = attachment_hints(root, url, meta.title, meta.date)
     blocks = strip_header_lines(content.blocks)
+    label = encoding_label(body, headers, encoding)
+    siblings = sibling_pages(root, url, text)
+    parts = PageParts(meta, blocks, label) if siblings or page_of(url)[1] else None
     reason = rejection_reason(root, content, blocks, meta) or _side_box(content, meta, profile)
     if reason:
-        return PageResult(None, reason, hints)
-    label = encoding_label(body, headers, encoding)
-    return PageResult(build_report(url, meta, blocks, label), None, hints)
+        return PageResult(None, reason, hints, siblings, parts)
+    return PageResult(build_report(url, meta, blocks, label), None, hints, siblings, parts)
 
 
 @dataclass
@@ -128,6 +145,38 @@ class ExtractSummary:
 def _capture_page(capture: Capture) -> PageInput:
     urls = (capture.final_url, *capture.redirected_from)
     return PageInput(capture.url, capture.body, tuple(urls), capture.content_hash or None)
+
+
+Ordered = list[tuple[tuple[int, int], PageInput, PageResult]]
+
+
+def join_split_articles(ordered: Ordered) -> Ordered:
+    """One report for each article split over several captured pages, in page order: every
+    page of it carries that report and sorts after the first page (whose place in the crawl
+    it takes). An article whose first page is not an article stays as it is."""
+    by_url = {page.url: index for index, (_, page, _) in enumerate(ordered)}
+    links = {
+        page.url: result.siblings
+        for _, page, result in ordered
+        if result.siblings or result.parts is not None
+    }
+    joined = list(ordered)
+    for series in article_series(links):
+        members = [ordered[by_url[url]] for url in series]
+        first = members[0][2]
+        if first.report is None or first.parts is None:
+            continue
+        pages = [m for m in members if m[2].parts is not None]
+        kept = distinct(tuple(b.text for b in m[2].parts.blocks) for m in pages)
+        blocks = [block for index in kept for block in pages[index][2].parts.blocks]
+        parts = first.parts
+        report = build_report(series[0], parts.meta, blocks, parts.encoding)
+        place = members[0][0][0]
+        for rank, (_, page, _) in enumerate(members):
+            joined[by_url[page.url]] = ((place, rank), page, PageResult(report, None))
+    for _, _, result in joined:
+        result.parts = None  # the blocks are not needed any more
+    return joined
 
 
 def _without_body(page: PageInput) -> PageInput:
@@ -182,8 +231,8 @@ def extract_all(paths: DataPaths, *, force: bool = False) -> ExtractSummary:
         unreadable.append((url, why))
 
     # Pages first, so that each attachment meets the words of the notice linking it; then all
-    # in crawl order. Bodies are dropped once read (the digest stays).
-    ordered: list[tuple[int, PageInput, PageResult]] = []
+    # in crawl order, the pages of a split article together. Bodies are dropped once read.
+    ordered: list[tuple[tuple[int, int], PageInput, PageResult]] = []
     hints: dict[str, AttachmentHint] = {}
     for capture in iter_captures(paths, note):
         summary.pages += 1
@@ -191,12 +240,13 @@ def extract_all(paths: DataPaths, *, force: bool = False) -> ExtractSummary:
         result = _extract_safely(page, capture.headers)
         for url, hint in result.hints.items():
             hints.setdefault(url, hint)
-        ordered.append((capture.fetch_order, _without_body(page), result))
+        ordered.append(((capture.fetch_order, 0), _without_body(page), result))
+    ordered = join_split_articles(ordered)
     for capture in iter_attachments(paths, note):
         summary.pages += 1
         page = _capture_page(capture)
         result = _extract_safely(page, capture.headers, _hint_for(capture, hints))
-        ordered.append((capture.fetch_order, _without_body(page), result))
+        ordered.append(((capture.fetch_order, 0), _without_body(page), result))
     ordered.sort(key=lambda item: item[0])
     reports, failures = group_pages((page, result) for _, page, result in ordered)
     if unreadable and not summary.pages:
