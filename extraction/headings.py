@@ -22,6 +22,7 @@ NUMBERING = (
     (5, re.compile(r"^[（(]\s*\d{1,2}\s*[）)]|^\d{1,2}\)\s")),
 )
 PART_RANK = 1
+SENTENCE_HEADING_RANK = 3
 UNNUMBERED_RANK = -1  # a bold or <h*> heading with no numbering: levelled by its neighbours
 _ZH_PART_RE = re.compile(
     r"^(\d{4}年|今年|明年|去年|过去一年|过去五年|一年来|本届)?[^。；，]{0,16}"
@@ -142,7 +143,11 @@ def detect_heading(block: Block) -> Heading | None:
     if rank is not None:
         if marked and (len(text) <= 2 * _heading_limit(text) or rank == 0):
             return Heading(rank, text, "", numbered=True, is_part=False, marked=True)
-        if (_is_short(text) and not _ends_like_sentence(text)) or _one_sentence(text):
+        # One sentence ending in 。 is a heading from the "（一）" level down; a "一、" item that
+        # is one sentence is a notice's numbered point as often as a heading.
+        if (_is_short(text) and not _ends_like_sentence(text)) or (
+            rank >= SENTENCE_HEADING_RANK and _one_sentence(text)
+        ):
             return Heading(rank, text, "", numbered=True, is_part=False)
         split = _run_in(block)
         if split:
