@@ -16,7 +16,7 @@ from pdfminer.psparser import PSException
 
 from extraction.blocks import Block
 from extraction.reflow import Line, reflow
-from extraction.text import clean_text
+from extraction.text import clean_text, unspace_cjk
 
 # Fonts a Chinese document sets its headings in (黑体, 方正小标宋, 楷体 for the speaker), and any
 # font named bold.
@@ -57,7 +57,7 @@ def _line(line: LTTextLine, page: int, height: float, body_font: str) -> Line:
         _font(c.fontname) != body_font and _BOLD_FONT_RE.search(_font(c.fontname)) for c in chars
     )
     return Line(
-        text=line.get_text().rstrip("\n"),
+        text=unspace_cjk(line.get_text().rstrip("\n")),
         x0=line.x0,
         x1=line.x1,
         top=height - line.y1,

@@ -23,7 +23,7 @@ _CJK_PUNCTUATION = "，。、；：？！“”‘’（）《》【】—…·"
 _INDENT_CHARS = "\u3000 \t"
 _HYPHENATED_RE = re.compile(r"[A-Za-z]-$")
 INDENT_EMS = 1.2  # a first-line indent (Chinese texts indent two characters)
-GAP_FACTOR = 1.7  # a gap this many times the usual line spacing separates paragraphs
+GAP_FACTOR = 1.35  # a gap this many times the usual line spacing separates paragraphs
 SIZE_STEP = 1.12  # a type size this much larger than the body's is a heading's
 
 
@@ -97,16 +97,15 @@ def _starts_paragraph(
     left, right = margins
     em = line.size or body or 10.0
     text = line.text.lstrip(_INDENT_CHARS)
-    if line.page != previous.page:
-        # A page break is no paragraph break, unless the new page's first line is indented.
-        return line.x0 > left + INDENT_EMS * em or line.text[:1] in _INDENT_CHARS
     if line.text[:1] in _INDENT_CHARS or line.x0 > left + INDENT_EMS * em:
         return True
     if _room_left(previous, line, right):
         return True
     if abs(line.size - previous.size) > 0.5 or line.bold != previous.bold:
         return True
-    if spacing and line.top - previous.top > GAP_FACTOR * spacing:
+    # Lines in larger type stand further apart; a page break is no gap.
+    usual = spacing * (line.size / body if body and line.size else 1.0)
+    if line.page == previous.page and usual and line.top - previous.top > GAP_FACTOR * usual:
         return True
     return numbering_rank(text) is not None
 

@@ -52,6 +52,23 @@ class ReportText:
         return out + self.closing
 
 
+def renamed(text: ReportText, old: str, new: str) -> ReportText:
+    """The same report from another place (every ``old`` in it written ``new``)."""
+
+    def swap(value):
+        if isinstance(value, str):
+            return value.replace(old, new)
+        if isinstance(value, list):
+            return [swap(item) for item in value]
+        if isinstance(value, tuple):
+            return tuple(swap(item) for item in value)
+        if isinstance(value, Part):
+            return Part(swap(value.title), swap(value.paragraphs), swap(value.sections))
+        return value
+
+    return ReportText(**{name: swap(value) for name, value in vars(text).items()})
+
+
 def _zh(text: str, times: int) -> str:
     return text * times
 
@@ -295,19 +312,20 @@ def write_docx(path: Path, report: ReportText) -> None:
     document.save(str(path))
 
 
-def write_doc(path: Path, report: ReportText, work: Path) -> None:
-    """The report as a Word 97-2003 .doc: LibreOffice converts the DOCX."""
+def convert_docx(path: Path, report: ReportText, work: Path, target: str) -> None:
+    """The report as LibreOffice writes it from the DOCX: ``target`` is a --convert-to filter
+    ("doc:MS Word 97", "pdf"); the result is moved to ``path``."""
     source = work / (path.stem + ".docx")
     write_docx(source, report)
     office = shutil.which("soffice") or shutil.which("libreoffice")
-    assert office, "LibreOffice is installed by `make` (the documents target)"
+    assert office, "LibreOffice is installed by `make test` (the office target)"
     subprocess.run(
         [
             office,
             "--headless",
             f"-env:UserInstallation=file://{work}/lo-profile",
             "--convert-to",
-            "doc:MS Word 97",
+            target,
             "--outdir",
             str(work),
             str(source),
@@ -316,4 +334,4 @@ def write_doc(path: Path, report: ReportText, work: Path) -> None:
         capture_output=True,
         timeout=180,
     )
-    (work / (path.stem + ".doc")).replace(path)
+    (work / f"{path.stem}.{target.split(':')[0]}").replace(path)

@@ -24,7 +24,8 @@ from tests.extraction.documents import (
     ENGLISH_REPORT_2024,
     GOV_REPORT_2019,
     ReportText,
-    write_doc,
+    convert_docx,
+    renamed,
     write_docx,
     write_pdf,
     write_scanned_pdf,
@@ -33,6 +34,9 @@ from tests.extraction.documents import (
 pytestmark = pytest.mark.skipif(
     not CJK_FONT_FILE.is_file(), reason="fonts-wqy-microhei is installed by `make test`"
 )
+# The same reports from another city: the same text twice would be one document.
+OFFICE_ZH = renamed(CPPCC_REPORT_2023, "青山", "白石")
+OFFICE_EN = renamed(ENGLISH_REPORT_2024, "Qingshan", "Baishi")
 HAS_OFFICE = bool(shutil.which("soffice") and (shutil.which("antiword") or shutil.which("catdoc")))
 
 _PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title} - 青山市人民政府</title>
@@ -83,7 +87,12 @@ def attachment_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[
         "files/scan-2018.pdf",
     ]
     if HAS_OFFICE:
-        write_doc(www / "files" / "report-2019.doc", GOV_REPORT_2019, work)
+        convert_docx(www / "files" / "report-2019.doc", GOV_REPORT_2019, work, "doc:MS Word 97")
+        # A PDF as a word processor exports it: spaces between Chinese and digits, wrapped
+        # lines in ragged or justified paragraphs, a title in large type over several lines.
+        convert_docx(www / "files" / "office-2023.pdf", OFFICE_ZH, work, "pdf")
+        convert_docx(www / "files" / "office-2024-en.pdf", OFFICE_EN, work, "pdf")
+        links += ["files/office-2023.pdf", "files/office-2024-en.pdf"]
         pages["tzgg/t20190301_3.html"] = _notice(
             "政府工作报告（Word版）",
             "2019-03-01",
@@ -183,6 +192,24 @@ def test_a_doc_file_is_converted_and_read(extracted) -> None:
         2019,
     )
     _check_body(report, GOV_REPORT_2019)
+
+
+@pytest.mark.skipif(not HAS_OFFICE, reason="LibreOffice is installed by `make test`")
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [("office-2023.pdf", OFFICE_ZH), ("office-2024-en.pdf", OFFICE_EN)],
+)
+def test_pdfs_exported_by_a_word_processor_keep_every_paragraph(
+    extracted, name: str, text: ReportText
+) -> None:
+    reports, _ = extracted
+    report = reports[name]
+    assert (report.title, report.year) == (
+        text.title,
+        int(text.meeting.split("年")[0][-4:]) if text.language == "zh" else 2024,
+    )
+    _check_body(report, text)
+    assert len(report.body_text().split("\n")) == len(text.paragraphs())
 
 
 def test_damaged_attachments_give_reasons() -> None:
