@@ -119,8 +119,13 @@ def split_title(blocks: list[Block]) -> tuple[str | None, list[Block]]:
     while end < min(len(blocks), start + MAX_TITLE_LINES) and _is_title_line(blocks[end]):
         end += 1
     rest = blocks[end:]
-    # Unmarked lines are a title only when the text proper starts right after them.
-    if end == start or not any(_TEXT_START_RE.match(b.text) for b in rest[:2]):
+    # Unmarked lines are a title only when the text proper starts right after them: a meeting
+    # line or a salutation, or a paragraph of prose longer than the line above it.
+    if end == start or not rest:
+        return None, blocks
+    follows = rest[0].text
+    prose = follows[-1] in _SENTENCE_END and len(follows) > 2 * len(blocks[end - 1].text)
+    if not (prose or any(_TEXT_START_RE.match(b.text) for b in rest[:2])):
         return None, blocks
     return join_lines([b.text for b in blocks[start:end]]), rest
 
