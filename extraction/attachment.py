@@ -13,6 +13,7 @@ from captures.headers import Headers, media_type
 from cppcc_search.models import Report
 from extraction.assemble import build_report
 from extraction.blocks import Block
+from extraction.headings import ends_like_sentence
 from extraction.metadata import PageMeta, date_anywhere
 from extraction.notices import AttachmentHint, link_title
 from extraction.pdftext import PdfError, pdf_text
@@ -42,7 +43,6 @@ _TEXT_START_RE = re.compile(
     re.I,
 )
 _LABEL_LINE_RE = re.compile(r"^(附件\s*\d*|Attachment\s*\d*|Annex\s*\d*)\s*[:：]?$", re.I)
-_SENTENCE_END = "。；;，,：:！!？?"
 MIN_TEXT_CHARS = 20  # fewer characters than this in a whole PDF: the pages are scanned images
 
 
@@ -91,7 +91,7 @@ def _read(kind: str, body: bytes) -> _Document | str:
 def _is_title_line(block: Block) -> bool:
     text = block.text
     limit = MAX_TITLE_LINE if cjk_ratio(text) > 0.5 else MAX_EN_TITLE_LINE
-    return len(text) <= limit and text[-1] not in _SENTENCE_END and not _TEXT_START_RE.match(text)
+    return len(text) <= limit and not ends_like_sentence(text) and not _TEXT_START_RE.match(text)
 
 
 def _marked(block: Block) -> bool:
@@ -124,7 +124,7 @@ def split_title(blocks: list[Block]) -> tuple[str | None, list[Block]]:
     if end == start or not rest:
         return None, blocks
     follows = rest[0].text
-    prose = follows[-1] in _SENTENCE_END and len(follows) > 2 * len(blocks[end - 1].text)
+    prose = ends_like_sentence(follows) and len(follows) > 2 * len(blocks[end - 1].text)
     if not (prose or any(_TEXT_START_RE.match(b.text) for b in rest[:2])):
         return None, blocks
     return join_lines([b.text for b in blocks[start:end]]), rest
