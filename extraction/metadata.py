@@ -336,7 +336,7 @@ def date_anywhere(lines: list[str]) -> str | None:
     for line in short:
         for label in _LABELLED_DATE_RE.finditer(line):
             found = first_date(line[label.end() : label.end() + 40])
-            if found and label.start() == 0:
+            if found:
                 return found
     for line in reversed(short):
         dates = find_dates(line)

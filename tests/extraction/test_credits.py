@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extraction.credits import is_credit_line, strip_credit_trailer
+from extraction.pipeline import extract_page
 from extraction.profiles import load_profile
 
 LABELS = load_profile().credit_labels
@@ -60,3 +61,16 @@ def test_credits_trailing_a_paragraph_are_cut() -> None:
     assert strip_credit_trailer("It closed. (Source: Xinhua) [Editor: Li]", LABELS) == "It closed."
     kept = "委员们提出建议（来源于基层调研），得到采纳。"
     assert strip_credit_trailer(kept, LABELS) == kept
+
+
+def test_source_and_contribution_trailers_are_dropped_from_a_body() -> None:
+    text = "The committee held consultations on elderly care and rural development. " * 6
+    page = (
+        "<html><head><title>Advisors hold session</title><meta name='PubDate' "
+        "content='2024-01-02'></head><body><h1>Advisors hold session</h1><div class='content'>"
+        f"<p>{text}</p><p>(With input from Xinhua)</p><p>Hu Yue contributed to this story.</p>"
+        "<p>（本文转载自人民政协报）</p></div></body></html>"
+    )
+    report = extract_page(page.encode(), "http://x.test/a.html").report
+    assert report is not None
+    assert report.body_text() == text.strip()
