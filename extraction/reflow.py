@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from cppcc_search.cjk import is_cjk_char
 from extraction.blocks import Block
-from extraction.headings import numbering_rank
+from extraction.headings import looks_like_part, numbering_rank
 from extraction.text import clean_text
 
 # Punctuation that closes a Chinese sentence or clause joins the next line without a space too.
@@ -107,7 +107,8 @@ def _starts_paragraph(
     usual = spacing * (line.size / body if body and line.size else 1.0)
     if line.page == previous.page and usual and line.top - previous.top > GAP_FACTOR * usual:
         return True
-    return numbering_rank(text) is not None
+    # A heading's numbering, or a part's name standing alone on its line ("2023年工作回顾").
+    return numbering_rank(text) is not None or looks_like_part(text)
 
 
 def _spacing(lines: list[Line]) -> float:
