@@ -43,6 +43,10 @@ _RESULT_COUNT_RE = re.compile(
     re.IGNORECASE,
 )
 SEARCH_COUNT_LINES = 3
+LISTING = "not an article: a list of links (listing or home page)"
+SEARCH_RESULTS = "not an article: search results"
+# Pages that list other pages: their title and date are not those of what they link to.
+LISTS = (LISTING, SEARCH_RESULTS)
 
 
 def _visible(text: str) -> int:
@@ -90,9 +94,9 @@ def rejection_reason(
     rows = max(content.dated_links, content.link_lines) >= MIN_LISTING_ROWS
     rows = rows and content.link_share > MIN_LISTING_LINK_SHARE
     if content.link_share > MAX_LINK_SHARE or rows:
-        return "not an article: a list of links (listing or home page)"
+        return LISTING
     if any(_RESULT_COUNT_RE.search(block.text) for block in blocks[:SEARCH_COUNT_LINES]):
-        return "not an article: search results"
+        return SEARCH_RESULTS
     if meta.title and _SERVICE_TITLE_RE.search(meta.title):
         return f"not an article: a site page ({meta.title})"
     if body_chars == 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -23,7 +24,7 @@ from extraction.archive import iter_attachments
 from extraction.assemble import build_report, strip_header_lines
 from extraction.attachment import attachment_kind, extract_attachment
 from extraction.blocks import Block
-from extraction.classify import rejection_reason
+from extraction.classify import LISTS, rejection_reason
 from extraction.content import ContentResult, extract_content
 from extraction.grouping import PageInput, group_pages
 from extraction.layout import side_box_reason
@@ -179,6 +180,18 @@ def join_split_articles(ordered: Ordered) -> Ordered:
     return joined
 
 
+def _collect_hints(hints: dict[str, AttachmentHint], result: PageResult) -> None:
+    """Keep the first words about each attachment, a notice's before those of a listing (whose
+    date and title are not the document's; a short notice that is little more than its link is
+    still a notice)."""
+    for url, hint in result.hints.items():
+        if result.failure in LISTS:
+            hint = dataclasses.replace(hint, notice_title=None, notice_date=None)
+        known = hints.get(url)
+        if known is None or (known.notice_title is None and hint.notice_title is not None):
+            hints[url] = hint
+
+
 def _without_body(page: PageInput) -> PageInput:
     """The page with its digest kept and its bytes let go."""
     return PageInput(page.url, b"", page.urls, page.digest())
@@ -238,8 +251,7 @@ def extract_all(paths: DataPaths, *, force: bool = False) -> ExtractSummary:
         summary.pages += 1
         page = _capture_page(capture)
         result = _extract_safely(page, capture.headers)
-        for url, hint in result.hints.items():
-            hints.setdefault(url, hint)
+        _collect_hints(hints, result)
         ordered.append(((capture.fetch_order, 0), _without_body(page), result))
     ordered = join_split_articles(ordered)
     for capture in iter_attachments(paths, note):

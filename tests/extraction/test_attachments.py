@@ -101,6 +101,24 @@ def attachment_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[
             "附件1：2019年青山市人民政府工作报告.doc",
         )
         links.append("tzgg/t20190301_3.html")
+    # A listing that links the files too, crawled before the notices: its own title and date
+    # are no hint for them.
+    rows = "".join(
+        f"<li><a href='/{target}'>{words}</a><span>2024-06-0{n}</span></li>"
+        for n, (target, words) in enumerate(
+            [
+                ("files/P020190120396.pdf", "政府工作报告下载"),
+                ("files/W020230112.docx", "常委会工作报告"),
+                ("tzgg/t20190120_1.html", "关于印发2019年政府工作报告的通知"),
+                ("tzgg/t20230112_2.html", "关于市政协常委会工作报告的公告"),
+            ],
+            start=1,
+        )
+    )
+    pages["xxgk/index.html"] = _PAGE.format(
+        title="信息公开", date="2024-06-05", body=f"<ul>{rows}</ul>"
+    )
+    links.insert(0, "xxgk/index.html")
     for path, html in pages.items():
         (www / path).parent.mkdir(parents=True, exist_ok=True)
         (www / path).write_text(html, encoding="utf-8")
