@@ -11,3 +11,7 @@ from __future__ import annotations
 
 class CppccSearchError(Exception):
     """A problem the user can act on; its message is one clear line."""
+
+
+class LexiconError(CppccSearchError):
+    """The bilingual lexicon cannot be read (a malformed term table, a missing dictionary)."""

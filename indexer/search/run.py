@@ -5,6 +5,8 @@ from __future__ import annotations
 import heapq
 from typing import Any
 
+from indexer.search.balance import balanced_scores
+from indexer.search.expansion import expand_query
 from indexer.search.facets import (
     ColumnCache,
     facet_values,
@@ -72,8 +74,10 @@ def run_search(
 ) -> SearchResponse:
     """Answer one search request."""
     state = state or VersionState()
-    parsed = parse_query(request.query)
+    translated = expand_query(searcher, parse_query(request.query), request, state.memo)
+    parsed = translated.parsed
     compiled = compile_query(parsed)
+    compiled.balanced = any(t.renderings for t in translated.translations)
     raw = query_matches(searcher, cache, compiled, state.memo)
     chosen = selections(request, cache)
     # The same query and filters again (the next page, another client) reuse the counts.
@@ -91,6 +95,7 @@ def run_search(
         results=[_hit(searcher, doc, score, compiled) for doc, score in page_docs],
         facets={f: facet_values(f, counts[f], chosen.get(f, set())) for f in FACET_FIELDS},
         terms=tuple(dict.fromkeys(compiled.display_terms)),
+        translations=translated.translations,
     )
     if response.total < SUGGEST_BELOW and parsed.groups:
         response.suggestion = suggest_query(
@@ -146,6 +151,8 @@ def _relevance_scores(
 ) -> dict[int, float] | None:
     """Every filtered match's score, or None: then Whoosh ranks a page itself."""
     assert compiled.positive is not None
+    if compiled.balanced:
+        return balanced_scores(searcher, state, compiled, filtered)
     scores = rank_scores(searcher, state.lengths, state.memo, compiled.positive, set(filtered))
     if scores is None and compiled.positive.estimate_size(searcher.reader()) <= SINGLE_PASS_MAX:
         _, found = scored_matches(searcher, compiled)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from indexer.search.expansion import expand_query
 from indexer.search.facets import ColumnCache, apply_selections, selections
 from indexer.search.matching import MatchMemo
 from indexer.search.queries import compile_query
@@ -31,12 +32,13 @@ def trend_series(
     """Hits, total sections and hits per 1,000 sections for every year, plus the first use."""
     if not term.strip():
         raise QueryError("a trend needs a non-empty query")
-    parsed = parse_query(term)
+    memo = state.memo if state is not None else MatchMemo(max_entries=0)
+    translated = expand_query(searcher, parse_query(term), request, memo)
+    parsed = translated.parsed
     compiled = compile_query(parsed)
     if compiled.query is None:
         raise QueryError(f"nothing to search for in {term!r}")
     chosen = selections(request, cache)
-    memo = state.memo if state is not None else MatchMemo(max_entries=0)
     key = (compiled.query, tuple((r.start, r.end) for r in parsed.years), chosen_key(chosen))
     hits, totals, by_year_part, first = memo.get_or_compute(
         ("trend", key, by_part),
@@ -58,7 +60,12 @@ def trend_series(
                 kind: by_year_part.get((year, kind), 0) for kind in ("review", "plan", "other")
             }
         points.append(point)
-    return TrendSeries(term=term, points=points, first=_first_appearance(searcher, cache, first))
+    return TrendSeries(
+        term=term,
+        points=points,
+        first=_first_appearance(searcher, cache, first),
+        translations=translated.translations,
+    )
 
 
 def _year_counts(

@@ -147,7 +147,16 @@ def test_snippets_mark_the_term(service):
 
 def test_contract_json_shape(service):
     data = service.search(SearchRequest(query="新能源")).to_dict()
-    assert set(data) == {"query", "total", "page", "per_page", "results", "facets", "suggestion"}
+    assert set(data) == {
+        "query",
+        "total",
+        "page",
+        "per_page",
+        "results",
+        "facets",
+        "suggestion",
+        "translations",
+    }
     assert set(data["results"][0]) == {
         "id",
         "report_id",

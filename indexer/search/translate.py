@@ -1,0 +1,248 @@
+"""Query translation: each English term also searched in Chinese, each Chinese term in English.
+
+Works on a parsed query (indexer.search.querylang) and gives back an expanded one, so the query
+language keeps its meaning: a run of English words is matched longest first against the lexicon
+("new energy vehicles" is one term, 新能源汽车, not three), and a matched run becomes one group
+(the words as typed OR each rendering); a quoted phrase translates only as a whole and its
+rendering stays one unit; an OR group gains its clauses' renderings; an excluded term's renderings
+are excluded too; title:/section: scopes carry over. Words the lexicon knows only one by one are
+tried joined (数字 + 经济 → 数字经济, 新能源 + 车 → "new energy vehicle") and kept joined when the
+archive holds the joined form.
+
+Renderings are ranked by how many sections hold each (a callback, so this module needs no index),
+those the archive lacks are dropped, as are those that only narrow one already kept (养老服务
+once 养老 is kept), and at most ``limit`` stay per term.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+from cppcc_search.cjk import CJK_RUN
+from indexer.search.lexicon import EnglishKey, Lexicon, english_key, english_words
+from indexer.search.querylang import Clause, ParsedQuery
+from indexer.search.types import Translation
+
+# How many sections of the archive hold a rendering (a Chinese string, or English words as a
+# phrase): 0 means the rendering is not searched.
+Frequency = Callable[[str], int]
+LIMIT = 3  # renderings kept per term
+MAX_CANDIDATES = 8  # renderings counted per term: each costs one lookup in the index
+MAX_JOINED = 9  # joined forms tried for one pair of neighbouring terms
+
+
+@dataclass
+class TranslatedQuery:
+    """The expanded query, and the translations it holds (empty: nothing was added)."""
+
+    parsed: ParsedQuery
+    translations: list[Translation] = field(default_factory=list)
+
+
+def translate_query_terms(
+    parsed: ParsedQuery,
+    lexicon: Lexicon,
+    frequency: Frequency,
+    limit: int = LIMIT,
+    off: Iterable[str] = (),
+) -> TranslatedQuery:
+    """Expand every translatable term of the query with its renderings that occur in the archive."""
+    translator = _Translator(lexicon, _Counts(frequency), limit, frozenset(off))
+    groups: list[list[Clause]] = []
+    run: list[Clause] = []
+    for group in parsed.groups:
+        if len(group) == 1 and _is_english_word_clause(group[0]) and _same_scope(run, group[0]):
+            run.append(group[0])
+            continue
+        groups.extend(translator.english_run(run))
+        run = [group[0]] if len(group) == 1 and _is_english_word_clause(group[0]) else []
+        if not run:
+            groups.append(translator.alternatives(group))
+    groups.extend(translator.english_run(run))
+    excluded = translator.alternatives(parsed.excluded)
+    expanded = ParsedQuery(groups=groups, excluded=excluded, years=list(parsed.years))
+    return TranslatedQuery(expanded, translator.translations)
+
+
+def _is_english_word_clause(clause: Clause) -> bool:
+    return not clause.phrase and _language(clause.text) == "en"
+
+
+def _same_scope(run: list[Clause], clause: Clause) -> bool:
+    return not run or run[-1].scope == clause.scope
+
+
+def _language(text: str) -> str | None:
+    """ "zh" for one run of Chinese characters, "en" for plain English words, else None."""
+    if CJK_RUN.fullmatch(text):
+        return "zh"
+    if text.isascii() and english_words(text):
+        return "en"
+    return None
+
+
+class _Counts:
+    """The frequency callback, asked once per rendering."""
+
+    def __init__(self, frequency: Frequency) -> None:
+        self._frequency = frequency
+        self._known: dict[str, int] = {}
+
+    def __call__(self, text: str) -> int:
+        if text not in self._known:
+            self._known[text] = self._frequency(text)
+        return self._known[text]
+
+
+@dataclass
+class _Span:
+    """Consecutive English words matched by one lexicon entry (or by none: no renderings)."""
+
+    words: list[str]
+    renderings: list[str]
+
+
+class _Translator:
+    def __init__(self, lexicon: Lexicon, counts: _Counts, limit: int, off: frozenset[str]) -> None:
+        self.lexicon = lexicon
+        self.counts = counts
+        self.limit = limit
+        self.off = off
+        self.translations: list[Translation] = []
+
+    # -- groups -------------------------------------------------------------------------------
+
+    def english_run(self, run: list[Clause]) -> list[list[Clause]]:
+        """Consecutive one-word English groups: one group per matched span of words."""
+        if not run:
+            return []
+        words = [word for clause in run for word in clause.text.split()]
+        groups = []
+        for span in self.spans(words, join=True):
+            text = " ".join(span.words)
+            original = Clause(text=text, scope=run[0].scope)
+            renderings = self.chosen(text, span.renderings, "zh")
+            groups.append([original, *self.clauses(renderings, original)])
+        return groups
+
+    def alternatives(self, clauses: Sequence[Clause]) -> list[Clause]:
+        """Each clause, followed by its renderings (a phrase or a Chinese term as one unit)."""
+        expanded: list[Clause] = []
+        for clause in clauses:
+            expanded.append(clause)
+            language = _language(clause.text)
+            if language == "zh":
+                found = self.chosen(clause.text, self.chinese_candidates(clause.text), "en")
+            elif language == "en":
+                found = self.chosen(clause.text, self.whole_english(clause.text), "zh")
+            else:
+                continue
+            expanded.extend(self.clauses(found, clause))
+        return expanded
+
+    def clauses(self, renderings: list[str], original: Clause) -> list[Clause]:
+        return [replace(original, text=text, phrase=len(text.split()) > 1) for text in renderings]
+
+    # -- English → Chinese --------------------------------------------------------------------
+
+    def spans(self, words: list[str], join: bool) -> list[_Span]:
+        """The words split into lexicon entries, longest first; neighbours joined when the
+        archive holds their renderings written together."""
+        keyed = [(word, english_key(english_words(word))) for word in words]
+        spans: list[_Span] = []
+        index = 0
+        while index < len(keyed):
+            # Stop words sit inside entries ("care for the elderly") but never start one.
+            key_words, key = self._key_from(keyed, index)
+            if not key:
+                spans.append(_Span([keyed[index][0]], []))
+                index += 1
+                continue
+            end, renderings = self.lexicon.english_match(key, 0)
+            taken = key_words[: end or 1]
+            last = taken[-1]
+            spans.append(_Span([w for w, _ in keyed[index : last + 1]], renderings))
+            index = last + 1
+        return self.joined(spans) if join else spans
+
+    @staticmethod
+    def _key_from(keyed: list[tuple[str, EnglishKey]], start: int) -> tuple[list[int], list[str]]:
+        """From ``start`` on: the index of the word each key part came from, and the key parts."""
+        if not keyed[start][1]:
+            return [], []
+        owners, key = [], []
+        for index in range(start, len(keyed)):
+            for part in keyed[index][1]:
+                owners.append(index)
+                key.append(part)
+        return owners, key
+
+    def joined(self, spans: list[_Span]) -> list[_Span]:
+        """Neighbouring spans merged where a concatenation of their renderings occurs."""
+        merged: list[_Span] = []
+        for span in spans:
+            if merged and merged[-1].renderings and span.renderings:
+                together = self.occurring(_concatenations(merged[-1].renderings, span.renderings))
+                if together:
+                    merged[-1] = _Span(merged[-1].words + span.words, together)
+                    continue
+            merged.append(span)
+        return merged
+
+    def whole_english(self, text: str) -> list[str]:
+        """Renderings of an English clause as one unit (a phrase): whole entry or joined spans."""
+        spans = self.spans(text.split(), join=True)
+        return spans[0].renderings if len(spans) == 1 else []
+
+    # -- Chinese → English --------------------------------------------------------------------
+
+    def chinese_candidates(self, text: str) -> list[str]:
+        """English renderings of a Chinese term: whole, or its known pieces' renderings joined."""
+        found = self.lexicon.chinese_renderings(text)
+        if found:
+            return found
+        pieces = self.lexicon.chinese_pieces(text)
+        if not pieces or len(pieces) < 2:
+            return []
+        joined = [""]
+        for piece in pieces:
+            options = self.lexicon.chinese_renderings(piece)[:LIMIT]
+            joined = [f"{a} {b}".strip() for a, b in itertools.product(joined, options)]
+            joined = joined[:MAX_JOINED]
+        return self.occurring(joined)
+
+    # -- ranking ------------------------------------------------------------------------------
+
+    def occurring(self, candidates: list[str]) -> list[str]:
+        """The candidates the archive holds, most frequent first."""
+        counted = [(self.counts(text), text) for text in dict.fromkeys(candidates)]
+        return [text for count, text in sorted(counted, key=lambda c: -c[0]) if count > 0]
+
+    def chosen(self, term: str, candidates: list[str], language: str) -> list[str]:
+        """The renderings searched for a term; records the translation when there are any."""
+        candidates = [c for c in dict.fromkeys(candidates) if c.lower() != term.lower()]
+        turned_off = tuple(c for c in candidates if c in self.off)
+        ranked = self.occurring([c for c in candidates if c not in self.off][:MAX_CANDIDATES])
+        kept: list[str] = []
+        for text in ranked:
+            if not any(_narrows(text, other) for other in kept):
+                kept.append(text)
+        kept = kept[: self.limit]
+        if kept or turned_off:
+            self.translations.append(Translation(term, language, tuple(kept), turned_off))
+        return kept
+
+
+def _concatenations(left: list[str], right: list[str]) -> list[str]:
+    pairs = itertools.islice(itertools.product(left[:LIMIT], right[:LIMIT]), MAX_JOINED)
+    return [a + b for a, b in pairs]
+
+
+def _narrows(text: str, other: str) -> bool:
+    """True when every match of ``text`` is also a match of ``other`` (it contains it)."""
+    if CJK_RUN.fullmatch(text):
+        return other in text
+    words, within = english_key(english_words(text)), english_key(english_words(other))
+    return any(words[i : i + len(within)] == within for i in range(len(words) - len(within) + 1))
