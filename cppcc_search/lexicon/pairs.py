@@ -18,6 +18,7 @@ class TermPair:
     english: str
     chinese: str
     source: str
+    sense: int = 0  # the English gloss's place among the dictionary entry's glosses (0: first)
 
 
 def policy_pairs(path: Path | None = None) -> list[TermPair]:

@@ -1,8 +1,9 @@
 """The bilingual lexicon: English word sequences → Chinese terms, Chinese terms → English terms.
 
 Two tiers, consulted in order: the table of CPPCC and policy terms (cppcc_search/lexicon), curated
-for this archive, and CC-CEDICT for everything else. The dictionary is large (154,000 glosses, about
-a second to read), so it is read only when a query needs a word the table lacks.
+for this archive, and CC-CEDICT for everything else. The dictionary is large (122,000 entries), so
+it is read only when a query needs a word the table lacks, and its entries are parsed per word
+(cppcc_search.lexicon.cedict).
 
 English is looked up by a key that ignores case, stop words and inflection ("Energies" and
 "energy", "vehicles" and "vehicle", "revitalisation" and "revitalization" share one), Chinese by its
@@ -14,19 +15,23 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
+
+from whoosh.lang.porter import stem
 
 from cppcc_search.cjk import CJK_RUN
-from cppcc_search.lexicon.cedict import cedict_pairs
+from cppcc_search.lexicon.cedict import Cedict
 from cppcc_search.lexicon.pairs import TermPair, policy_pairs
 from indexer.index.analysis import ENGLISH_STOP_WORDS
 
 EnglishKey = tuple[str, ...]
 _WORD = re.compile(r"[a-z0-9]+")
 _POSSESSIVE = re.compile(r"['’]s\b")
-MIN_CHINESE_RENDERING = 2  # one character matches as a substring almost anywhere
+# Phrasal-verb particles carry no meaning of their own in a term ("opening up", "lift out of").
+_PARTICLES = frozenset({"up", "out", "off"})
 
 
 def english_words(text: str) -> list[str]:
@@ -47,7 +52,7 @@ def base_form(word: str) -> str:
     differently ("union" and "unit" stay apart here, "general" and "generation" too).
     """
     word = word.lower()
-    if word in ENGLISH_STOP_WORDS:
+    if word in ENGLISH_STOP_WORDS or word in _PARTICLES:
         return ""
     if len(word) <= 3 or not word.isalpha():
         return word
@@ -64,17 +69,37 @@ def base_form(word: str) -> str:
     return word
 
 
+def stem_key(key: EnglishKey) -> EnglishKey:
+    """A key's words as the index's Porter stemmer reduces them."""
+    return tuple(map(_porter, key))
+
+
+@lru_cache(maxsize=1 << 16)
+def _porter(word: str) -> str:
+    return stem(word) if word.isalpha() else word
+
+
 def chinese_key(text: str) -> str:
     """The lookup key of a Chinese term."""
     return unicodedata.normalize("NFKC", text)
+
+
+class Rendering(NamedTuple):
+    """A term in the other language, and how far down its entry the pair's gloss stands."""
+
+    text: str
+    sense: int = 0  # 0 for the table, and for a dictionary entry's first gloss
 
 
 @dataclass
 class Tier:
     """One source's renderings in both directions, in the order the source gives them."""
 
-    english: dict[EnglishKey, list[str]] = field(default_factory=dict)
-    chinese: dict[str, list[str]] = field(default_factory=dict)
+    english: dict[EnglishKey, list[Rendering]] = field(default_factory=dict)
+    chinese: dict[str, list[Rendering]] = field(default_factory=dict)
+    # The same entries by the Porter stems of their words (what the index searches), for words
+    # whose base form has no entry of its own: "consultation" finds "consult with" (协商).
+    stems: dict[EnglishKey, list[Rendering]] = field(default_factory=dict)
     longest: int = 0  # the most words in an English key
     longest_chinese: int = 0  # the most characters in a Chinese key
 
@@ -86,76 +111,98 @@ class Tier:
             if not key or not CJK_RUN.fullmatch(pair.chinese):
                 continue
             chinese = chinese_key(pair.chinese)
-            if len(chinese) >= MIN_CHINESE_RENDERING:
-                _append(tier.english.setdefault(key, []), chinese)
-                tier.longest = max(tier.longest, len(key))
-            _append(tier.chinese.setdefault(chinese, []), pair.english)
+            rendering = Rendering(chinese, pair.sense)
+            tier.english.setdefault(key, []).append(rendering)
+            tier.stems.setdefault(stem_key(key), []).append(rendering)
+            tier.longest = max(tier.longest, len(key))
+            renderings = tier.chinese.setdefault(chinese, [])
+            renderings.append(Rendering(pair.english, pair.sense))
             tier.longest_chinese = max(tier.longest_chinese, len(chinese))
         return tier
-
-
-def _append(items: list[str], item: str) -> None:
-    if item not in items:
-        items.append(item)
 
 
 class Lexicon:
     """The curated table first, then the dictionary (read on first need)."""
 
     def __init__(
-        self, table: Iterable[TermPair], dictionary: Callable[[], Iterable[TermPair]] | None = None
+        self, table: Iterable[TermPair], dictionary: Callable[[], Cedict] | None = None
     ) -> None:
         self._table = Tier.of(table)
-        self._read_dictionary = dictionary
-        self._dictionary: Tier | None = None
+        self._open_dictionary = dictionary
+        self._dictionary: Cedict | None = None
+        self._by_word: dict[str, Tier] = {}
         self._lock = threading.Lock()
 
-    def dictionary(self) -> Tier | None:
-        """The dictionary's tier, read on first use (None when the lexicon has none)."""
+    def dictionary(self) -> Cedict | None:
+        """The dictionary, read on first use (None when the lexicon has none)."""
         with self._lock:
-            if self._dictionary is None and self._read_dictionary is not None:
-                self._dictionary = Tier.of(self._read_dictionary())
+            if self._dictionary is None and self._open_dictionary is not None:
+                self._dictionary = self._open_dictionary()
             return self._dictionary
 
-    def _tiers(self) -> Iterator[Tier]:
-        """The table, then the dictionary: lazily, so a term the table knows never reads it."""
-        yield self._table
+    def _dictionary_tier(self, word: str) -> Tier | None:
+        """The dictionary's entries whose glosses hold the word (any inflection), as a tier."""
         dictionary = self.dictionary()
-        if dictionary is not None:
-            yield dictionary
+        if dictionary is None:
+            return None
+        prefix = _scan_prefix(word)
+        with self._lock:
+            tier = self._by_word.get(prefix)
+        if tier is None:
+            tier = Tier.of(dictionary.mentioning(prefix))
+            with self._lock:
+                if len(self._by_word) >= _WORD_TIERS:
+                    self._by_word.clear()  # a bound for hostile queries; a corpus's words fit
+                self._by_word[prefix] = tier
+        return tier
 
-    def english_match(self, key: Sequence[str], start: int) -> tuple[int, list[str]]:
+    def english_match(self, key: Sequence[str], start: int) -> tuple[int, list[Rendering]]:
         """The longest entry starting at ``key[start]``: (end, Chinese renderings), or (start, []).
 
-        The first tier with any entry there answers, so the table's renderings are never mixed
-        with the dictionary's.
+        The table answers when it has any entry there, so its renderings are never mixed with
+        the dictionary's.
         """
-        for tier in self._tiers():
+        for tier in (self._table, self._dictionary_tier(key[start])):
+            if tier is None:
+                continue
             for end in range(min(len(key), start + tier.longest), start, -1):
-                found = tier.english.get(tuple(key[start:end]))
+                words = tuple(key[start:end])
+                found = list(tier.english.get(words, ()))
+                # Entries found only through the stems rank one sense lower.
+                found += [
+                    Rendering(r.text, r.sense + 1)
+                    for r in tier.stems.get(stem_key(words), ())
+                    if r.text not in {f.text for f in found}
+                ]
                 if found:
-                    return end, list(found)
+                    return end, found
+            if tier is self._table and self._open_dictionary is None and self._dictionary is None:
+                break
         return start, []
 
-    def chinese_renderings(self, text: str) -> list[str]:
+    def chinese_renderings(self, text: str) -> list[Rendering]:
         """English renderings of a whole Chinese term (table first, then dictionary)."""
         key = chinese_key(text)
-        for tier in self._tiers():
-            found = tier.chinese.get(key)
-            if found:
-                return list(found)
-        return []
+        found = self._table.chinese.get(key)
+        if found:
+            return list(found)
+        dictionary = self.dictionary()
+        if dictionary is None:
+            return []
+        return Tier.of(dictionary.for_chinese(key)).chinese.get(key, [])
 
     def chinese_pieces(self, text: str) -> list[str] | None:
         """The term split into known terms, longest first from the left (None if it cannot be)."""
-        tiers = list(self._tiers())
-        longest = max(tier.longest_chinese for tier in tiers)
+        dictionary = self.dictionary()
+        headwords = dictionary.headwords() if dictionary is not None else {}
+        known = self._table.chinese
+        longest = max(self._table.longest_chinese, _LONGEST_HEADWORD if headwords else 0)
         key = chinese_key(text)
         pieces: list[str] = []
         start = 0
         while start < len(key):
             for end in range(min(len(key), start + longest), start, -1):
-                if any(key[start:end] in tier.chinese for tier in tiers):
+                if key[start:end] in known or key[start:end] in headwords:
                     pieces.append(key[start:end])
                     start = end
                     break
@@ -164,7 +211,20 @@ class Lexicon:
         return pieces
 
 
+_WORD_TIERS = 4096
+_LONGEST_HEADWORD = 8  # longer dictionary headwords are idioms and names, not pieces of a term
+
+
+def _scan_prefix(word: str) -> str:
+    """What every inflection of a word starts with: its base form and its stem in common."""
+    stemmed = _porter(word)
+    common = 0
+    while common < min(len(word), len(stemmed)) and word[common] == stemmed[common]:
+        common += 1
+    return word[: max(common, min(len(word), 3))]
+
+
 @lru_cache(maxsize=1)
 def default_lexicon() -> Lexicon:
     """The shipped lexicon (one per process): the policy table, then CC-CEDICT."""
-    return Lexicon(policy_pairs(), cedict_pairs)
+    return Lexicon(policy_pairs(), Cedict)

@@ -15,6 +15,7 @@ from indexer.search.facets import (
     selections,
     years_in,
 )
+from indexer.search.lexicon import Lexicon
 from indexer.search.matching import MatchMemo, query_docs
 from indexer.search.queries import CompiledQuery, compile_query
 from indexer.search.querylang import ParsedQuery, parse_query
@@ -70,11 +71,16 @@ def matching_sections(
 
 
 def run_search(
-    searcher: Any, cache: ColumnCache, request: SearchRequest, state: VersionState | None = None
+    searcher: Any,
+    cache: ColumnCache,
+    request: SearchRequest,
+    state: VersionState | None = None,
+    lexicon: Lexicon | None = None,
 ) -> SearchResponse:
-    """Answer one search request."""
+    """Answer one search request (terms translated through ``lexicon``, default the shipped one)."""
     state = state or VersionState()
-    translated = expand_query(searcher, parse_query(request.query), request, state.memo)
+    parsed = parse_query(request.query)
+    translated = expand_query(searcher, parsed, request, state.memo, lexicon)
     parsed = translated.parsed
     compiled = compile_query(parsed)
     compiled.balanced = any(t.renderings for t in translated.translations)

@@ -28,6 +28,7 @@ from indexer.index.generations import read_pointer
 from indexer.index.schema import BIGRAM_FIELDS, KIND_SECTION
 from indexer.index.vocabulary import read_vocabulary
 from indexer.search.facets import ColumnCache
+from indexer.search.lexicon import Lexicon
 from indexer.search.postings import column_text
 from indexer.search.queries import compile_query
 from indexer.search.querylang import parse_query
@@ -82,17 +83,21 @@ def _open_generation(index_root: Path, name: str) -> _Generation:
 class SearchService:
     """Search, trends and report lookups over the current index generation."""
 
-    def __init__(self, paths: DataPaths, generation: _Generation) -> None:
+    def __init__(
+        self, paths: DataPaths, generation: _Generation, lexicon: Lexicon | None = None
+    ) -> None:
         self._paths = paths
         self._generation = generation
+        self._lexicon = lexicon  # None: the shipped one (indexer.search.lexicon)
         self._lock = threading.Lock()
         self._idle: list[Any] = []  # searchers not in use; one per concurrent call at most
         self._closed = False
 
     @classmethod
-    def open(cls, paths: DataPaths) -> SearchService:
-        """Open the index of a data directory (IndexMissingError when there is none)."""
-        return cls(paths, _open_generation(paths.index_dir, _current_name(paths)))
+    def open(cls, paths: DataPaths, lexicon: Lexicon | None = None) -> SearchService:
+        """Open the index of a data directory (IndexMissingError when there is none); queries
+        are translated through ``lexicon`` (default: the shipped one)."""
+        return cls(paths, _open_generation(paths.index_dir, _current_name(paths)), lexicon)
 
     def close(self) -> None:
         """Close the idle searchers (those in use close when their call ends)."""
@@ -117,7 +122,7 @@ class SearchService:
 
     def search(self, request: SearchRequest) -> SearchResponse:
         """Matching sections, one page of hits, facet counts and a suggestion."""
-        return self._with_searcher(lambda s, c, v: run_search(s, c, request, v))
+        return self._with_searcher(lambda s, c, v: run_search(s, c, request, v, self._lexicon))
 
     def trends(
         self, terms: Sequence[str], by_part: bool = False, request: SearchRequest | None = None
@@ -127,7 +132,9 @@ class SearchService:
         return self._with_searcher(
             lambda s, c, v: TrendsResponse(
                 query=list(terms),
-                series=[trend_series(s, c, term, by_part, filters, v) for term in terms],
+                series=[
+                    trend_series(s, c, term, by_part, filters, v, self._lexicon) for term in terms
+                ],
             )
         )
 

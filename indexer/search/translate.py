@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from cppcc_search.cjk import CJK_RUN
-from indexer.search.lexicon import EnglishKey, Lexicon, english_key, english_words
+from indexer.search.lexicon import Lexicon, Rendering, english_key, english_words
 from indexer.search.querylang import Clause, ParsedQuery
 from indexer.search.types import Translation
 
@@ -29,8 +29,10 @@ from indexer.search.types import Translation
 # phrase): 0 means the rendering is not searched.
 Frequency = Callable[[str], int]
 LIMIT = 3  # renderings kept per term
-MAX_CANDIDATES = 8  # renderings counted per term: each costs one lookup in the index
-MAX_JOINED = 9  # joined forms tried for one pair of neighbouring terms
+MAX_CANDIDATES = 16  # renderings counted per term: each costs one lookup in the index
+MIN_CHINESE = 2  # a single character matches as a substring almost anywhere: only joins use one
+JOIN_WIDTH = 4  # renderings of each side tried in a join
+MAX_JOINED = 16  # joined forms tried for one Chinese term split into known pieces
 
 
 @dataclass
@@ -98,10 +100,11 @@ class _Counts:
 
 @dataclass
 class _Span:
-    """Consecutive English words matched by one lexicon entry (or by none: no renderings)."""
+    """Consecutive English words matched by one lexicon entry (none: no renderings)."""
 
     words: list[str]
-    renderings: list[str]
+    renderings: list[Rendering]
+    stop: bool = False  # stop words only: a join may pass over them ("reform and opening up")
 
 
 class _Translator:
@@ -120,10 +123,9 @@ class _Translator:
             return []
         words = [word for clause in run for word in clause.text.split()]
         groups = []
-        for span in self.spans(words, join=True):
-            text = " ".join(span.words)
-            original = Clause(text=text, scope=run[0].scope)
-            renderings = self.chosen(text, span.renderings, "zh")
+        for span in self.spans(words):
+            original = Clause(text=" ".join(span.words), scope=run[0].scope)
+            renderings = self.chosen(original.text, span.renderings, "zh")
             groups.append([original, *self.clauses(renderings, original)])
         return groups
 
@@ -147,58 +149,54 @@ class _Translator:
 
     # -- English → Chinese --------------------------------------------------------------------
 
-    def spans(self, words: list[str], join: bool) -> list[_Span]:
-        """The words split into lexicon entries, longest first; neighbours joined when the
-        archive holds their renderings written together."""
-        keyed = [(word, english_key(english_words(word))) for word in words]
+    def spans(self, words: list[str]) -> list[_Span]:
+        """The words as lexicon entries, longest first; neighbours joined where the archive
+        holds their renderings written together."""
+        keys = [english_key(english_words(word)) for word in words]
         spans: list[_Span] = []
         index = 0
-        while index < len(keyed):
-            # Stop words sit inside entries ("care for the elderly") but never start one.
-            key_words, key = self._key_from(keyed, index)
-            if not key:
-                spans.append(_Span([keyed[index][0]], []))
+        while index < len(words):
+            if not keys[index]:  # stop words sit inside entries but never start one
+                spans.append(_Span([words[index]], [], stop=True))
                 index += 1
                 continue
+            owners = [i for i in range(index, len(words)) for _ in keys[i]]
+            key = [part for i in range(index, len(words)) for part in keys[i]]
             end, renderings = self.lexicon.english_match(key, 0)
-            taken = key_words[: end or 1]
-            last = taken[-1]
-            spans.append(_Span([w for w, _ in keyed[index : last + 1]], renderings))
+            last = owners[end - 1] if end else index
+            spans.append(_Span(words[index : last + 1], renderings))
             index = last + 1
-        return self.joined(spans) if join else spans
-
-    @staticmethod
-    def _key_from(keyed: list[tuple[str, EnglishKey]], start: int) -> tuple[list[int], list[str]]:
-        """From ``start`` on: the index of the word each key part came from, and the key parts."""
-        if not keyed[start][1]:
-            return [], []
-        owners, key = [], []
-        for index in range(start, len(keyed)):
-            for part in keyed[index][1]:
-                owners.append(index)
-                key.append(part)
-        return owners, key
+        return self.joined(spans)
 
     def joined(self, spans: list[_Span]) -> list[_Span]:
-        """Neighbouring spans merged where a concatenation of their renderings occurs."""
+        """Neighbouring spans (stop words between them allowed) merged where a concatenation of
+        their renderings occurs in the archive."""
         merged: list[_Span] = []
         for span in spans:
-            if merged and merged[-1].renderings and span.renderings:
-                together = self.occurring(_concatenations(merged[-1].renderings, span.renderings))
+            previous = next((s for s in reversed(merged) if not s.stop), None)
+            if previous is not None and previous.renderings and span.renderings:
+                together = self.occurring(self.concatenations(previous, span))
                 if together:
-                    merged[-1] = _Span(merged[-1].words + span.words, together)
+                    at = merged.index(previous)
+                    between = [w for s in merged[at + 1 :] for w in s.words]
+                    merged[at:] = [_Span(previous.words + between + span.words, together)]
                     continue
             merged.append(span)
         return merged
 
-    def whole_english(self, text: str) -> list[str]:
+    def concatenations(self, left: _Span, right: _Span) -> list[Rendering]:
+        """The two spans' likeliest renderings written together."""
+        pairs = itertools.product(self.best(left.renderings), self.best(right.renderings))
+        return [Rendering(a.text + b.text, a.sense + b.sense) for a, b in pairs]
+
+    def whole_english(self, text: str) -> list[Rendering]:
         """Renderings of an English clause as one unit (a phrase): whole entry or joined spans."""
-        spans = self.spans(text.split(), join=True)
+        spans = [s for s in self.spans(text.split()) if not s.stop]
         return spans[0].renderings if len(spans) == 1 else []
 
     # -- Chinese → English --------------------------------------------------------------------
 
-    def chinese_candidates(self, text: str) -> list[str]:
+    def chinese_candidates(self, text: str) -> list[Rendering]:
         """English renderings of a Chinese term: whole, or its known pieces' renderings joined."""
         found = self.lexicon.chinese_renderings(text)
         if found:
@@ -206,38 +204,54 @@ class _Translator:
         pieces = self.lexicon.chinese_pieces(text)
         if not pieces or len(pieces) < 2:
             return []
-        joined = [""]
+        joined = [Rendering("", 0)]
         for piece in pieces:
-            options = self.lexicon.chinese_renderings(piece)[:LIMIT]
-            joined = [f"{a} {b}".strip() for a, b in itertools.product(joined, options)]
-            joined = joined[:MAX_JOINED]
-        return self.occurring(joined)
+            options = self.best(self.lexicon.chinese_renderings(piece))
+            joined = [
+                Rendering(f"{a.text} {b.text}".strip(), a.sense + b.sense)
+                for a, b in itertools.product(joined, options)
+            ][:MAX_JOINED]
+        return joined
 
     # -- ranking ------------------------------------------------------------------------------
 
-    def occurring(self, candidates: list[str]) -> list[str]:
-        """The candidates the archive holds, most frequent first."""
-        counted = [(self.counts(text), text) for text in dict.fromkeys(candidates)]
-        return [text for count, text in sorted(counted, key=lambda c: -c[0]) if count > 0]
+    def best(self, candidates: list[Rendering]) -> list[Rendering]:
+        """The few likeliest renderings that occur, what joins are built from: single Chinese
+        characters (which occur everywhere) only where too few words do."""
+        ranked = self.occurring(candidates)
+        words = [r for r in ranked if len(r.text) >= MIN_CHINESE or not CJK_RUN.fullmatch(r.text)]
+        return (words + [r for r in ranked if r not in words])[:JOIN_WIDTH]
 
-    def chosen(self, term: str, candidates: list[str], language: str) -> list[str]:
+    def occurring(self, candidates: list[Rendering]) -> list[Rendering]:
+        """The candidates the archive holds, likeliest first: sections holding the rendering,
+        discounted by how far down its dictionary entry the gloss stands (a word's fourth sense
+        is rarely what a query means)."""
+        senses: dict[str, int] = {}
+        for text, sense in candidates[: MAX_CANDIDATES * 4]:
+            senses[text] = min(sense, senses.get(text, sense))
+        counted = [
+            (self.counts(text) / (1 + sense), Rendering(text, sense))
+            for text, sense in list(senses.items())[:MAX_CANDIDATES]
+        ]
+        return [r for score, r in sorted(counted, key=lambda c: -c[0]) if score > 0]
+
+    def chosen(self, term: str, candidates: list[Rendering], language: str) -> list[str]:
         """The renderings searched for a term; records the translation when there are any."""
-        candidates = [c for c in dict.fromkeys(candidates) if c.lower() != term.lower()]
-        turned_off = tuple(c for c in candidates if c in self.off)
-        ranked = self.occurring([c for c in candidates if c not in self.off][:MAX_CANDIDATES])
+        folded = term.lower()
+        candidates = [
+            c
+            for c in candidates
+            if c.text.lower() != folded and not (language == "zh" and len(c.text) < MIN_CHINESE)
+        ]
+        turned_off = tuple(dict.fromkeys(c.text for c in candidates if c.text in self.off))
         kept: list[str] = []
-        for text in ranked:
-            if not any(_narrows(text, other) for other in kept):
-                kept.append(text)
+        for rendering in self.occurring([c for c in candidates if c.text not in self.off]):
+            if not any(_narrows(rendering.text, other) for other in kept):
+                kept = [k for k in kept if not _narrows(k, rendering.text)] + [rendering.text]
         kept = kept[: self.limit]
         if kept or turned_off:
             self.translations.append(Translation(term, language, tuple(kept), turned_off))
         return kept
-
-
-def _concatenations(left: list[str], right: list[str]) -> list[str]:
-    pairs = itertools.islice(itertools.product(left[:LIMIT], right[:LIMIT]), MAX_JOINED)
-    return [a + b for a, b in pairs]
 
 
 def _narrows(text: str, other: str) -> bool:

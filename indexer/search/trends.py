@@ -7,6 +7,7 @@ from typing import Any
 
 from indexer.search.expansion import expand_query
 from indexer.search.facets import ColumnCache, apply_selections, selections
+from indexer.search.lexicon import Lexicon
 from indexer.search.matching import MatchMemo
 from indexer.search.queries import compile_query
 from indexer.search.querylang import parse_query
@@ -28,12 +29,13 @@ def trend_series(
     by_part: bool,
     request: SearchRequest,
     state: VersionState | None = None,
+    lexicon: Lexicon | None = None,
 ) -> TrendSeries:
     """Hits, total sections and hits per 1,000 sections for every year, plus the first use."""
     if not term.strip():
         raise QueryError("a trend needs a non-empty query")
     memo = state.memo if state is not None else MatchMemo(max_entries=0)
-    translated = expand_query(searcher, parse_query(term), request, memo)
+    translated = expand_query(searcher, parse_query(term), request, memo, lexicon)
     parsed = translated.parsed
     compiled = compile_query(parsed)
     if compiled.query is None:
