@@ -52,7 +52,7 @@ _SKIP = (
 )
 _LEADING = ("to ", "a ", "an ", "the ")
 _WORDS = re.compile(r"[a-z0-9]+")
-_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 '\-]*")
+_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ,'\-]*")
 
 
 def cedict_text() -> str:
