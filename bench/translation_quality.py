@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -134,8 +135,16 @@ def found_reports(
         page += 1
 
 
-def containing(reports: list[Report], terms: set[str], fold: Callable[[str], str]) -> set[str]:
-    return {r.id for r in reports if any(fold(t) in fold(r.body_text()) for t in terms)}
+def containing_chinese(reports: list[Report], terms: set[str]) -> set[str]:
+    """Substring truth: the reports whose text holds one of the Chinese terms."""
+    return {r.id for r in reports if any(t in r.body_text() for t in terms)}
+
+
+def containing_english(reports: list[Report], terms: set[str]) -> set[str]:
+    """Substring truth for English: the term as whole words, any case ("land" is not in
+    "island"), a plural ending allowed."""
+    patterns = [re.compile(rf"\b{re.escape(fold_english(t))}(?:s|es)?\b") for t in terms]
+    return {r.id for r in reports if any(p.search(fold_english(r.body_text())) for p in patterns)}
 
 
 def fold_english(text: str) -> str:
@@ -158,11 +167,11 @@ def evaluate(
     zh_ids, en_ids = {r.id for r in chinese}, {r.id for r in english}
     to_chinese, to_english = Score(), Score()
     for term, renderings in sorted(by_english.items()):
-        truth = containing(chinese, renderings, str)
+        truth = containing_chinese(chinese, renderings)
         if truth:
             to_chinese.add(truth, found_reports(service, term, zh_ids, expand))
     for term, renderings in sorted(by_chinese.items()):
-        truth = containing(english, renderings, fold_english)
+        truth = containing_english(english, renderings)
         if truth:
             to_english.add(truth, found_reports(service, term, en_ids, expand))
     return to_chinese, to_english
@@ -175,7 +184,7 @@ def misses(
     zh_ids = {r.id for r in chinese}
     lines = []
     for pair in pairs:
-        truth = containing(chinese, {pair.chinese}, str)
+        truth = containing_chinese(chinese, {pair.chinese})
         if not truth:
             continue
         found = found_reports(service, pair.english, zh_ids)

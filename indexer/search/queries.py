@@ -116,6 +116,10 @@ def _word_parts(
         compiled.word_terms.extend(t.term for t in tokens)
         compiled.display_terms.extend(text[t.start : t.end].lower() for t in tokens)
     if phrase and len(tokens) > 1:
+        # One term per position: search mode also lists "high-quality" where "high" starts, and
+        # a phrase cannot hold two terms at one position.
+        tokens = [t for i, t in enumerate(tokens) if i == 0 or t.pos != tokens[i - 1].pos]
+    if phrase and len(tokens) > 1:
         slop = max(b.pos - a.pos for a, b in itertools.pairwise(tokens))
         terms = [t.term for t in tokens]
         return [_either(wq.Phrase(name, terms, slop=max(1, slop), boost=b) for name, b in fields)]

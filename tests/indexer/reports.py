@@ -245,7 +245,11 @@ BILINGUAL_REPORTS = [
     _dated(
         chinese_report(
             "zh-2023",
-            ["加强生态文明建设。", "提高提案办理质量，开展民主监督。", "能源安全得到保障。"],
+            [
+                "加强生态文明建设。",
+                "提高提案办理质量，开展民主监督。",
+                "能源安全得到保障，推动高质量发展。",
+            ],
         ),
         2023,
     ),
@@ -276,7 +280,11 @@ BILINGUAL_REPORTS = [
         2023,
         [
             ("Ecology", "review", "Members made proposals on ecological civilization."),
-            ("Oversight", "review", "Democratic supervision of energy security went on."),
+            (
+                "Oversight",
+                "review",
+                "Democratic supervision of energy security went on, for high-quality development.",
+            ),
         ],
     ),
 ]

@@ -95,3 +95,9 @@ def test_trends_count_across_languages(service):
     one_language = service.trends(["new energy"], request=SearchRequest(expand=False)).series[0]
     assert sum(p.hits for p in one_language.points) < sum(p.hits for p in series.points)
     assert one_language.to_dict()["translations"] == []
+
+
+def test_hyphenated_words_in_phrases_and_renderings(service):
+    expected = truth(lambda t: "high-quality development" in t)
+    assert expected and found(service, '"high-quality development"', expand=False) == expected
+    assert found(service, "高质量发展") == expected | truth(lambda t: "高质量发展" in t)
