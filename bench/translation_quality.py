@@ -55,6 +55,7 @@ from tests.indexer.reports import build_index, corpus_reports  # noqa: E402
 
 SHARED = REPO_ROOT.parent / "shared"
 HELD_OUT_FIFTH = 0  # pairs whose English term hashes to this remainder (mod 5) are held out
+QUOTED = False  # --quoted: search each multi-word term as a "phrase" (default: as typed)
 
 
 def held_out(pair: TermPair) -> bool:
@@ -123,7 +124,7 @@ def found_reports(
     service: SearchService, query: str, among: set[str], expand: bool = True
 ) -> set[str]:
     """The reports of ``among`` holding a section the query matches (every page)."""
-    query = f'"{query}"' if " " in query else query  # a multi-word term is one phrase
+    query = f'"{query}"' if QUOTED and " " in query else query
     found: set[str] = set()
     page = 1
     while True:
@@ -265,7 +266,12 @@ def main() -> int:
         "--workdir", type=Path, help="where to build the index (default: a temp dir)"
     )
     parser.add_argument("--speed-queries", type=int, default=60)
+    parser.add_argument(
+        "--quoted", action="store_true", help='search multi-word terms as "phrases"'
+    )
     args = parser.parse_args()
+    global QUOTED
+    QUOTED = args.quoted
     if not SHARED.is_dir():
         print(f"../shared is missing ({SHARED}): nothing to measure", file=sys.stderr)
         return 2

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from cppcc_search.cjk import CJK_RUN
-from indexer.search.lexicon import Lexicon, Rendering, english_key, english_words
+from indexer.search.lexicon import EnglishKey, Lexicon, Rendering, english_key, english_words
 from indexer.search.querylang import Clause, ParsedQuery
 from indexer.search.types import Translation
 
@@ -151,21 +151,31 @@ class _Translator:
 
     def spans(self, words: list[str]) -> list[_Span]:
         """The words as lexicon entries, longest first; neighbours joined where the archive
-        holds their renderings written together."""
+        holds their renderings written together. Stop words and particles go with the entry
+        after them (or, at the end, before them): "opening up" stays one unit."""
         keys = [english_key(english_words(word)) for word in words]
         spans: list[_Span] = []
+        pending: list[str] = []
         index = 0
         while index < len(words):
-            if not keys[index]:  # stop words sit inside entries but never start one
-                spans.append(_Span([words[index]], [], stop=True))
+            if not keys[index]:
+                pending.append(words[index])
                 index += 1
                 continue
             owners = [i for i in range(index, len(words)) for _ in keys[i]]
             key = [part for i in range(index, len(words)) for part in keys[i]]
             end, renderings = self.lexicon.english_match(key, 0)
             last = owners[end - 1] if end else index
-            spans.append(_Span(words[index : last + 1], renderings))
+            if _trailing(keys, last + 1):
+                last = len(words) - 1
+            spans.append(_Span(pending + words[index : last + 1], renderings))
+            pending = []
             index = last + 1
+        if pending:
+            if spans:
+                spans[-1].words.extend(pending)
+            else:
+                spans.append(_Span(pending, [], stop=True))
         return self.joined(spans)
 
     def joined(self, spans: list[_Span]) -> list[_Span]:
@@ -252,6 +262,11 @@ class _Translator:
         if kept or turned_off:
             self.translations.append(Translation(term, language, tuple(kept), turned_off))
         return kept
+
+
+def _trailing(keys: list[EnglishKey], index: int) -> bool:
+    """True when no word with a key follows ``index``: the stop words there end the run."""
+    return not any(keys[index:])
 
 
 def _narrows(text: str, other: str) -> bool:
