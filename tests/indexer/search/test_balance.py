@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from cppcc_search.settings import DataPaths
-from extraction.pipeline import extract_page
 from indexer.search.service import SearchService
 from indexer.search.types import SearchRequest
-from tests.extract_support import CHANGZHOU_URL, render_changzhou_page
-from tests.indexer.reports import (
-    ENERGY_REPORTS,
-    build_index,
-    corpus_reports,
-    service_ranking,
-    whoosh_ranking,
-)
+from tests.indexer.reports import service_ranking, whoosh_ranking
 
 pytestmark = pytest.mark.slow  # the 72 real reports and the real English Changzhou report
 
 
 @pytest.fixture(scope="module")
-def paths(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> DataPaths:
-    changzhou = extract_page(render_changzhou_page(shared_dir), CHANGZHOU_URL).report
-    assert changzhou is not None and changzhou.language == "en"
-    paths = DataPaths(tmp_path_factory.mktemp("mixed") / "data").ensure()
-    build_index(paths, [*corpus_reports(shared_dir), changzhou, *ENERGY_REPORTS])
-    return paths
+def paths(mixed_paths: DataPaths) -> DataPaths:
+    return mixed_paths
 
 
 @pytest.fixture(scope="module")

@@ -181,3 +181,13 @@ def test_any_query_translates_and_compiles(frequency, query):
             compile_query(translated.parsed)
         except Exception as error:  # only the "nothing searchable" error compile_query raises
             assert "no searchable words" in str(error)
+
+
+def test_stop_words_and_particles_stay_with_an_entry(frequency):
+    lexicon = Lexicon([TermPair("opening up", "新能源", "t"), TermPair("reform", "养老", "t")])
+    translated = translate("reform and opening up", frequency, lexicon)
+    assert [[c.text for c in group] for group in translated.parsed.groups] == [
+        ["reform", "养老"],
+        ["and opening up", "新能源"],
+    ]
+    assert translate("the of", frequency, lexicon).translations == []
