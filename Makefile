@@ -40,6 +40,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_crawl.py
 	$(BIN)/python bench/extraction_gate.py
+	$(BIN)/python bench/section_kinds.py
 	$(BIN)/python bench/bench_index.py
 	$(BIN)/python bench/bench_build.py
 	$(BIN)/cppcc-search demo --build-only

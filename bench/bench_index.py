@@ -43,7 +43,7 @@ from indexer.index.build import index_documents  # noqa: E402
 from indexer.index.documents import normalise_heading  # noqa: E402
 from indexer.search.service import SearchService  # noqa: E402
 from indexer.search.types import SearchRequest  # noqa: E402
-from tests.index_support import corpus_reports  # noqa: E402
+from tests.indexer.reports import corpus_reports  # noqa: E402
 
 QUERIES = {
     "term": ("新能源", '"新能源"'),

@@ -20,7 +20,7 @@ if str(REPO_ROOT) not in sys.path:
 from cppcc_search.models import Report  # noqa: E402
 from extraction.grouping import PageInput, group_pages  # noqa: E402
 from extraction.pipeline import extract_page  # noqa: E402
-from tests.extract_support import (  # noqa: E402
+from tests.extraction.support import (  # noqa: E402
     CHANGZHOU_URL,
     changzhou_checks,
     render_changzhou_page,

@@ -50,7 +50,7 @@ from indexer.search.lexicon import Lexicon  # noqa: E402
 from indexer.search.querylang import parse_query  # noqa: E402
 from indexer.search.service import SearchService  # noqa: E402
 from indexer.search.types import SearchRequest  # noqa: E402
-from tests.extract_support import CHANGZHOU_URL, render_changzhou_page  # noqa: E402
+from tests.extraction.support import CHANGZHOU_URL, render_changzhou_page  # noqa: E402
 from tests.indexer.reports import build_index, corpus_reports  # noqa: E402
 
 SHARED = REPO_ROOT.parent / "shared"

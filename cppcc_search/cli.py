@@ -16,7 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cppcc_search import __version__
+from cppcc_search.errors import CppccSearchError
+from cppcc_search.models import DOC_TYPES, LANGUAGES, LEVELS, PART_KINDS
 from cppcc_search.settings import DATA_DIR_ENV, DEFAULT_DATA_DIR, DataPaths
+from indexer.search.types import MAX_PER_PAGE, SORTS
 
 if TYPE_CHECKING:
     from indexer.search.types import SearchResponse
@@ -26,7 +29,7 @@ EXIT_FAILURE = 1
 EXIT_USAGE = 2
 
 
-class CliError(Exception):
+class CliError(CppccSearchError):
     """A failure to report as one line."""
 
 
@@ -57,8 +60,7 @@ def describe_error(error: BaseException) -> str:
     message = " ".join(str(error).split())
     if isinstance(error, OSError) and error.filename:
         message = f"{error.strerror or message}: {error.filename}"
-    own = type(error).__module__.split(".")[0] in {"crawl", "extraction", "indexer", "cppcc_search"}
-    if own or isinstance(error, CliError):
+    if isinstance(error, CppccSearchError):
         return message or type(error).__name__
     return f"{type(error).__name__}: {message}" if message else type(error).__name__
 
@@ -101,6 +103,11 @@ def add_extract_command(commands: Any, common: argparse.ArgumentParser) -> None:
     extract = commands.add_parser(
         "extract", parents=[common], help="turn stored captures into documents.jsonl"
     )
+    extract.add_argument(
+        "--force",
+        action="store_true",
+        help="write documents.jsonl even when that drops more than half of its documents",
+    )
     extract.set_defaults(handler=run_extract_command)
 
 
@@ -108,6 +115,17 @@ def add_index_command(commands: Any, common: argparse.ArgumentParser) -> None:
     index = commands.add_parser("index", parents=[common], help="index documents.jsonl")
     index.add_argument(
         "--rebuild", action="store_true", help="build a new index aside and swap it in atomically"
+    )
+    index.add_argument(
+        "--force",
+        action="store_true",
+        help="index even when that drops more than half of the indexed reports",
+    )
+    index.add_argument(
+        "--check",
+        action="store_true",
+        help="verify the index against its checksums and report its health (writes nothing; "
+        "exit 1 when it is damaged)",
     )
     index.set_defaults(handler=run_index_command)
 
@@ -125,16 +143,16 @@ def add_search_command(commands: Any, common: argparse.ArgumentParser) -> None:
         "--year", action="append", default=[], metavar="Y|Y1..Y2", help="year or range (repeatable)"
     )
     search.add_argument("--section", action="append", default=[], help="section heading")
-    search.add_argument("--part", action="append", default=[], choices=["review", "plan", "other"])
+    search.add_argument("--part", action="append", default=[], choices=PART_KINDS)
     search.add_argument("--committee", action="append", default=[], help="committee")
-    search.add_argument(
-        "--level", action="append", default=[], help="national, provincial, municipal, county"
-    )
-    search.add_argument("--doc-type", action="append", default=[], help="document type")
-    search.add_argument("--lang", action="append", default=[], choices=["zh", "en"])
-    search.add_argument("--sort", default="relevance", choices=["relevance", "newest", "oldest"])
+    search.add_argument("--level", action="append", default=[], choices=LEVELS)
+    search.add_argument("--doc-type", action="append", default=[], choices=DOC_TYPES)
+    search.add_argument("--lang", action="append", default=[], choices=LANGUAGES)
+    search.add_argument("--sort", default="relevance", choices=SORTS)
     search.add_argument("--page", type=positive_int, default=1)
-    search.add_argument("--per-page", type=per_page_int, default=10, help="1 to 1000")
+    search.add_argument(
+        "--per-page", type=per_page_int, default=10, help=f"1 to {MAX_PER_PAGE} (default 10)"
+    )
     search.add_argument("--json", action="store_true", help="print the JSON contract")
     search.set_defaults(handler=run_search_command)
 
@@ -143,6 +161,12 @@ def add_serve_command(commands: Any, common: argparse.ArgumentParser) -> None:
     serve = commands.add_parser("serve", parents=[common], help="serve the web UI and JSON API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=port_int, default=8000)
+    serve.add_argument(
+        "--base-url",
+        type=base_url,
+        metavar="URL",
+        help="where users reach the site, for absolute URLs in feeds (default: http://HOST:PORT/)",
+    )
     serve.set_defaults(handler=run_serve_command)
 
 
@@ -167,9 +191,19 @@ def positive_int(text: str) -> int:
 
 def per_page_int(text: str) -> int:
     value = positive_int(text)
-    if value > 1000:
-        raise argparse.ArgumentTypeError(f"at most 1000: {text}")
+    if value > MAX_PER_PAGE:
+        raise argparse.ArgumentTypeError(f"at most {MAX_PER_PAGE}: {text}")
     return value
+
+
+def base_url(text: str) -> str:
+    """An http(s) URL ending in a slash."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(text.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise argparse.ArgumentTypeError(f"not an http(s) URL: {text!r}")
+    return text.strip().rstrip("/") + "/"
 
 
 def port_int(text: str) -> int:
@@ -194,7 +228,13 @@ def run_crawl_command(args: argparse.Namespace) -> int:
     from crawl.cli import options_from_args
     from crawl.crawler import run_crawl
 
-    summary = run_crawl(DataPaths(args.data_dir).ensure(), options_from_args(args), stderr_progress)
+    try:
+        summary = run_crawl(
+            DataPaths(args.data_dir).ensure(), options_from_args(args), stderr_progress
+        )
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (run_crawl turns it into one)
+        print("cppcc-search: interrupted: run the same command again to resume", file=sys.stderr)
+        return 130
     print(summary.format())
     return EXIT_OK
 
@@ -205,17 +245,24 @@ def run_extract_command(args: argparse.Namespace) -> int:
     paths = DataPaths(args.data_dir)
     if not paths.crawl_db.exists():
         raise CliError(f"nothing crawled in {paths.root}: run `cppcc-search crawl URL` first")
-    print(extract_all(paths).format())
+    print(extract_all(paths, force=args.force).format())
     return EXIT_OK
 
 
 def run_index_command(args: argparse.Namespace) -> int:
-    from indexer.index.build import index_documents
+    from indexer.index.build import check_index, index_documents
 
     paths = DataPaths(args.data_dir)
+    if args.check:
+        health = check_index(paths)
+        print(health.format_line())
+        return EXIT_OK if health.ok else EXIT_FAILURE
     if not paths.documents.exists():
         raise CliError(f"no {paths.documents}: run `cppcc-search extract` first")
-    print(index_documents(paths, rebuild=args.rebuild, progress=stderr_progress).format())
+    summary = index_documents(
+        paths, rebuild=args.rebuild, progress=stderr_progress, force=args.force
+    )
+    print(summary.format())
     return EXIT_OK
 
 
@@ -286,7 +333,8 @@ def run_serve_command(args: argparse.Namespace) -> int:
     from webapp import create_app
     from webapp.serve import serve
 
-    app = create_app(paths=DataPaths(args.data_dir))
+    site = args.base_url or f"http://{args.host}:{args.port}/"
+    app = create_app({"BASE_URL": site}, paths=DataPaths(args.data_dir))
     print(f"cppcc-search: serving {args.data_dir} on http://{args.host}:{args.port}/", flush=True)
     serve(app, host=args.host, port=args.port)
     return EXIT_OK

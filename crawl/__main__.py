@@ -4,7 +4,6 @@ process to kill and resume it; users run ``cppcc-search crawl``)."""
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 from pathlib import Path
 
@@ -18,13 +17,9 @@ def _progress(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def _stop_on_sigterm(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt  # stop like Ctrl-C: the run stays open and resumes next time
-
-
 def main(argv: list[str] | None = None) -> int:
-    """Parse arguments, crawl, print the summary; errors are one line on stderr."""
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    """Parse arguments, crawl, print the summary; errors are one line on stderr. SIGTERM stops
+    the crawl as Ctrl-C does (run_crawl handles it)."""
     parser = argparse.ArgumentParser(prog="python -m crawl", description="Crawl politely.")
     add_crawl_arguments(parser)
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="data directory")

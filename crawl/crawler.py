@@ -14,20 +14,23 @@ import sqlite3
 import time
 from collections.abc import Callable
 
+from captures.encoding import decode_html
+from captures.urls import canonicalize
+from captures.warc import utc_now
 from cppcc_search.settings import DataPaths
 from crawl.content import ATTACHMENT, HTML, MISLABELLED, SITEMAP, classify
-from crawl.encoding import decode_html
 from crawl.errors import CrawlError, FetchError
-from crawl.fetch import Fetcher, FetchSettings, Response, header_text, utc_now
+from crawl.fetch import Fetcher, FetchSettings, Response, header_text
 from crawl.links import extract_links, parse_sitemap
 from crawl.options import DEFAULT_USER_AGENT, CrawlOptions, validate_options
 from crawl.pagestore import PageStore
 from crawl.robots import RobotsRules
 from crawl.robotsteps import SITEMAP_KIND, RobotsSteps
+from crawl.shutdown import Shutdown
 from crawl.state import CrawlState, QueueItem, crawl_lock
 from crawl.summary import CrawlSummary
 from crawl.traps import ChainedLinks, Link, chain_links
-from crawl.urls import Scope, canonicalize, host_of, origin_of
+from crawl.urls import Scope, host_of, origin_of
 
 PAGE = "page"
 
@@ -38,13 +41,17 @@ __all__ = ["DEFAULT_USER_AGENT", "CrawlOptions", "CrawlSummary", "run_crawl", "v
 def run_crawl(
     paths: DataPaths, options: CrawlOptions, progress: Progress | None = None
 ) -> CrawlSummary:
-    """Crawl from the seeds (or resume the open run) and return what happened."""
+    """Crawl from the seeds (or resume the open run) and return what happened.
+
+    In the main thread, SIGTERM stops the crawl as Ctrl-C does (KeyboardInterrupt) once the
+    outcome being recorded is committed; the open run resumes next time (``crawl.shutdown``).
+    """
     seeds = validate_options(options)
     paths.ensure()
-    with crawl_lock(paths.crawl_db):
+    with Shutdown().installed() as shutdown, crawl_lock(paths.crawl_db):
         state = CrawlState(paths.crawl_db)
         try:
-            crawler = Crawler(paths, options, seeds, state, progress)
+            crawler = Crawler(paths, options, seeds, state, progress, shutdown)
             try:
                 return crawler.run()
             finally:
@@ -63,6 +70,7 @@ class Crawler(RobotsSteps):
         seeds: tuple[str, ...],
         state: CrawlState,
         progress: Progress | None,
+        shutdown: Shutdown,
     ) -> None:
         self.options = options
         self.seeds = seeds
@@ -78,7 +86,7 @@ class Crawler(RobotsSteps):
             )
         )
         self.summary = CrawlSummary()
-        self.store = PageStore(paths, state, self.summary)
+        self.store = PageStore(paths, state, self.summary, shutdown)
         self.robots: dict[str, RobotsRules] = {}
         self.host_ready: dict[str, float] = {}
         self.seen_outside: set[str] = set()

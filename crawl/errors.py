@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from cppcc_search.errors import CppccSearchError
 
-class CrawlError(Exception):
+
+class CrawlError(CppccSearchError):
     """A user error (bad seed URL, bad option) reported as one clear line."""
 
 
 class FetchError(Exception):
-    """One fetch failed; ``kind`` names the failure (timeout, connection, too_large, ...)."""
+    """One fetch failed; ``kind`` names the failure (timeout, connection, too_large, ...).
+
+    Recorded against its URL, never shown to the user as an error, so not a CppccSearchError.
+    """
 
     def __init__(self, kind: str, message: str, *, retryable: bool | None = None) -> None:
         super().__init__(message)

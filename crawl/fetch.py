@@ -15,11 +15,13 @@ import socket
 import ssl
 import threading
 import time
-import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+from captures.compression import BodyDecoder, BodyError
+from captures.headers import header_value, media_type
+from captures.warc import Exchange
 from crawl.errors import FetchError
 
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -37,39 +39,25 @@ class FetchSettings:
 
 
 @dataclass
-class Response:
-    """One HTTP response as received, plus its decompressed body."""
+class Response(Exchange):
+    """One HTTP response as received (the exchange the archive keeps), plus its decompressed
+    body."""
 
-    url: str
-    status: int
-    reason: str
-    http_version: str
-    headers: list[tuple[str, str]]
-    raw_body: bytes
-    body: bytes
-    request_line: str
-    request_headers: list[tuple[str, str]]
-    fetched_at: str = field(default_factory=lambda: utc_now())
+    body: bytes = field(kw_only=True)
 
     def header(self, name: str) -> str | None:
         """The first value of a header, matched without regard to case."""
-        lowered = name.lower()
-        return next((v for k, v in self.headers if k.lower() == lowered), None)
+        return header_value(self.headers, name)
 
     @property
     def mime_type(self) -> str:
         """The Content-Type without parameters, lower case ('' when absent)."""
-        return (self.header("Content-Type") or "").split(";")[0].strip().lower()
+        return media_type(self.headers)
 
     @property
     def retry_after(self) -> float | None:
         """Seconds the server asked us to wait (Retry-After), if it said."""
         return parse_retry_after(self.header("Retry-After"))
-
-
-def utc_now() -> str:
-    """The current time as ISO 8601 UTC with a Z."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def header_text(value: str | None) -> str:
@@ -96,67 +84,6 @@ def parse_retry_after(value: str | None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
-class BodyDecoder:
-    """Decompresses a body as it arrives and stops once it grows past the cap."""
-
-    def __init__(self, content_encoding: str | None, limit: int) -> None:
-        coding = (content_encoding or "identity").strip().lower()
-        self.limit = limit
-        self.size = 0
-        self.parts: list[bytes] = []
-        self.coding = coding
-        if coding in ("gzip", "x-gzip"):
-            self.inflater: zlib._Decompress | None = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        elif coding == "deflate":
-            self.inflater = None  # zlib or raw deflate: decided on the first bytes
-        elif coding in ("identity", ""):
-            self.inflater = None
-        else:
-            raise FetchError("content_encoding", f"unsupported Content-Encoding {coding!r}")
-
-    def _take(self, data: bytes) -> None:
-        self.size += len(data)
-        if self.size > self.limit:
-            raise FetchError("too_large", f"body larger than {self.limit} bytes")
-        self.parts.append(data)
-
-    def feed(self, chunk: bytes) -> None:
-        """Add the next raw bytes."""
-        if self.coding == "deflate" and self.inflater is None:
-            # Servers send both zlib-wrapped and raw deflate under this name.
-            wrapped = (
-                len(chunk) >= 2 and (chunk[0] & 0x0F) == 8 and (chunk[0] << 8 | chunk[1]) % 31 == 0
-            )
-            self.inflater = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
-        if self.inflater is None:
-            self._take(chunk)
-            return
-        data = chunk
-        try:
-            while data:
-                out = self.inflater.decompress(data, self.limit - self.size + 1)
-                self._take(out)
-                data = self.inflater.unconsumed_tail
-        except zlib.error as exc:
-            raise FetchError("content_encoding", f"corrupt {self.coding} body: {exc}") from exc
-
-    def finish(self) -> bytes:
-        """The whole decompressed body."""
-        if self.inflater is not None:
-            try:
-                self._take(self.inflater.flush())
-            except zlib.error as exc:
-                raise FetchError("content_encoding", f"corrupt {self.coding} body: {exc}") from exc
-        return b"".join(self.parts)
-
-
-def decode_body(raw: bytes, content_encoding: str | None, limit: int) -> bytes:
-    """Decompress a stored body exactly as the fetcher did."""
-    decoder = BodyDecoder(content_encoding, limit)
-    decoder.feed(raw)
-    return decoder.finish()
 
 
 class Fetcher:
@@ -207,6 +134,9 @@ class Fetcher:
         except FetchError:
             self._drop(parts.scheme, parts.netloc)
             raise
+        except BodyError as exc:  # a corrupt or oversized body: the archive's decoder said why
+            self._drop(parts.scheme, parts.netloc)
+            raise FetchError(exc.kind, exc.message) from exc
         except TimeoutError as exc:
             self._drop(parts.scheme, parts.netloc)
             raise FetchError("timeout", f"timed out after {self.settings.timeout:g}s") from exc

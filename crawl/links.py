@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 import lxml.etree
 import lxml.html
 
-from crawl.urls import with_forward_slashes
+from captures.urls import with_forward_slashes
 
 _LINK_XPATH = "//a[@href]/@href | //area[@href]/@href | //frame[@src]/@src | //iframe[@src]/@src"
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)

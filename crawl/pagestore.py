@@ -7,25 +7,30 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
+from captures.warc import RecordRef, WarcWriter, utc_now
 from cppcc_search.settings import DataPaths
 from crawl.content import ATTACHMENT, HTML, SITEMAP
-from crawl.fetch import Response, utc_now
+from crawl.fetch import Response
+from crawl.shutdown import Shutdown
 from crawl.state import CrawlState, QueueItem
 from crawl.summary import CrawlSummary
 from crawl.traps import Link
 from crawl.urls import host_of
-from crawl.warc import RecordRef, WarcWriter
 
 
 class PageStore:
     """Writes every outcome to the archive and the state database."""
 
-    def __init__(self, paths: DataPaths, state: CrawlState, summary: CrawlSummary) -> None:
+    def __init__(
+        self, paths: DataPaths, state: CrawlState, summary: CrawlSummary, shutdown: Shutdown
+    ) -> None:
         self.paths = paths
         self.state = state
         self.summary = summary
+        self.shutdown = shutdown
         self.run_id = 0
         self._warc: WarcWriter | None = None
 
@@ -41,6 +46,13 @@ class PageStore:
         if self._warc is None:
             self._warc = WarcWriter(self.paths.warc_dir, self.run_id)
         return self._warc
+
+    @contextmanager
+    def _recording(self) -> Iterator[sqlite3.Connection]:
+        """One outcome's archive records and state changes, committed together; a SIGTERM that
+        arrives meanwhile stops the crawl once they are committed."""
+        with self.shutdown.recording(), self.state.transaction() as db:
+            yield db
 
     # archive helpers -----------------------------------------------------------------------
     def _archive(
@@ -116,7 +128,7 @@ class PageStore:
         if keeps_body and digest is None:
             digest = hashlib.sha256(response.body).hexdigest()
         duplicate_of = self.state.first_url_with_hash(digest, item.url) if digest else None
-        with self.state.transaction() as db:
+        with self._recording() as db:
             self._archive(db, response, kind, digest if keeps_body else None)
             common = {
                 "status": response.status,
@@ -162,7 +174,7 @@ class PageStore:
 
     def record_not_modified(self, item: QueueItem, response: Response) -> None:
         """A 304: the stored capture is still current."""
-        with self.state.transaction() as db:
+        with self._recording() as db:
             self._archive(db, response, "not_modified")
             fields: dict[str, object] = {"status": 304, "fetched_at": response.fetched_at}
             if response.header("ETag"):
@@ -182,7 +194,7 @@ class PageStore:
         follow: bool = False,
     ) -> None:
         """A 3xx: note where it points and queue the target, or record why not."""
-        with self.state.transaction() as db:
+        with self._recording() as db:
             self._archive(db, response, "redirect")
             self._set_url(
                 db,
@@ -216,7 +228,7 @@ class PageStore:
     def record_http_error(self, item: QueueItem, response: Response) -> None:
         """A final 4xx (or other non-success) answer."""
         kind = f"http_{response.status}"
-        with self.state.transaction() as db:
+        with self._recording() as db:
             self._archive(db, response, "error")
             self._set_url(
                 db,
@@ -232,7 +244,7 @@ class PageStore:
     def record_mislabelled(self, item: QueueItem, response: Response) -> None:
         """Declared as HTML but binary: archived, not parsed, recorded as a failure."""
         message = f"declared {response.mime_type or 'no type'} but the body is binary"
-        with self.state.transaction() as db:
+        with self._recording() as db:
             self._archive(db, response, "other")
             self._set_url(
                 db,
@@ -247,27 +259,27 @@ class PageStore:
 
     def archive_failed_response(self, item: QueueItem, response: Response) -> None:
         """Keep a 5xx/429 answer in the archive (the retry decision is recorded separately)."""
-        with self.state.transaction() as db:
+        with self._recording() as db:
             self._archive(db, response, "error")
             self._set_url(db, item.url, status=response.status, fetched_at=response.fetched_at)
 
     def record_failure(self, item: QueueItem, kind: str, message: str) -> None:
         """A final failure without a usable response (timeout, too large, ...)."""
-        with self.state.transaction() as db:
+        with self._recording() as db:
             self._set_url(db, item.url, error_kind=kind, error=message)
             self.state.mark_done(db, item.url, kind)
         self.summary.errors[kind] += 1
 
     def postpone(self, item: QueueItem, not_before: float) -> None:
         """Try the URL again later."""
-        with self.state.transaction() as db:
+        with self._recording() as db:
             self.state.postpone(db, item.url, not_before)
 
     def record_robots_skip(self, item: QueueItem, error_kind: str | None) -> None:
         """robots.txt forbids the URL (or could not be fetched): no request is made."""
         kind = error_kind or "robots"
         message = "robots.txt could not be fetched" if error_kind else "disallowed by robots.txt"
-        with self.state.transaction() as db:
+        with self._recording() as db:
             self._set_url(db, item.url, error_kind=kind, error=message)
             self.state.mark_done(db, item.url, kind)
         if error_kind:
@@ -277,13 +289,13 @@ class PageStore:
 
     def archive_robots(self, response: Response) -> None:
         """Keep a robots.txt response in the archive."""
-        with self.state.transaction() as db:
+        with self._recording() as db:
             self._archive(db, response, "robots")
 
     def save_robots(
         self, origin: str, status: int | None, body: bytes, sitemaps: list[Link]
     ) -> None:
         """Remember the origin's robots.txt for this run and queue the sitemaps it names."""
-        with self.state.transaction() as db:
+        with self._recording() as db:
             self.state.save_robots(db, origin, self.run_id, status, body, utc_now())
             self._enqueue_all(db, sitemaps, f"{origin}/robots.txt")

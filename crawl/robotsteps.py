@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+from captures.urls import canonicalize
 from crawl.errors import FetchError
 from crawl.fetch import Response, header_text
 from crawl.options import CrawlOptions
@@ -13,7 +14,7 @@ from crawl.robots import RobotsRules, robots_url
 from crawl.state import CrawlState
 from crawl.summary import CrawlSummary
 from crawl.traps import Link
-from crawl.urls import Scope, canonicalize, host_of, origin_of
+from crawl.urls import Scope, host_of, origin_of
 
 SITEMAP_KIND = "sitemap"
 ROBOTS_REDIRECTS = 5

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from cppcc_search.models import Report
-from crawl.encoding import PRESCAN_BYTES, normalise_encoding
 from extraction.attribution import (
     detect_committee,
     detect_doc_type,
@@ -22,10 +21,8 @@ from extraction.identity import report_id
 from extraction.metadata import PageMeta
 from extraction.sections import build_sections
 
-Headers = list[tuple[str, str]] | None
 _SOURCE_LINE_RE = re.compile(r"^(来源|作者|发布时间|发布日期|日期|Source|By|Author)\s*[:：]", re.I)
 _LEADING_LINES = 4
-_CHARSET_RE = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
 def _is_header_line(block: Block) -> bool:
@@ -53,23 +50,6 @@ def _year(date: str | None, title: str) -> int | None:
         return int(date[:4])
     match = re.search(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)", title)
     return int(match[1]) if match else None
-
-
-def _declared_label(body: bytes, headers: Headers) -> str | None:
-    """The charset label the server or the page declares, as written (lower-cased)."""
-    for name, value in headers or []:
-        if name.lower() == "content-type":
-            match = _CHARSET_RE.search(value.encode("latin-1", "replace"))
-            if match:
-                return match[1].decode("ascii", "replace").lower()
-    match = _CHARSET_RE.search(body[:PRESCAN_BYTES])
-    return match[1].decode("ascii", "replace").lower() if match else None
-
-
-def encoding_label(body: bytes, headers: Headers, codec: str) -> str:
-    """The declared label when the page was decoded by it ("gbk", "gb2312"), else the codec."""
-    label = _declared_label(body, headers)
-    return label if label and normalise_encoding(label) == codec else codec
 
 
 def _take_line(blocks: list[Block], text: str) -> list[Block]:

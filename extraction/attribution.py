@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from cppcc_search.cjk import CJK_CLASS
 from extraction.dates import find_dates
 from extraction.text import cjk_ratio, squeeze_cjk_spaces
 
@@ -24,7 +25,7 @@ _EN_COMMITTEE_RES = (
     re.compile(rf"\b({_EN_PLACE_COMMITTEE})\s+of\s+the\s+(?:CPPCC|Chinese People)"),
 )
 _ZH_TERM = r"(?:第[一二三四五六七八九十]+届)?"
-_ZH_PLACE = r"([\u4e00-\u9fff]{2,10}?(?:省|自治区|市|州|盟|县|区|旗))"
+_ZH_PLACE = rf"([{CJK_CLASS}]{{2,10}}?(?:省|自治区|市|州|盟|县|区|旗))"
 _ZH_NATIONAL_RE = re.compile(r"全国委员会|全国政协")
 _ZH_COMMITTEE_RES = (
     re.compile(rf"(?:政协|政治协商会议){_ZH_TERM}{_ZH_PLACE}{_ZH_TERM}委员会"),
@@ -245,7 +246,7 @@ def _name_from_line(line: str) -> str | None:
             return None
         parts = _SPEAKER_TITLES.split(line)
         name = squeeze_cjk_spaces(parts[-1]).replace(" ", "")
-        if 2 <= len(name) <= 4 and re.fullmatch(r"[\u4e00-\u9fff·]+", name):
+        if 2 <= len(name) <= 4 and re.fullmatch(f"[{CJK_CLASS}·]+", name):
             return name
         return None
     match = _EN_NAME_RE.match(line) or _EN_NAME_COMMA_RE.match(line)

@@ -14,11 +14,13 @@ from urllib.parse import urlsplit
 import lxml.html
 from lxml import etree
 
+from captures.encoding import decode_html, encoding_label
+from captures.headers import Headers, media_type
+from captures.store import Capture, iter_captures
+from cppcc_search.errors import CppccSearchError, DataLossRefused
 from cppcc_search.models import Report, write_documents
 from cppcc_search.settings import DataPaths
-from crawl.captures import Capture, iter_captures
-from crawl.encoding import decode_html
-from extraction.assemble import Headers, build_report, encoding_label, strip_header_lines
+from extraction.assemble import build_report, strip_header_lines
 from extraction.classify import rejection_reason
 from extraction.content import ContentResult, extract_content
 from extraction.grouping import PageInput, group_pages
@@ -32,19 +34,16 @@ _PARSER = lxml.html.HTMLParser(huge_tree=True)
 _XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
+class ExtractionError(CppccSearchError):
+    """Extraction cannot run on what the data directory holds."""
+
+
 @dataclass
 class PageResult:
     """What one page gave: a report, or the reason it gave none."""
 
     report: Report | None
     failure: str | None
-
-
-def _content_type(headers: Headers) -> str:
-    for name, value in headers or []:
-        if name.lower() == "content-type":
-            return value.split(";")[0].strip().lower()
-    return ""
 
 
 def _parse(text: str) -> etree._Element | None:
@@ -69,7 +68,7 @@ def extract_page(body: bytes, url: str, headers: Headers = None) -> PageResult:
     """Decode, classify and extract one page: a Report, or the reason there is none."""
     if not body or not body.strip():
         return PageResult(None, "empty response body")
-    content_type = _content_type(headers)
+    content_type = media_type(headers)
     if content_type and content_type not in _HTML_TYPES:
         return PageResult(None, f"not an HTML page: {content_type}")
     if body.lstrip()[:5] == b"%PDF-":
@@ -111,7 +110,7 @@ class ExtractSummary:
 
 
 def _capture_page(capture: Capture) -> PageInput:
-    urls = (capture.final_url, *getattr(capture, "redirected_from", ()))
+    urls = (capture.final_url, *capture.redirected_from)
     return PageInput(capture.url, capture.body, tuple(urls), capture.content_hash or None)
 
 
@@ -138,17 +137,32 @@ def _write_failures(path: Path, failures: list[tuple[str, str]]) -> None:
         raise
 
 
-def extract_all(paths: DataPaths) -> ExtractSummary:
-    """Extract every stored capture into ``documents.jsonl`` and ``extract_failures.jsonl``."""
+def extract_all(paths: DataPaths, *, force: bool = False) -> ExtractSummary:
+    """Extract every stored capture into ``documents.jsonl`` and ``extract_failures.jsonl``.
+
+    Raises ExtractionError when captures exist but none can be read (the WARC files are gone
+    or damaged), and DataLossRefused when the new documents would drop more than half of those
+    ``documents.jsonl`` holds now (unless ``force``); either way nothing is written.
+    """
     summary = ExtractSummary()
+    unreadable: list[tuple[str, str]] = []
 
     def results() -> Iterator[tuple[PageInput, PageResult]]:
-        for capture in iter_captures(paths):
+        for capture in iter_captures(paths, lambda url, why: unreadable.append((url, why))):
             summary.pages += 1
             page = _capture_page(capture)
             yield page, _extract_safely(page, capture.headers)
 
     reports, failures = group_pages(results())
+    if unreadable and not summary.pages:
+        url, why = unreadable[0]
+        raise ExtractionError(
+            f"none of the {len(unreadable)} captured pages can be read from {paths.warc_dir} "
+            f"(first: {url}: {why}): the archive files are missing or damaged"
+        )
+    if not force:
+        _refuse_large_loss(paths.documents, reports)
+    failures += [(url, f"capture unreadable: {why}") for url, why in unreadable]
     write_documents(paths.documents, reports)
     _write_failures(paths.extract_failures, failures)
     summary.documents = len(reports)
@@ -158,3 +172,30 @@ def extract_all(paths: DataPaths) -> ExtractSummary:
         label = reason.split(":")[0]
         summary.reasons[label] = summary.reasons.get(label, 0) + 1
     return summary
+
+
+def _refuse_large_loss(path: Path, reports: list[Report]) -> None:
+    """Raise DataLossRefused when the reports would drop more than half of the file's."""
+    current = _report_ids(path)
+    dropped = len(current - {report.id for report in reports})
+    if current and dropped * 2 > len(current):
+        raise DataLossRefused(
+            f"the new extraction would drop {dropped} of the {len(current)} documents in "
+            f"{path.name} (more than half): check the crawl, or run `cppcc-search extract "
+            "--force` to write it anyway"
+        )
+
+
+def _report_ids(path: Path) -> set[str]:
+    """The ids in an existing documents file (unreadable lines count as no document)."""
+    ids = set()
+    try:
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                try:
+                    ids.add(str(json.loads(line)["id"]))
+                except (ValueError, KeyError, TypeError):
+                    continue
+    except FileNotFoundError:
+        return set()
+    return ids

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 
+from cppcc_search.cjk import CJK_CLASS, count_cjk
+
 _SPACE_RE = re.compile(r"[ \t\r\n\f\v\u00a0\u2002\u2003\u2009\u200b\ufeff]+")
-_CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_RE = re.compile(r"[A-Za-z]")
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-_CJK_SPACE_RE = re.compile(r"(?<=[\u3400-\u9fff\uff08\uff09（）])\s+(?=[\u3400-\u9fff（）])")
+# Chinese text needs no spaces: one between two characters (or full-width brackets) is layout,
+# such as a two-character name spaced out to line up with three-character ones (李 强).
+_CJK_SPACE_RE = re.compile(rf"(?<=[{CJK_CLASS}（）])\s+(?=[{CJK_CLASS}（）])")
 
 
 def clean_text(text: str) -> str:
@@ -24,7 +27,7 @@ def squeeze_cjk_spaces(text: str) -> str:
 
 def cjk_ratio(text: str) -> float:
     """Share of CJK characters among CJK and Latin letters (0.0 when there are none)."""
-    cjk = len(_CJK_RE.findall(text))
+    cjk = count_cjk(text)
     latin = len(_LATIN_RE.findall(text))
     return cjk / (cjk + latin) if cjk + latin else 0.0
 

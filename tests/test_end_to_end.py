@@ -136,3 +136,61 @@ def test_demo_build_only_then_search_energy(tmp_path: Path) -> None:
     assert answer["total"] > 0
     assert {facet["value"] for facet in answer["facets"]["language"]} == {"en"}
     assert answer["facets"]["year"], "facets must come with the hits"
+
+
+def copy_of(archive: Path, tmp_path: Path) -> Path:
+    import shutil
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(archive, data_dir)
+    return data_dir
+
+
+def snapshot(data_dir: Path) -> tuple[bytes, str, str]:
+    index = data_dir / "index"
+    current = (index / "CURRENT").read_text("ascii").strip()
+    manifest = (index / current / "manifest.json").read_text("utf-8")
+    return (data_dir / "documents.jsonl").read_bytes(), current, manifest
+
+
+def test_the_wipe_chain_stops_with_one_line_and_keeps_the_data(archive: Path, tmp_path: Path):
+    """Gone archive files, then an empty documents file: each command exits 1 with one line,
+    and documents.jsonl and the index stay as they were."""
+    data_dir = copy_of(archive, tmp_path)
+    before = snapshot(data_dir)
+    for warc in (data_dir / "warc").iterdir():
+        warc.unlink()
+    extracted = cli("extract", "--data-dir", str(data_dir))
+    assert extracted.returncode == 1
+    assert "archive files are missing or damaged" in extracted.stderr
+    assert len(extracted.stderr.strip().splitlines()) == 1
+    indexed = cli("index", "--data-dir", str(data_dir))
+    assert indexed.returncode == 0 and "up to date" in indexed.stderr
+    assert snapshot(data_dir) == before
+
+    (data_dir / "documents.jsonl").write_text("", encoding="utf-8")
+    emptied = cli("index", "--data-dir", str(data_dir))
+    assert emptied.returncode == 1 and "holds no reports" in emptied.stderr
+    lines = before[0].decode("utf-8").splitlines(keepends=True)
+    (data_dir / "documents.jsonl").write_text(lines[0], encoding="utf-8")
+    shrunk = cli("index", "--data-dir", str(data_dir))
+    assert shrunk.returncode == 1 and "more than half" in shrunk.stderr
+    assert "--force" in shrunk.stderr
+    assert snapshot(data_dir)[1:] == before[1:]
+    checked = cli("index", "--check", "--data-dir", str(data_dir))
+    assert checked.returncode == 0 and "is healthy" in checked.stdout
+
+
+def test_a_damaged_index_is_reported_by_check_and_repaired_by_index(archive: Path, tmp_path):
+    data_dir = copy_of(archive, tmp_path)
+    current = data_dir / "index" / (data_dir / "index" / "CURRENT").read_text("ascii").strip()
+    postings = sorted(current.glob("*.pst"))[0]
+    postings.write_bytes(bytes(postings.stat().st_size))
+    checked = cli("index", "--check", "--data-dir", str(data_dir))
+    assert checked.returncode == 1 and postings.name in checked.stdout
+    searched = cli("search", "新能源", "--data-dir", str(data_dir))
+    assert searched.returncode == 1 and "`cppcc-search index`" in searched.stderr
+    repaired = cli("index", "--data-dir", str(data_dir))
+    assert repaired.returncode == 0 and "rebuilding it" in repaired.stderr
+    assert cli("index", "--check", "--data-dir", str(data_dir)).returncode == 0
+    assert search_json(data_dir, "新能源")["total"] > 0

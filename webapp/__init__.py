@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask
 
 from cppcc_search.settings import DEFAULT_DATA_DIR, DataPaths
-from webapp.services import ServiceHolder
+from webapp.services import ServiceHolder, search_limits
 from webapp.settings import default_config
 
 
@@ -25,7 +25,9 @@ def create_app(
         app.config.update(test_config)
     app.config["DEBUG"] = False
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # readable Chinese in the API
-    app.extensions["cppcc_search"] = ServiceHolder(paths or DataPaths(DEFAULT_DATA_DIR))
+    app.extensions["cppcc_search"] = ServiceHolder(
+        paths or DataPaths(DEFAULT_DATA_DIR), search_limits(app.config)
+    )
     _register(app)
     return app
 

@@ -7,7 +7,14 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.errors import IndexBusyError, IndexMissingError, QueryError, SearchError
+from indexer.errors import (
+    IndexBusyError,
+    IndexDamagedError,
+    IndexMissingError,
+    QueryError,
+    QueryTooBroadError,
+    SearchError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -35,11 +42,20 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(IndexMissingError)
     def no_index(error: IndexMissingError):
-        return error_response(503, NO_INDEX, "No index yet · 尚未建立索引")
+        # The error says where the index was looked for, or why it cannot be read.
+        return error_response(503, f"{NO_INDEX}. {error}", "No index yet · 尚未建立索引")
+
+    @app.errorhandler(IndexDamagedError)
+    def damaged(error: IndexDamagedError):
+        return error_response(503, str(error), "Index damaged · 索引已损坏")
 
     @app.errorhandler(IndexBusyError)
     def busy(error: IndexBusyError):
         return error_response(503, str(error), "Index busy · 索引正在更新")
+
+    @app.errorhandler(QueryTooBroadError)
+    def too_broad(error: QueryTooBroadError):
+        return error_response(400, str(error), "Query too broad · 查询范围过大")
 
     @app.errorhandler(SearchError)
     def search_error(error: SearchError):

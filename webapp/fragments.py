@@ -6,10 +6,11 @@ import html
 import re
 from urllib.parse import quote, urldefrag
 
+from cppcc_search.cjk import CJK_CHAR
+
 _TAG = re.compile(r"<[^>]*>")
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
 _ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.)\s*")
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CLAUSE_END = re.compile(r"[。！？；;!?]")
 CJK_CHARS = 16
 LATIN_WORDS = 8
@@ -37,7 +38,7 @@ def snippet_passage(snippet_html: str) -> str:
 def passage_around(text: str, term: str) -> str:
     """A few words (or CJK characters) of ``text`` starting near ``term``, within one clause."""
     start = max(0, text.find(term)) if term else 0
-    if _CJK.search(text):
+    if CJK_CHAR.search(text):
         clause_start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
         begin = max(clause_start, start - 4)
         window = text[begin : begin + CJK_CHARS]

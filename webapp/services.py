@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app
 
 from cppcc_search.settings import DataPaths
+from indexer.search.budget import SearchLimits
+
+
+def search_limits(config: Mapping[str, Any]) -> SearchLimits:
+    """The bounds on one search call, from the app's settings."""
+    return SearchLimits(
+        time_budget=config["SEARCH_TIME_BUDGET"],
+        slow_after=config["SEARCH_SLOW_AFTER"],
+        slow_slots=config["SEARCH_SLOW_SLOTS"],
+    )
 
 
 class ServiceHolder:
     """Opens the search service on first use, so the app starts before an index exists."""
 
-    def __init__(self, paths: DataPaths) -> None:
+    def __init__(self, paths: DataPaths, limits: SearchLimits | None = None) -> None:
         self.paths = paths
+        self.limits = limits
         self._service: Any = None
         self._lock = threading.Lock()
 
@@ -25,7 +37,7 @@ class ServiceHolder:
                 if self._service is None:
                     from indexer.search.service import SearchService
 
-                    self._service = SearchService.open(self.paths)
+                    self._service = SearchService.open(self.paths, self.limits)
         return self._service
 
     def close(self) -> None:

@@ -6,8 +6,9 @@ Two token streams come out of one text:
   Porter-stemmed words for English; positions are sequential (one per distinct token start, so
   overlapping search-mode sub-words share the position of the word they start), character offsets
   are real, so phrases and stored-offset highlighting work;
-* bigrams — overlapping Chinese character bigrams (plus the last character of each run): a
-  section holding a Chinese string holds all of its bigrams, which gives the substring recall a
+* bigrams — overlapping Chinese character bigrams, and every character on its own: a
+  section holding a Chinese string holds all of its bigrams (a single character is one exact
+  term, never a prefix over the bigrams that start with it), which gives the substring recall a
   word segmenter alone cannot ("开发新能源" is segmented 开发新 / 能源). The index keeps their
   frequencies, not positions; exactness comes from checking the candidates' text
   (indexer.search.phrase).
@@ -126,14 +127,14 @@ def index_term(word: str, stemming: bool) -> str | None:
 
 
 def bigram_tokens(text: str) -> list[tuple[str, int]]:
-    """Overlapping bigrams of each Chinese run (and its last character) with positions (the
+    """Overlapping bigrams of each Chinese run and each of its characters, with positions (the
     reference the vectorised keys are tested against; Whoosh's own analyser uses it too)."""
     tokens: list[tuple[str, int]] = []
     pos = 0
     for match in CJK_RUN.finditer(text):
         run = match.group()
         tokens.extend((run[i : i + 2], pos + i) for i in range(len(run) - 1))
-        tokens.append((run[-1], pos + len(run) - 1))
+        tokens.extend((char, pos + i) for i, char in enumerate(run))
         pos += len(run) + 1  # a gap, so no phrase spans punctuation or another script
     return tokens
 
@@ -145,9 +146,9 @@ _KEY_MASK = (1 << _KEY_SHIFT) - 1
 def bigram_key_counts(text: str) -> tuple[np.ndarray, np.ndarray]:
     """The bigram tokens of a text as sorted unique integer keys, with how often each occurs.
 
-    The same tokens as :func:`bigram_tokens` (pairs within each Chinese run, and each run's
-    last character), each packed as ``first << 21 | second`` (a lone character as if followed
-    by code point 0), computed with numpy over the whole text: the indexer's hot path. Keys
+    The same tokens as :func:`bigram_tokens` (pairs within each Chinese run, and each Chinese
+    character), each packed as ``first << 21 | second`` (a lone character as if followed by
+    code point 0), computed with numpy over the whole text: the indexer's hot path. Keys
     sort as the tokens' UTF-8 bytes do, which is the order an index stores terms in.
     """
     import numpy as np  # here, not at the top: searching never needs it (cold start)
@@ -160,7 +161,7 @@ def bigram_key_counts(text: str) -> tuple[np.ndarray, np.ndarray]:
     next_chinese[:-1] = chinese[1:]
     pairs = (chinese & next_chinese)[:-1]
     wide = codes.astype(np.uint64) << _KEY_SHIFT
-    keys = np.concatenate((wide[:-1][pairs] | codes[1:][pairs], wide[chinese & ~next_chinese]))
+    keys = np.concatenate((wide[:-1][pairs] | codes[1:][pairs], wide[chinese]))
     return np.unique(keys, return_counts=True)
 
 

@@ -17,12 +17,12 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import IndexError as WhooshIndexError
 from whoosh.writing import MERGE_SMALL, SegmentWriter
 
+from cppcc_search.errors import DataLossRefused
 from cppcc_search.models import DocumentsFileError, Report, read_documents
 from cppcc_search.settings import DataPaths
-from indexer.errors import DocumentsError
+from indexer.errors import DocumentsError, IndexMissingError
 from indexer.index.columns import save_newest_columns
 from indexer.index.documents import report_documents
 from indexer.index.generations import (
@@ -32,15 +32,28 @@ from indexer.index.generations import (
     write_pointer,
     writer_lock,
 )
+from indexer.index.manifest import (
+    FORMAT_VERSION,
+    Health,
+    read_manifest,
+    verify_generation,
+    write_manifest,
+)
 from indexer.index.parallel import write_segments
 from indexer.index.schema import KIND_REPORT, build_schema
 from indexer.index.segments import commit_segments
 from indexer.index.vocabulary import build_vocabulary, write_vocabulary
+from indexer.whoosh_internals import discard_failed_open
 
 Progress = Callable[[str], None]
 # Below this many sections, starting worker processes costs more than it saves.
 PARALLEL_MIN_SECTIONS = 3000
 _WRITER_LIMIT_MB = 512
+# Above this share of deleted documents an update rebuilds instead: the index stays within
+# a third of a rebuilt one's size however many updates replace its reports. Below the minimum
+# size deleted documents cost too little to be worth it.
+PURGE_SHARE = 0.25
+PURGE_MIN_DOCUMENTS = 100
 
 
 @dataclass
@@ -78,12 +91,16 @@ def index_documents(
     progress: Progress | None = None,
     *,
     workers: int | None = None,
+    force: bool = False,
 ) -> IndexSummary:
     """Index ``paths.documents`` into ``paths.index_dir`` (incrementally unless ``rebuild``).
 
-    ``workers`` processes analyse and write (default: one per core when the input is large).
-    Raises DocumentsError when the documents file is missing or broken, IndexBusyError when
-    another process is writing the index.
+    A current generation that cannot be opened, is damaged (its files differ from its
+    manifest) or was written in another format is rebuilt. ``workers`` processes analyse and
+    write (default: one per core when the input is large). Raises DocumentsError when the
+    documents file is missing, empty or broken, DataLossRefused when it would drop more than
+    half of the indexed reports (unless ``force``), IndexBusyError when another process is
+    writing the index.
     """
     say = progress or (lambda message: None)
     started = time.perf_counter()
@@ -91,12 +108,12 @@ def index_documents(
     index_root = paths.index_dir
     with writer_lock(index_root):
         current = read_pointer(index_root)
-        if not rebuild and current is not None and not _readable(index_root / current):
-            say(f"the index {current} cannot be opened: rebuilding it")
-            rebuild = True
-        if not rebuild and current is not None and not _current_schema(index_root / current):
-            say(f"the index {current} was written by an older version: rebuilding it")
-            rebuild = True
+        if current is not None:
+            _refuse_large_loss(index_root / current, reports, force)
+            problem = _why_rebuild(index_root / current)
+            if problem and not rebuild:
+                say(f"the index {current} {problem}: rebuilding it")
+                rebuild = True
         if rebuild or current is None:
             summary = _rebuild(index_root, reports, say, workers)
         else:
@@ -106,11 +123,40 @@ def index_documents(
     return summary
 
 
+def check_index(paths: DataPaths) -> Health:
+    """The current generation's health: format, every file against its manifest checksum.
+
+    Raises IndexMissingError when there is no index at all.
+    """
+    current = read_pointer(paths.index_dir)
+    if current is None:
+        raise IndexMissingError(f"no index in {paths.index_dir}: run `cppcc-search index`")
+    health = verify_generation(paths.index_dir / current)
+    if not health.problems and not _readable(paths.index_dir / current):
+        health.problems.append("Whoosh cannot open it")
+    return health
+
+
+def _why_rebuild(gen_dir: Path) -> str | None:
+    """Why a generation cannot be updated in place (None: it can)."""
+    if not _readable(gen_dir):
+        return "cannot be opened"
+    health = verify_generation(gen_dir)
+    if health.format != FORMAT_VERSION:
+        return "was written by an older version"
+    if health.problems:
+        return f"is damaged ({health.problems[0]})"
+    if not _current_schema(gen_dir):
+        return "was written by an older version"
+    return None
+
+
 def _readable(gen_dir: Path) -> bool:
     """True when a generation directory holds an index Whoosh can open."""
     try:
         whoosh_index.open_dir(str(gen_dir)).close()
-    except (WhooshIndexError, OSError, EOFError, ValueError):
+    except Exception as error:  # a damaged table of contents fails in any way unpickling can
+        discard_failed_open(error)
         return False
     return True
 
@@ -127,6 +173,27 @@ def _current_schema(gen_dir: Path) -> bool:
     )
 
 
+def _refuse_large_loss(gen_dir: Path, reports: list[Report], force: bool) -> None:
+    """Raise DataLossRefused when the documents would drop more than half of those indexed."""
+    if force:
+        return
+    wanted = {report.id for report in reports}
+    try:
+        indexed = _indexed_hashes(whoosh_index.open_dir(str(gen_dir))).keys()
+        count, dropped = len(indexed), sum(1 for rid in indexed if rid not in wanted)
+    except Exception as error:
+        discard_failed_open(error)
+        # A damaged index still has its manifest's count of reports.
+        count = int((read_manifest(gen_dir) or {}).get("reports") or 0)
+        dropped = max(0, count - len(wanted))
+    if count and dropped * 2 > count:
+        raise DataLossRefused(
+            f"the documents would drop {dropped} of the {count} indexed reports (more than "
+            "half): check the output of `cppcc-search extract`, or run `cppcc-search index "
+            "--force` to index them anyway"
+        )
+
+
 def _load_reports(path: Path) -> tuple[list[Report], int]:
     """Read every report once; a repeated id keeps its first report."""
     if not path.is_file():
@@ -141,6 +208,8 @@ def _load_reports(path: Path) -> tuple[list[Report], int]:
             reports[report.id] = report
     except (DocumentsFileError, UnicodeDecodeError, OSError) as error:
         raise DocumentsError(f"cannot read {path}: {error}") from None
+    if not reports:
+        raise DocumentsError(f"{path} holds no reports: run `cppcc-search extract` first")
     return list(reports.values()), duplicates
 
 
@@ -160,6 +229,7 @@ def _rebuild(
     say(f"committing {sections} sections in {len(segments)} segments")
     commit_segments(FileStorage(str(gen_dir)), schema, segments)
     save_newest_columns(gen_dir)
+    write_manifest(gen_dir, reports=len(reports))
     write_pointer(index_root, name)
     remove_other_generations(index_root, keep=name)
     return IndexSummary(
@@ -195,6 +265,9 @@ def _update(
         say("index is up to date")
         return summary
     say(f"{len(new)} new, {len(changed)} changed, {len(vanished)} vanished reports")
+    if _purge_due(ix, len(indexed), changed, len(vanished)):
+        say("most of the index would be deleted documents: rebuilding it to purge them")
+        return _rebuild(index_root, reports, say, workers)
     batch = new + changed
     workers = _worker_count(batch, workers)
     direct = []
@@ -215,7 +288,19 @@ def _update(
         writer.cancel()
         raise
     save_newest_columns(index_root / name)
+    write_manifest(index_root / name, reports=len(reports))
     return summary
+
+
+def _purge_due(ix: Any, indexed: int, changed: list[Report], vanished: int) -> bool:
+    """Whether, after this update, more than PURGE_SHARE of the index's documents would be
+    deleted ones (Whoosh only drops them when it merges their segment; a rebuild drops all)."""
+    total = ix.doc_count_all()
+    if total < PURGE_MIN_DOCUMENTS or not indexed:
+        return False
+    per_report = ix.doc_count() / indexed  # a vanished report's documents, on average
+    deleting = sum(len(r.sections) + 1 for r in changed) + vanished * per_report
+    return (total - ix.doc_count() + deleting) / total > PURGE_SHARE
 
 
 def _vocabulary(reports: list[Report]) -> dict[str, int]:

@@ -127,10 +127,9 @@ def _word_parts(
 
 
 def _cjk_run_query(fieldname: str, run: str, boost: float) -> wq.Query:
-    """A Chinese string as an exact phrase over its bigrams (one character: a bigram prefix)."""
-    if len(run) == 1:
-        return wq.Or([wq.Term(fieldname, run), wq.Prefix(fieldname, run)], boost=boost)
-    if len(run) == 2:
+    """A Chinese string as one term (one or two characters, indexed as they are) or as an exact
+    string verified over its bigrams (three or more)."""
+    if len(run) <= 2:
         return wq.Term(fieldname, run, boost=boost)
     return CjkPhrase(fieldname, run, boost=boost)
 

@@ -6,6 +6,7 @@ import heapq
 from typing import Any
 
 from indexer.search.balance import balanced_scores
+from indexer.search.budget import check
 from indexer.search.expansion import expand_query
 from indexer.search.facets import (
     ColumnCache,
@@ -85,6 +86,7 @@ def run_search(
     compiled = compile_query(parsed)
     compiled.balanced = any(t.renderings for t in translated.translations)
     raw = query_matches(searcher, cache, compiled, state.memo)
+    check()
     chosen = selections(request, cache)
     # The same query and filters again (the next page, another client) reuse the counts.
     key = (compiled.query, tuple((r.start, r.end) for r in parsed.years), chosen_key(chosen))
@@ -92,6 +94,7 @@ def run_search(
         ("selection", key),
         lambda: filter_and_count(in_query_years(raw, cache, parsed), chosen, cache),
     )
+    check()
     page_docs = _page(searcher, cache, compiled, request, raw, filtered, state, key)
     response = SearchResponse(
         query=request.query,
@@ -185,6 +188,7 @@ def top_scored(scores: dict[int, float], docs: list[int], k: int) -> list[int]:
 
 
 def _hit(searcher: Any, docnum: int, score: float, compiled: CompiledQuery) -> Hit:
+    check()
     stored = searcher.stored_fields(docnum)
     text = stored.get("text") or ""
     spans = substring_spans(text, compiled.cjk_strings)

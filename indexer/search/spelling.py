@@ -16,6 +16,7 @@ from whoosh import query as wq
 from cppcc_search.cjk import CJK_RUN
 from indexer.errors import SearchError
 from indexer.index.analysis import run_bigrams
+from indexer.search.budget import check
 from indexer.search.matching import query_docs
 from indexer.search.memo import MatchMemo
 from indexer.search.phrase import CjkPhrase
@@ -58,6 +59,7 @@ def correct_chinese(searcher: Any, run: str, memo: MatchMemo | None = None) -> s
     candidates = sorted(_plausible_variants(reader, run), reverse=True)[:_MAX_CJK_CANDIDATES]
     best: tuple[int, str] | None = None
     for _, variant in candidates:
+        check()
         found = len(_docs_holding(searcher, variant, memo))
         if found and (best is None or found > best[0]):
             best = (found, variant)

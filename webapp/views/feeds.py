@@ -14,6 +14,7 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 from indexer.search.types import MAX_PER_PAGE, Hit
 from webapp.params import UrlState
 from webapp.services import search_service
+from webapp.urls import absolute_url
 from webapp.views.common import current_search
 
 bp = Blueprint("feeds", __name__)
@@ -95,7 +96,7 @@ def atom():
         {
             "hit": hit,
             "updated": entry_updated(hit),
-            "link": url_for("report.show", report_id=hit.report_id, _external=True)
+            "link": absolute_url(url_for("report.show", report_id=hit.report_id))
             + f"#s{hit.ordinal}",
             "summary": plain(hit.snippet),
         }
@@ -109,8 +110,8 @@ def atom():
         query=search_request.query,
         entries=entries,
         updated=updated,
-        self_url=request.url,
-        html_url=state.url(url_for("search.search", _external=True)),
+        self_url=absolute_url(UrlState.from_args(request.args).url(url_for("feeds.atom"))),
+        html_url=absolute_url(state.url(url_for("search.search"))),
     )
     return Response(body, mimetype="application/atom+xml")
 
@@ -119,7 +120,8 @@ def atom():
 def opensearch():
     """The OpenSearch description, so browsers can add this engine."""
     body = render_template(
-        "opensearch.xml", search_url=url_for("search.search", _external=True),
-        api_url=url_for("api.search", _external=True), home=url_for("search.home", _external=True),
+        "opensearch.xml", search_url=absolute_url(url_for("search.search")),
+        api_url=absolute_url(url_for("api.search")), home=absolute_url(url_for("search.home")),
+        self_url=absolute_url(url_for("feeds.opensearch")),
     )  # fmt: skip
     return Response(body, mimetype="application/opensearchdescription+xml")

@@ -52,6 +52,7 @@ def show(report_id: str):
         },
         neighbours=neighbours(service, report),
         archive_url=archive_link(report.url),
+        sources=list(dict.fromkeys([report.url, *report.urls])),
     )
 
 

@@ -20,7 +20,7 @@ bp = Blueprint("search", __name__)
 def home():
     """The front page: the search box over everything, with the facets to browse by."""
     if request.args:
-        return redirect(url_for("search.search", **request.args.to_dict(flat=False)))
+        return redirect(UrlState.from_args(request.args).url(url_for("search.search")))
     return search()
 
 

@@ -9,7 +9,7 @@ import pytest
 from cppcc_search.models import Report
 from cppcc_search.settings import DataPaths
 from extraction.pipeline import extract_page
-from tests.extract_support import CHANGZHOU_URL, render_changzhou_page
+from tests.extraction.support import CHANGZHOU_URL, render_changzhou_page
 from tests.indexer.reports import ENERGY_REPORTS, build_index, corpus_reports
 
 

@@ -14,7 +14,7 @@ from indexer.search.service import SearchService
 from indexer.search.types import SearchRequest, YearRange
 from tests.indexer.reports import build_index, corpus_reports, reports_containing
 
-pytestmark = pytest.mark.slow  # one real index of the 72 reports, built once (~10 s)
+pytestmark = pytest.mark.slow  # one real index of the 72 reports, built once per module
 
 TERMS = ["计划经济", "乡村振兴", "新能源", "开发新能源", "改革开放", "人工智能", "粮食", "党"]
 
