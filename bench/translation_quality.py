@@ -42,9 +42,10 @@ if str(REPO_ROOT) not in sys.path:
 
 from cppcc_search.lexicon.cedict import Cedict  # noqa: E402
 from cppcc_search.lexicon.pairs import TermPair, policy_pairs  # noqa: E402
-from cppcc_search.models import Report  # noqa: E402
+from cppcc_search.models import Report, write_documents  # noqa: E402
 from cppcc_search.settings import DataPaths  # noqa: E402
 from extraction.pipeline import extract_page  # noqa: E402
+from indexer.index.build import index_documents  # noqa: E402
 from indexer.search import expansion  # noqa: E402
 from indexer.search.lexicon import Lexicon  # noqa: E402
 from indexer.search.querylang import parse_query  # noqa: E402
@@ -260,6 +261,26 @@ HEADER = (
 RULE = "| --- | --- | --- | --- | --- | --- |"
 
 
+def speed_at_scale(workdir: Path, sections: int, count: int) -> int:
+    """The cost part alone, over the Chinese reports replicated as bench/bench_index.py does."""
+    from bench.bench_index import finer_sections, replicated
+
+    paths = DataPaths(workdir / f"replicated-{sections}").ensure()
+    if not paths.index_dir.exists():
+        reports = replicated([finer_sections(r) for r in corpus_reports(SHARED)], sections)
+        started = time.perf_counter()
+        write_documents(paths.documents, reports)
+        index_documents(paths, rebuild=True)
+        print(
+            f"index: {sum(len(r.sections) for r in reports):,} sections "
+            f"({time.perf_counter() - started:.0f} s)"
+        )
+    with SearchService.open(paths) as service:
+        print(f"index: {service.stats().sections:,} sections")
+        speed(service, policy_pairs(), count)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -269,6 +290,12 @@ def main() -> int:
     parser.add_argument(
         "--quoted", action="store_true", help='search multi-word terms as "phrases"'
     )
+    parser.add_argument(
+        "--sections",
+        type=int,
+        default=0,
+        help="only the cost, over the 72 reports replicated to about this many sections",
+    )
     args = parser.parse_args()
     global QUOTED
     QUOTED = args.quoted
@@ -276,6 +303,8 @@ def main() -> int:
         print(f"../shared is missing ({SHARED}): nothing to measure", file=sys.stderr)
         return 2
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="translation-quality-"))
+    if args.sections:
+        return speed_at_scale(workdir, args.sections, args.speed_queries)
     gov = corpus_reports(SHARED)
     demo = demo_reports()
     english = [r for r in demo if r.language == "en"] + [changzhou_report()]
