@@ -151,8 +151,13 @@ def test_report_view_for_unknown_id_is_404(web_client):
 
 def test_api_search_matches_the_contract(web_client):
     data = web_client.get("/api/search?q=新能源&per_page=3&sort=newest").get_json()
-    assert set(data) == {"query", "total", "page", "per_page", "results", "facets", "suggestion"}
+    assert set(data) == {
+        "query", "total", "page", "per_page", "results", "facets", "suggestion", "translations",
+    }  # fmt: skip
     assert (data["query"], data["page"], data["per_page"]) == ("新能源", 1, 3)
+    assert data["translations"] == [
+        {"term": "新能源", "language": "en", "renderings": ["new energy"], "off": []}
+    ]
     assert len(data["results"]) == 3
     assert set(data["results"][0]) == {
         "id", "report_id", "title", "section_title", "year", "date", "url", "snippet",
