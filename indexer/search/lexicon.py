@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -162,9 +162,7 @@ class Lexicon:
         The table answers when it has any entry there, so its renderings are never mixed with
         the dictionary's.
         """
-        for tier in (self._table, self._dictionary_tier(key[start])):
-            if tier is None:
-                continue
+        for tier in self._english_tiers(key[start]):
             for end in range(min(len(key), start + tier.longest), start, -1):
                 words = tuple(key[start:end])
                 found = list(tier.english.get(words, ()))
@@ -176,9 +174,15 @@ class Lexicon:
                 ]
                 if found:
                     return end, found
-            if tier is self._table and self._open_dictionary is None and self._dictionary is None:
-                break
         return start, []
+
+    def _english_tiers(self, word: str) -> Iterator[Tier]:
+        """The table, then the dictionary's entries for the word: lazily, so a word the table
+        knows never costs a look into the dictionary."""
+        yield self._table
+        tier = self._dictionary_tier(word)
+        if tier is not None:
+            yield tier
 
     def chinese_renderings(self, text: str) -> list[Rendering]:
         """English renderings of a whole Chinese term (table first, then dictionary)."""

@@ -104,7 +104,7 @@ class _Span:
 
     words: list[str]
     renderings: list[Rendering]
-    stop: bool = False  # stop words only: a join may pass over them ("reform and opening up")
+    stop: bool = False  # stop words only (the whole run was stop words)
 
 
 class _Translator:
@@ -179,17 +179,14 @@ class _Translator:
         return self.joined(spans)
 
     def joined(self, spans: list[_Span]) -> list[_Span]:
-        """Neighbouring spans (stop words between them allowed) merged where a concatenation of
-        their renderings occurs in the archive."""
+        """Neighbouring spans merged where a concatenation of their renderings occurs."""
         merged: list[_Span] = []
         for span in spans:
-            previous = next((s for s in reversed(merged) if not s.stop), None)
+            previous = merged[-1] if merged else None
             if previous is not None and previous.renderings and span.renderings:
                 together = self.occurring(self.concatenations(previous, span))
                 if together:
-                    at = merged.index(previous)
-                    between = [w for s in merged[at + 1 :] for w in s.words]
-                    merged[at:] = [_Span(previous.words + between + span.words, together)]
+                    merged[-1] = _Span(previous.words + span.words, together)
                     continue
             merged.append(span)
         return merged

@@ -78,3 +78,18 @@ def test_chinese_lookups():
     assert lexicon.chinese_pieces("新能源车") == ["新能源", "车"]
     assert lexicon.chinese_pieces("新能源") == ["新能源"]
     assert table(("a", "新能源")).chinese_pieces("新能源车") is None  # no dictionary, no 车
+
+
+def test_a_word_the_table_knows_never_opens_the_dictionary():
+    opened: list[Cedict] = []
+
+    def dictionary() -> Cedict:
+        opened.append(Cedict())
+        return opened[-1]
+
+    lexicon = Lexicon([TermPair("new energy", "新能源", "test")], dictionary)
+    assert texts(lexicon.english_match(key("new energy"), 0)[1]) == ["新能源"]
+    assert lexicon.chinese_renderings("新能源")[0].text == "new energy"
+    assert opened == []
+    assert lexicon.english_match(key("energy"), 0)[1]  # the table has no "energy": it opens
+    assert len(opened) == 1
