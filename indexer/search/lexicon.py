@@ -79,6 +79,13 @@ def _porter(word: str) -> str:
     return stem(word) if word.isalpha() else word
 
 
+def _derives(words: EnglishKey, entry: EnglishKey) -> bool:
+    """True when each query word extends the entry's word (a final "e" or "y" may change)."""
+    return all(
+        w.startswith(e[:-1] if e[-1:] in "ey" else e) for w, e in zip(words, entry, strict=True)
+    )
+
+
 def chinese_key(text: str) -> str:
     """The lookup key of a Chinese term."""
     return unicodedata.normalize("NFKC", text)
@@ -97,9 +104,9 @@ class Tier:
 
     english: dict[EnglishKey, list[Rendering]] = field(default_factory=dict)
     chinese: dict[str, list[Rendering]] = field(default_factory=dict)
-    # The same entries by the Porter stems of their words (what the index searches), for words
-    # whose base form has no entry of its own: "consultation" finds "consult with" (协商).
-    stems: dict[EnglishKey, list[Rendering]] = field(default_factory=dict)
+    # The same entries by the Porter stems of their words (with their own keys), for words
+    # derived from an entry's: "consultation" finds "consult with" (协商).
+    stems: dict[EnglishKey, list[tuple[EnglishKey, Rendering]]] = field(default_factory=dict)
     longest: int = 0  # the most words in an English key
     longest_chinese: int = 0  # the most characters in a Chinese key
 
@@ -113,7 +120,7 @@ class Tier:
             chinese = chinese_key(pair.chinese)
             rendering = Rendering(chinese, pair.sense)
             tier.english.setdefault(key, []).append(rendering)
-            tier.stems.setdefault(stem_key(key), []).append(rendering)
+            tier.stems.setdefault(stem_key(key), []).append((key, rendering))
             tier.longest = max(tier.longest, len(key))
             renderings = tier.chinese.setdefault(chinese, [])
             renderings.append(Rendering(pair.english, pair.sense))
@@ -166,11 +173,15 @@ class Lexicon:
             for end in range(min(len(key), start + tier.longest), start, -1):
                 words = tuple(key[start:end])
                 found = list(tier.english.get(words, ()))
-                # Entries found only through the stems rank one sense lower.
+                # Through the stems, entries whose words the query's words derive from
+                # ("consultation" from "consult with", not "imports" from "important"), one
+                # sense lower.
                 found += [
                     Rendering(r.text, r.sense + 1)
-                    for r in tier.stems.get(stem_key(words), ())
-                    if r.text not in {f.text for f in found}
+                    for entry, r in tier.stems.get(stem_key(words), ())
+                    if entry != words
+                    and _derives(words, entry)
+                    and r.text not in {f.text for f in found}
                 ]
                 if found:
                     return end, found

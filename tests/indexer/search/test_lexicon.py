@@ -69,6 +69,9 @@ def test_dictionary_finds_inflected_and_derived_words():
     # one sense lower.
     found = lexicon.english_match(key("consultation"), 0)[1]
     assert "协商" in texts(found)
+    # …but a word is not reached from a longer one that shares its stem: "imports" is not
+    # "important" (伟大, "important (contribution etc)").
+    assert "伟大" not in texts(lexicon.english_match(key("imports"), 0)[1])
 
 
 def test_chinese_lookups():
