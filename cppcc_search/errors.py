@@ -15,3 +15,7 @@ class CppccSearchError(Exception):
 
 class DataLossRefused(CppccSearchError):
     """A command would drop most of what the data directory holds; it needs ``--force``."""
+
+
+class LexiconError(CppccSearchError):
+    """The bilingual lexicon cannot be read (a malformed term table, a missing dictionary)."""

@@ -71,6 +71,10 @@ def clause_parts(clause: Clause) -> list[ClausePart]:
 
 def _words(text: str, phrase: bool) -> list[Words]:
     tokens = word_tokens(text) if text.strip() else []
+    if phrase:
+        # One term per position: search mode also lists "high-quality" where "high" starts, and
+        # a phrase cannot hold two terms at one position.
+        tokens = [t for i, t in enumerate(tokens) if i == 0 or t.pos != tokens[i - 1].pos]
     return [Words(text, tuple(tokens), phrase)] if tokens else []
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
+from cppcc_search.cjk import CJK_RUN
 from indexer.errors import QueryError
 from indexer.index.schema import KIND_SECTION
 from indexer.search.clauses import (
@@ -28,6 +29,10 @@ class CompiledQuery(QueryTerms):
     query: wq.Query | None = None
     positive: wq.Query | None = None  # what scores; ``query`` is this minus ``negative``
     negative: wq.Query | None = None
+    # Per positive group, its alternatives by language ("zh" or "en"), each ORed: what
+    # indexer.search.balance scores apart when a query is searched in both languages.
+    languages: list[dict[str, wq.Query]] = field(default_factory=list)
+    balanced: bool = False  # rank by indexer.search.balance (set when translations were added)
 
 
 def all_sections() -> wq.Query:
@@ -40,9 +45,11 @@ def compile_query(parsed: ParsedQuery) -> CompiledQuery:
     compiled = CompiledQuery(query=None)
     groups = []
     for group in parsed.groups:
-        alternatives = [q for clause in group if (q := _clause_query(clause, compiled))]
+        compiled_group = [(c, q) for c in group if (q := _clause_query(c, compiled))]
+        alternatives = [q for _, q in compiled_group]
         if alternatives:
-            groups.append(alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives))
+            groups.append(_either(alternatives))
+            compiled.languages.append(_by_language(compiled_group))
     excluded = [q for clause in parsed.excluded if (q := _clause_query(clause, None))]
     if parsed.groups and not groups:
         raise QueryError(NOTHING_SEARCHABLE)
@@ -55,6 +62,18 @@ def compile_query(parsed: ParsedQuery) -> CompiledQuery:
     # first positive document is excluded (its _find_first never advances the negative side).
     compiled.query = wq.AndNot(positive, compiled.negative) if excluded else positive
     return compiled
+
+
+def clause_language(clause: Clause) -> str:
+    """ "zh" for a clause holding Chinese characters, else "en"."""
+    return "zh" if CJK_RUN.search(clause.text) else "en"
+
+
+def _by_language(compiled_group: list[tuple[Clause, wq.Query]]) -> dict[str, wq.Query]:
+    found: dict[str, list[wq.Query]] = {}
+    for clause, q in compiled_group:
+        found.setdefault(clause_language(clause), []).append(q)
+    return {language: _either(queries) for language, queries in found.items()}
 
 
 def _clause_query(clause: Clause, compiled: CompiledQuery | None) -> wq.Query | None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import heapq
 from typing import Any
 
+from indexer.search.balance import balanced_scores
 from indexer.search.budget import check
+from indexer.search.expansion import expand_query
 from indexer.search.facets import (
     ColumnCache,
     facet_values,
@@ -15,6 +17,7 @@ from indexer.search.facets import (
     years_in,
 )
 from indexer.search.labels import facet_value_label
+from indexer.search.lexicon import Lexicon
 from indexer.search.matching import MatchMemo, query_docs
 from indexer.search.queries import CompiledQuery, compile_query
 from indexer.search.querylang import ParsedQuery, parse_query
@@ -72,13 +75,20 @@ def matching_sections(
 
 
 def run_search(
-    searcher: Any, cache: ColumnCache, request: SearchRequest, state: VersionState | None = None
+    searcher: Any,
+    cache: ColumnCache,
+    request: SearchRequest,
+    state: VersionState | None = None,
+    lexicon: Lexicon | None = None,
 ) -> SearchResponse:
-    """Answer one search request."""
+    """Answer one search request (terms translated through ``lexicon``, default the shipped one)."""
     state = state or VersionState()
     request, resolved = resolve_request(request, cache.bodies)
     parsed = parse_query(request.query)
+    translated = expand_query(searcher, parsed, request, state.memo, lexicon)
+    parsed = translated.parsed
     compiled = compile_query(parsed)
+    compiled.balanced = any(t.renderings for t in translated.translations)
     raw = query_matches(searcher, cache, compiled, state.memo)
     check()
     chosen = selections(request, cache.years)
@@ -99,6 +109,7 @@ def run_search(
         facets={f: _labelled(f, counts[f], chosen.get(f, set()), cache) for f in FACET_FIELDS},
         terms=tuple(dict.fromkeys(compiled.display_terms)),
         filters=resolved,
+        translations=translated.translations,
     )
     if response.total < SUGGEST_BELOW and parsed.groups:
         spelling = WhooshSpelling(searcher, cache.vocabulary, state.memo)
@@ -161,6 +172,8 @@ def _relevance_scores(
 ) -> dict[int, float] | None:
     """Every filtered match's score, or None: then Whoosh ranks a page itself."""
     assert compiled.positive is not None
+    if compiled.balanced:
+        return balanced_scores(searcher, state, compiled, filtered)
     scores = rank_scores(searcher, state.lengths, state.memo, compiled.positive, set(filtered))
     if scores is None and compiled.positive.estimate_size(searcher.reader()) <= SINGLE_PASS_MAX:
         _, found = scored_matches(searcher, compiled)

@@ -41,6 +41,7 @@ from indexer.search.budget import Gate, SearchLimits
 from indexer.search.facets import ColumnCache
 from indexer.search.figures import figure_series
 from indexer.search.followup import followup, next_in_series
+from indexer.search.lexicon import Lexicon
 from indexer.search.postings import column_text
 from indexer.search.queries import compile_query
 from indexer.search.querylang import parse_query
@@ -137,22 +138,30 @@ class SearchService:
     """Search, trends and report lookups over the current index generation."""
 
     def __init__(
-        self, paths: DataPaths, generation: _Generation, limits: SearchLimits | None = None
+        self,
+        paths: DataPaths,
+        generation: _Generation,
+        limits: SearchLimits | None = None,
+        lexicon: Lexicon | None = None,
     ) -> None:
         self._paths = paths
         self._generation = generation
         self._gate = Gate(limits or SearchLimits())
+        self._lexicon = lexicon  # None: the shipped one (indexer.search.lexicon)
         self._lock = threading.Lock()
         self._idle: list[Any] = []  # searchers not in use; one per concurrent call at most
         self._closed = False
 
     @classmethod
-    def open(cls, paths: DataPaths, limits: SearchLimits | None = None) -> SearchService:
+    def open(
+        cls, paths: DataPaths, limits: SearchLimits | None = None, *, lexicon: Lexicon | None = None
+    ) -> SearchService:
         """Open the index of a data directory (IndexMissingError when there is none).
 
-        ``limits`` bound the work of each search and trends call (default: unbounded).
+        ``limits`` bound the work of each search and trends call (default: unbounded); queries
+        are translated through ``lexicon`` (default: the shipped one).
         """
-        return cls(paths, _open_generation(paths.index_dir, _current_name(paths)), limits)
+        return cls(paths, _open_generation(paths.index_dir, _current_name(paths)), limits, lexicon)
 
     def close(self) -> None:
         """Close the idle searchers (those in use close when their call ends)."""
@@ -178,7 +187,7 @@ class SearchService:
     def search(self, request: SearchRequest) -> SearchResponse:
         """Matching sections, one page of hits, facet counts and a suggestion."""
         with self._gate.limited():
-            return self._with_searcher(lambda s, c, v: run_search(s, c, request, v))
+            return self._with_searcher(lambda s, c, v: run_search(s, c, request, v, self._lexicon))
 
     def trends(
         self, terms: Sequence[str], by_part: bool = False, request: SearchRequest | None = None
@@ -189,7 +198,10 @@ class SearchService:
             return self._with_searcher(
                 lambda s, c, v: TrendsResponse(
                     query=list(terms),
-                    series=[trend_series(s, c, term, by_part, filters, v) for term in terms],
+                    series=[
+                        trend_series(s, c, term, by_part, filters, v, self._lexicon)
+                        for term in terms
+                    ],
                 )
             )
 

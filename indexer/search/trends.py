@@ -6,7 +6,9 @@ from collections import Counter
 from typing import Any
 
 from cppcc_search.models import PART_KINDS
+from indexer.search.expansion import expand_query
 from indexer.search.facets import ColumnCache, apply_selections, selections
+from indexer.search.lexicon import Lexicon
 from indexer.search.matching import MatchMemo
 from indexer.search.queries import compile_query
 from indexer.search.querylang import parse_query
@@ -30,16 +32,18 @@ def trend_series(
     by_part: bool,
     request: SearchRequest,
     state: VersionState | None = None,
+    lexicon: Lexicon | None = None,
 ) -> TrendSeries:
     """Hits, total sections and hits per 1,000 sections for every year, plus the first use."""
     if not term.strip():
         raise QueryError("a trend needs a non-empty query")
-    parsed = parse_query(term)
+    memo = state.memo if state is not None else MatchMemo(max_entries=0)
+    translated = expand_query(searcher, parse_query(term), request, memo, lexicon)
+    parsed = translated.parsed
     compiled = compile_query(parsed)
     if compiled.query is None:
         raise QueryError(f"nothing to search for in {term!r}")
     chosen = selections(resolve_request(request, cache.bodies)[0], cache.years)
-    memo = state.memo if state is not None else MatchMemo(max_entries=0)
     key = (compiled.query, tuple((r.start, r.end) for r in parsed.years), chosen_key(chosen))
     hits, totals, by_year_part, first = memo.get_or_compute(
         ("trend", key, by_part),
@@ -48,7 +52,12 @@ def trend_series(
         ),
     )
     points = trend_points(hits, totals, by_year_part if by_part else None)
-    return TrendSeries(term=term, points=points, first=_first_appearance(searcher, cache, first))
+    return TrendSeries(
+        term=term,
+        points=points,
+        first=_first_appearance(searcher, cache, first),
+        translations=translated.translations,
+    )
 
 
 def trend_points(hits: Counter, totals: Counter, by_year_part: Counter | None) -> list[TrendPoint]:

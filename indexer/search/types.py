@@ -61,6 +61,10 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 10
+    # Also search each term's translations (indexer.search.translate); False searches the
+    # query's own language(s) only. Renderings named in renderings_off are not searched.
+    expand: bool = True
+    renderings_off: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.sort not in SORTS:
@@ -69,6 +73,24 @@ class SearchRequest:
             raise QueryError("page must be 1 or more")
         if not 1 <= self.per_page <= MAX_PER_PAGE:
             raise QueryError(f"per_page must be between 1 and {MAX_PER_PAGE}")
+
+
+@dataclass(frozen=True)
+class Translation:
+    """One query term and what it was also searched as (``language`` is the renderings')."""
+
+    term: str
+    language: str
+    renderings: tuple[str, ...]
+    off: tuple[str, ...] = ()  # renderings the request turned off
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "term": self.term,
+            "language": self.language,
+            "renderings": list(self.renderings),
+            "off": list(self.off),
+        }
 
 
 @dataclass
@@ -151,6 +173,7 @@ class SearchResponse:
     suggestion: str | None = None
     terms: tuple[str, ...] = ()  # the query's positive terms, for highlighting elsewhere
     filters: list[ResolvedFilter] = field(default_factory=list)  # values given by name
+    translations: list[Translation] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -169,6 +192,7 @@ class SearchResponse:
             },
             "suggestion": self.suggestion,
             "filters": [resolved.to_dict() for resolved in self.filters],
+            "translations": [t.to_dict() for t in self.translations],
         }
 
 
@@ -205,9 +229,14 @@ class TrendSeries:
     term: str
     points: list[TrendPoint] = field(default_factory=list)
     first: FirstAppearance | None = None
+    translations: list[Translation] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"term": self.term, "points": [p.to_dict() for p in self.points]}
+        data: dict[str, Any] = {
+            "term": self.term,
+            "points": [p.to_dict() for p in self.points],
+            "translations": [t.to_dict() for t in self.translations],
+        }
         if self.first is not None:
             data["first"] = {
                 "year": self.first.year,

@@ -161,8 +161,12 @@ def test_api_search_matches_the_contract(web_client):
     data = web_client.get("/api/search?q=新能源&per_page=3&sort=newest").get_json()
     assert set(data) == {
         "query", "total", "page", "per_page", "results", "facets", "suggestion", "filters",
+        "translations",
     }  # fmt: skip
     assert (data["query"], data["page"], data["per_page"]) == ("新能源", 1, 3)
+    assert data["translations"] == [
+        {"term": "新能源", "language": "en", "renderings": ["new energy"], "off": []}
+    ]
     assert len(data["results"]) == 3
     assert set(data["results"][0]) == {
         "id", "report_id", "title", "section_title", "section_kind", "body_id", "versions",

@@ -158,6 +158,7 @@ def test_contract_json_shape(service):
         "facets",
         "suggestion",
         "filters",
+        "translations",
     }
     assert set(data["results"][0]) == {
         "id",
