@@ -22,8 +22,10 @@ from cppcc_search.models import Report, Section
 K1 = 1.2
 B = 0.75
 SAME_KIND = 1.25  # the prior: a passage under a section of the task's kind
-# Scores are shares of the most a passage could score for the task (every term, often).
-MIN_SCORE = 0.05  # below this the best passage shares too little to report on the task
+# Scores are shares of the most a passage of the review's usual size could score for the task:
+# holding, often, as many of the task's rarest terms as such a passage holds terms. (A share of
+# every term of the task would make a long task's scores small whatever the passages say.)
+MIN_SCORE = 0.06  # below this the best passage shares too little to report on the task
 KEEP_SHARE = 0.6  # passages scoring at least this share of the best are listed too
 MAX_PASSAGES = 3
 MIN_PASSAGE = 20  # characters: shorter paragraphs are salutations and headings
@@ -152,11 +154,13 @@ def align(tasks: list[Task], passages: list[Passage]) -> list[Alignment]:
         frequency.update(document.keys())
     count = len(documents)
     average = sum(sum(d.values()) for d in documents) / count
+    capacity = max(1, round(sum(len(d) for d in documents) / count))  # distinct terms a passage
     idf = {t: math.log(1 + (count - n + 0.5) / (n + 0.5)) for t, n in frequency.items()}
     alignments = []
     for task in tasks:
         query = set(terms(f"{task.title}\n{task.text}"))
-        most = sum(idf.get(t, 0.0) for t in query) * (K1 + 1) * SAME_KIND or 1.0
+        rarest = sorted((idf.get(t, 0.0) for t in query), reverse=True)[:capacity]
+        most = sum(rarest) * (K1 + 1) * SAME_KIND or 1.0
         scored = []
         for passage, document in zip(passages, documents, strict=True):
             score = _bm25(query, document, idf, average)
