@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from cppcc_search.fiveyear import plan_years
 from cppcc_search.kinds import classify_section
 from cppcc_search.models import Report, Section
 
@@ -29,6 +30,8 @@ MIN_SCORE = 0.06  # below this the best passage shares too little to report on t
 KEEP_SHARE = 0.6  # passages scoring at least this share of the best are listed too
 MAX_PASSAGES = 3
 MIN_PASSAGE = 20  # characters: shorter paragraphs are salutations and headings
+_OPENING = 10  # characters: a paragraph "opens on" what these hold
+_OPENING_YEAR = re.compile(r"[“\"]?((?:19|20)\d{2})年")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _WORD = re.compile(r"[a-z][a-z'-]{2,}")
 _EN_STOP = frozenset(
@@ -139,9 +142,24 @@ def review_passages(report: Report, year: int | None = None) -> list[Passage]:
         kind = _kind(section.title, report.language)
         for paragraph in section.text.split("\n"):
             paragraph = paragraph.strip()
+            if _looks_ahead(paragraph, section.period_year or report.year):
+                break  # the rest of the section sets targets: nothing in it reports
             if len(paragraph) >= MIN_PASSAGE:
                 passages.append(Passage(section.ordinal, section.title, paragraph, kind))
     return passages
+
+
+def _looks_ahead(paragraph: str, reviewed: int | None) -> bool:
+    """Whether a paragraph of a review opens on a period after the one reviewed: a review that
+    runs on into the next five-year plan's targets under one heading ("“十三五”时期发展成就和
+    “十四五”时期主要目标任务") turns to them with a paragraph opening "“十四五”时期是…"."""
+    if reviewed is None:
+        return False
+    opening = _OPENING_YEAR.match(paragraph)
+    if opening:
+        return int(opening[1]) > reviewed
+    plan = plan_years(paragraph[:_OPENING])
+    return plan is not None and plan[0] > reviewed
 
 
 def align(tasks: list[Task], passages: list[Passage]) -> list[Alignment]:
