@@ -36,7 +36,7 @@ from tests.cppcc_search.followup_labelled import (  # noqa: E402
 
 # The target; the floor the tests hold the aligner to is pinned at the measured figure.
 TARGET = 0.8
-FLOOR = 0.8
+FLOOR = 0.85
 
 
 @dataclass(frozen=True)
@@ -129,11 +129,14 @@ def report(results: list[Outcome], show_errors: bool) -> bool:
         print("first passage not labelled:")
         for r in results:
             if r.labelled and not r.right:
-                print(f"  [{r.pair} {r.split}] {r.task[:40]} -> {r.top_title} | {(r.top or '')[:50]}")
+                top = f"{r.top_title} | {(r.top or '')[:50]}"
+                print(f"  [{r.pair} {r.split}] {r.task[:40]} -> {top}")
     figure = precision(results)
     met = figure >= FLOOR
-    print(f"follow-up precision@1 {figure:.3f} (floor {FLOOR}, target {TARGET}): "
-          f"{'pass' if met else 'FAIL'}")
+    print(
+        f"follow-up precision@1 {figure:.3f} (floor {FLOOR}, target {TARGET}): "
+        f"{'pass' if met else 'FAIL'}"
+    )
     return met
 
 
