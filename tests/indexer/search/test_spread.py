@@ -11,22 +11,13 @@ from indexer.errors import QueryError
 from indexer.search.service import SearchService
 from indexer.search.types import SearchRequest
 from tests.indexer.reports import build_index
-from tests.webapp.support import filed, zh_report
+from tests.webapp.support import spread_reports
 
 
 @pytest.fixture(scope="module")
 def spread_paths(tmp_path_factory: pytest.TempPathFactory) -> DataPaths:
-    reports = [
-        zh_report("nat-2016-1", "全国政协", "national", 2016, "work report", "氢能"),
-        zh_report("nat-2019-2", "全国政协", "national", 2019, "work report", "氢能"),
-        zh_report("js-2019-3", "江苏省政协", "provincial", 2019, "work report", "氢能"),
-        zh_report("cz-2022-4", "常州市政协", "municipal", 2022, "work report", "氢能"),
-        zh_report("cz-2024-5", "常州市政协", "municipal", 2024, "work report", "氢能"),
-        zh_report("wx-2024-6", "无锡市政协", "municipal", 2024, "work report", "海洋经济"),
-        zh_report("wx-2025-7", "无锡市政协", "municipal", 2025, "work report", "海洋经济"),
-    ]
     paths = DataPaths(tmp_path_factory.mktemp("spread") / "data").ensure()
-    build_index(paths, [filed(r) for r in reports])
+    build_index(paths, spread_reports())
     return paths
 
 
