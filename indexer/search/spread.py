@@ -11,16 +11,11 @@ from collections import defaultdict
 from typing import Any
 
 from cppcc_search.models import LEVELS
-from indexer.search.facets import ColumnCache, apply_selections, selections
-from indexer.search.matching import MatchMemo
-from indexer.search.queries import compile_query
-from indexer.search.querylang import parse_query
+from indexer.search.facets import ColumnCache, apply_selections
 from indexer.search.ranking import VersionState
-from indexer.search.resolve import resolve_request
-from indexer.search.run import chosen_key, matching_sections
+from indexer.search.run import term_matches
 from indexer.search.types import (
     BodyFirstUse,
-    QueryError,
     SearchRequest,
     SpreadResponse,
     SpreadYear,
@@ -36,20 +31,10 @@ def term_spread(
 ) -> SpreadResponse:
     """Each body's first use of ``term`` and the bodies using it per year (the request's
     filters narrow both)."""
-    if not term.strip():
-        raise QueryError("spread needs a term: q")
-    parsed = parse_query(term)
-    compiled = compile_query(parsed)
-    if compiled.query is None:
-        raise QueryError(f"nothing to search for in {term!r}")
-    chosen = selections(resolve_request(request, cache.bodies)[0], cache.years)
-    memo = state.memo if state is not None else MatchMemo(max_entries=0)
-    key = (compiled.query, tuple((r.start, r.end) for r in parsed.years), chosen_key(chosen))
-    firsts, uses, last_year = memo.get_or_compute(
-        ("spread", key),
-        lambda: _body_years(
-            cache, matching_sections(searcher, cache, parsed, compiled, memo), chosen
-        ),
+    term_query = term_matches(searcher, cache, term, request, state, "spread needs a term: q")
+    firsts, uses, last_year = term_query.memo.get_or_compute(
+        ("spread", term_query.key),
+        lambda: _body_years(cache, term_query.match(), term_query.chosen),
     )
     first = [_first_use(searcher, cache, body, doc) for body, doc in firsts]
     return SpreadResponse(query=term, first=first, years=_years(uses, last_year))
