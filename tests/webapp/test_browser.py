@@ -223,7 +223,8 @@ def test_cite_copy_buttons_put_the_citation_on_the_clipboard(browser, live_serve
         menu.locator("summary").click()
         style = menu.locator('.cite-style[data-style="gbt7714"]')
         style.get_by_role("button", name="复制 Copy").click()
-        assert style.get_by_role("button").inner_text() == "已复制 Copied"
+        # The button says so once the clipboard has taken the text (a promise settles first).
+        style.get_by_role("button", name="已复制 Copied").wait_for()
         copied = tab.evaluate("navigator.clipboard.readText()")
         assert copied == style.locator("pre").inner_text() and "2023" in copied
 
@@ -233,6 +234,7 @@ def test_cite_copy_buttons_put_the_citation_on_the_clipboard(browser, live_serve
         passage.locator("summary").click()
         bibtex = passage.locator('.cite-style[data-style="bibtex"]')
         bibtex.get_by_role("button", name="复制 Copy").click()
+        bibtex.get_by_role("button", name="已复制 Copied").wait_for()
         expect_copied = bibtex.locator("pre").inner_text()
         copied = tab.evaluate("navigator.clipboard.readText()")
         assert copied == expect_copied
