@@ -212,6 +212,16 @@ def test_source_passage_links_scroll_to_the_matching_text(page, tmp_path):
         assert page.evaluate("window.scrollY") == 0
 
 
+def copy_citation(tab, menu, style: str) -> tuple[str, str]:
+    """Open a Cite menu, press one style's copy button: (the text shown, the clipboard's)."""
+    menu.locator("summary").click()
+    block = menu.locator(f'.cite-style[data-style="{style}"]')
+    block.get_by_role("button", name="复制 Copy").click()
+    # The button says so once the clipboard has taken the text (a promise settles first).
+    block.get_by_role("button", name="已复制 Copied").wait_for()
+    return block.locator("pre").inner_text(), tab.evaluate("navigator.clipboard.readText()")
+
+
 def test_cite_copy_buttons_put_the_citation_on_the_clipboard(browser, live_server):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
@@ -219,25 +229,13 @@ def test_cite_copy_buttons_put_the_citation_on_the_clipboard(browser, live_serve
     try:
         # The report's own menu: its styles are in the page, each with a copy button.
         tab.goto(f"{live_server}/report/nat-2023-3")
-        menu = tab.locator("details.cite").first
-        menu.locator("summary").click()
-        style = menu.locator('.cite-style[data-style="gbt7714"]')
-        style.get_by_role("button", name="复制 Copy").click()
-        # The button says so once the clipboard has taken the text (a promise settles first).
-        style.get_by_role("button", name="已复制 Copied").wait_for()
-        copied = tab.evaluate("navigator.clipboard.readText()")
-        assert copied == style.locator("pre").inner_text() and "2023" in copied
+        shown, copied = copy_citation(tab, tab.locator("details.cite").first, "gbt7714")
+        assert copied == shown and "2023" in copied
 
         # A search result's passage: its menu loads the passage's citations when opened.
         tab.goto(f"{live_server}/search?q=新能源")
-        passage = tab.locator("ul.hits details.cite").first
-        passage.locator("summary").click()
-        bibtex = passage.locator('.cite-style[data-style="bibtex"]')
-        bibtex.get_by_role("button", name="复制 Copy").click()
-        bibtex.get_by_role("button", name="已复制 Copied").wait_for()
-        expect_copied = bibtex.locator("pre").inner_text()
-        copied = tab.evaluate("navigator.clipboard.readText()")
-        assert copied == expect_copied
+        shown, copied = copy_citation(tab, tab.locator("ul.hits details.cite").first, "bibtex")
+        assert copied == shown
         assert "/report/" in copied and "#s" in copied and "/archive?url=" in copied
         shot(tab, "search-cite")
     finally:
