@@ -16,17 +16,22 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from cppcc_search.fiveyear import plan_years
 from cppcc_search.kinds import classify_section
 from cppcc_search.models import Report, Section
 
 K1 = 1.2
 B = 0.75
 SAME_KIND = 1.25  # the prior: a passage under a section of the task's kind
-# Scores are shares of the most a passage could score for the task (every term, often).
-MIN_SCORE = 0.05  # below this the best passage shares too little to report on the task
+# Scores are shares of the most a passage of the review's usual size could score for the task:
+# holding, often, as many of the task's rarest terms as such a passage holds terms. (A share of
+# every term of the task would make a long task's scores small whatever the passages say.)
+MIN_SCORE = 0.06  # below this the best passage shares too little to report on the task
 KEEP_SHARE = 0.6  # passages scoring at least this share of the best are listed too
 MAX_PASSAGES = 3
 MIN_PASSAGE = 20  # characters: shorter paragraphs are salutations and headings
+_OPENING = 10  # characters: a paragraph "opens on" what these hold
+_OPENING_YEAR = re.compile(r"[“\"]?((?:19|20)\d{2})年")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _WORD = re.compile(r"[a-z][a-z'-]{2,}")
 _EN_STOP = frozenset(
@@ -137,9 +142,24 @@ def review_passages(report: Report, year: int | None = None) -> list[Passage]:
         kind = _kind(section.title, report.language)
         for paragraph in section.text.split("\n"):
             paragraph = paragraph.strip()
+            if _looks_ahead(paragraph, section.period_year or report.year):
+                break  # the rest of the section sets targets: nothing in it reports
             if len(paragraph) >= MIN_PASSAGE:
                 passages.append(Passage(section.ordinal, section.title, paragraph, kind))
     return passages
+
+
+def _looks_ahead(paragraph: str, reviewed: int | None) -> bool:
+    """Whether a paragraph of a review opens on a period after the one reviewed: a review that
+    runs on into the next five-year plan's targets under one heading ("“十三五”时期发展成就和
+    “十四五”时期主要目标任务") turns to them with a paragraph opening "“十四五”时期是…"."""
+    if reviewed is None:
+        return False
+    opening = _OPENING_YEAR.match(paragraph)
+    if opening:
+        return int(opening[1]) > reviewed
+    plan = plan_years(paragraph[:_OPENING])
+    return plan is not None and plan[0] > reviewed
 
 
 def align(tasks: list[Task], passages: list[Passage]) -> list[Alignment]:
@@ -152,11 +172,13 @@ def align(tasks: list[Task], passages: list[Passage]) -> list[Alignment]:
         frequency.update(document.keys())
     count = len(documents)
     average = sum(sum(d.values()) for d in documents) / count
+    capacity = max(1, round(sum(len(d) for d in documents) / count))  # distinct terms a passage
     idf = {t: math.log(1 + (count - n + 0.5) / (n + 0.5)) for t, n in frequency.items()}
     alignments = []
     for task in tasks:
         query = set(terms(f"{task.title}\n{task.text}"))
-        most = sum(idf.get(t, 0.0) for t in query) * (K1 + 1) * SAME_KIND or 1.0
+        rarest = sorted((idf.get(t, 0.0) for t in query), reverse=True)[:capacity]
+        most = sum(rarest) * (K1 + 1) * SAME_KIND or 1.0
         scored = []
         for passage, document in zip(passages, documents, strict=True):
             score = _bm25(query, document, idf, average)

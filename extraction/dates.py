@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from extraction.text import ascii_digits, chinese_number, chinese_year
+from cppcc_search.cjk import chinese_number, chinese_year
+from extraction.text import ascii_digits
 
 _MONTHS = {
     name: number

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 
-from extraction.text import ascii_digits, chinese_number, chinese_year
+from cppcc_search.cjk import chinese_number, chinese_year
+from cppcc_search.fiveyear import plan_years
+from extraction.text import ascii_digits
 
 _REVIEW_RE = re.compile(
     r"回顾|总结|成就|过去|一年来|五年来|年来|去年|情况|本届|"
@@ -52,12 +54,6 @@ _EN_NUMBERS = {
     "nine": 9,
     "ten": 10,
 }
-# The n-th five-year plan ("十三五", "13th Five-Year Plan"): the first two began in 1953 and 1958,
-# the third in 1966 after three years of readjustment, each later one five years after the last.
-_PLAN_PERIOD_RE = re.compile(r"“?[\"']?([一二三四五六七八九十]{1,3})五”?[\"']?(?:时期|规划|期间)")
-_PLAN_PERIOD_EN_RE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\s+Five-Year Plan", re.I)
-_PLAN_STARTS = {1: 1953, 2: 1958}
-THIRD_PLAN_YEAR = 1966
 
 
 def part_kind(title: str) -> str:
@@ -73,19 +69,6 @@ def _count(text: str) -> int | None:
     if text.isdigit():
         return int(text)
     return _EN_NUMBERS.get(text.lower()) or chinese_number(text)
-
-
-def _plan_period(title: str) -> tuple[int, int] | None:
-    """The years of the five-year plan a heading names ("“十三五”时期" → 2016–2020)."""
-    match = _PLAN_PERIOD_RE.search(title)
-    number = chinese_number(match[1]) if match else None
-    if number is None:
-        match = _PLAN_PERIOD_EN_RE.search(title)
-        number = int(match[1]) if match else None
-    if not number:
-        return None
-    start = _PLAN_STARTS.get(number, THIRD_PLAN_YEAR + 5 * (number - 3))
-    return start, start + 4
 
 
 def _relative_span(title: str, report_year: int) -> tuple[int, int] | None:
@@ -114,7 +97,7 @@ def period_span(title: str, report_year: int | None) -> tuple[int | None, int | 
     span = _YEAR_SPAN_RE.search(digits)
     if span:
         return int(span[1]), int(span[2])  # "2019—2023年工作回顾" reviews up to its last year
-    plan = _plan_period(title)
+    plan = plan_years(title)
     if plan:
         return plan
     if report_year is not None:

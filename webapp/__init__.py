@@ -39,9 +39,9 @@ def create_app(
 def _register(app: Flask) -> None:
     """Attach blueprints, template helpers, security headers and error pages."""
     from webapp import errors, filters, security
-    from webapp.views import api, archive, feeds, figures, report, search, trends
+    from webapp.views import api, archive, feeds, figures, report, search, spread, trends
 
-    for module in (search, report, trends, figures, api, feeds, archive):
+    for module in (search, report, trends, figures, spread, api, feeds, archive):
         app.register_blueprint(module.bp)
     filters.register(app)
     security.register(app)

@@ -30,8 +30,16 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "doc_type": DOC_TYPES,
     "language": LANGUAGES,
 }
-STATE_ORDER = ("q", *(name for name, _ in FILTER_ARGS), "sort", "per_page", "page")
-SINGLE_VALUED = frozenset({"q", "sort", "per_page", "page"})
+STATE_ORDER = (
+    "q",
+    *(name for name, _ in FILTER_ARGS),
+    "expand",
+    "off",
+    "sort",
+    "per_page",
+    "page",
+)
+SINGLE_VALUED = frozenset({"q", "expand", "sort", "per_page", "page"})
 
 
 @dataclass(frozen=True)
@@ -66,7 +74,27 @@ def parse_search_args(args: MultiDict, limits: Limits) -> SearchRequest:
         raise QueryError(f"unknown sort {sort!r} (use one of {', '.join(SORTS)})")
     page = parse_int(args, "page", 1, 1, limits.max_page)
     per_page = parse_int(args, "per_page", limits.default_per_page, 1, limits.max_per_page)
-    return SearchRequest(query=query, sort=sort, page=page, per_page=per_page, **filters)
+    return SearchRequest(
+        query=query,
+        sort=sort,
+        page=page,
+        per_page=per_page,
+        expand=parse_flag(args, "expand", default=True),
+        renderings_off=parse_filter(args, "off", limits),
+        **filters,
+    )
+
+
+def parse_flag(args: MultiDict, name: str, default: bool) -> bool:
+    """A yes/no argument: 1/true/yes/on or 0/false/no/off (a QueryError otherwise)."""
+    text = args.get(name, "").strip().lower()
+    if not text:
+        return default
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise QueryError(f"{name} must be 1 or 0, not {text[:20]!r}")
 
 
 def parse_query(args: MultiDict, limits: Limits) -> str:

@@ -26,12 +26,17 @@ def next_in_series(report: Report, series: list[ReportSummary]) -> ReportSummary
     return min(later, key=lambda s: (s.year, s.date or "", s.id), default=None)
 
 
+def plan_year(report: Report) -> int | None:
+    """The year the report's plan parts plan for (the report's year when they name none)."""
+    year = max((s.period_year or 0 for s in report.sections if s.part_kind == "plan"), default=0)
+    return year or report.year
+
+
 def followup(report: Report, following: Report | None) -> FollowupResponse:
     """Each plan task of ``report`` beside the passages of ``following`` that report on it."""
     if following is None:
         return FollowupResponse(report.id, None, [])
-    year = max((s.period_year or 0 for s in report.sections if s.part_kind == "plan"), default=0)
-    passages = review_passages(following, year or report.year)
+    passages = review_passages(following, plan_year(report))
     pairs: list[dict[str, Any]] = []
     for alignment in align(plan_tasks(report), passages):
         pairs.append(

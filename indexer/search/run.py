@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from indexer.search.balance import balanced_scores
@@ -26,7 +28,14 @@ from indexer.search.resolve import resolve_request
 from indexer.search.snippets import render_snippet, stored_word_spans, substring_spans
 from indexer.search.spelling import WhooshSpelling, suggest_query
 from indexer.search.stored import hit_from_stored
-from indexer.search.types import FACET_FIELDS, Hit, SearchRequest, SearchResponse
+from indexer.search.types import (
+    FACET_FIELDS,
+    Hit,
+    QueryError,
+    SearchRequest,
+    SearchResponse,
+    Translation,
+)
 
 SUGGEST_BELOW = 3  # offer "did you mean" when a query finds fewer sections than this
 # Below this estimated number of matches, scoring every match in one pass is cheaper than
@@ -72,6 +81,49 @@ def matching_sections(
 ) -> list[int]:
     """Section documents matching the query and the query's own year ranges, in docnum order."""
     return in_query_years(query_matches(searcher, cache, compiled, memo), cache, parsed)
+
+
+@dataclass(frozen=True)
+class TermMatches:
+    """A term of a per-year view (trends, spread) ready to search: ``match()`` lists its matching
+    sections (only when the view's result is not memoised already), with the filters' chosen
+    values, the memo and the key the view's result is kept under."""
+
+    match: Callable[[], list[int]]
+    chosen: dict[str, set[Any]]
+    memo: MatchMemo
+    key: tuple
+    translations: list[Translation]
+
+
+def term_matches(
+    searcher: Any,
+    cache: ColumnCache,
+    term: str,
+    request: SearchRequest,
+    state: VersionState | None,
+    empty: str,
+    lexicon: Lexicon | None = None,
+) -> TermMatches:
+    """Parse, translate (as a search does) and match one term under the request's filters
+    (QueryError ``empty`` for a blank term, or when nothing in it is searchable)."""
+    if not term.strip():
+        raise QueryError(empty)
+    memo = state.memo if state is not None else MatchMemo(max_entries=0)
+    translated = expand_query(searcher, parse_query(term), request, memo, lexicon)
+    parsed = translated.parsed
+    compiled = compile_query(parsed)
+    if compiled.query is None:
+        raise QueryError(f"nothing to search for in {term!r}")
+    chosen = selections(resolve_request(request, cache.bodies)[0], cache.years)
+    key = (compiled.query, tuple((r.start, r.end) for r in parsed.years), chosen_key(chosen))
+    return TermMatches(
+        lambda: matching_sections(searcher, cache, parsed, compiled, memo),
+        chosen,
+        memo,
+        key,
+        translated.translations,
+    )
 
 
 def run_search(

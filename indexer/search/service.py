@@ -47,6 +47,7 @@ from indexer.search.queries import compile_query
 from indexer.search.querylang import parse_query
 from indexer.search.ranking import VersionState
 from indexer.search.run import run_search
+from indexer.search.spread import term_spread
 from indexer.search.stored import newest_first, summary_from_stored
 from indexer.search.trends import trend_series
 from indexer.search.types import (
@@ -56,6 +57,7 @@ from indexer.search.types import (
     ReportSummary,
     SearchRequest,
     SearchResponse,
+    SpreadResponse,
     TrendsResponse,
 )
 from indexer.whoosh_internals import (
@@ -210,6 +212,12 @@ class SearchService:
         filters = request or SearchRequest()
         with self._gate.limited():
             return self._with_searcher(lambda s, c, v: figure_series(s, c, query, filters))
+
+    def spread(self, term: str, request: SearchRequest | None = None) -> SpreadResponse:
+        """Each body's first report that uses ``term``, and how many bodies use it each year."""
+        filters = request or SearchRequest()
+        with self._gate.limited():
+            return self._with_searcher(lambda s, c, v: term_spread(s, c, term, filters, v))
 
     def followup(self, report_id: str) -> FollowupResponse | None:
         """The report's plan tasks beside the next report's review passages (None: no report)."""

@@ -6,19 +6,13 @@ from collections import Counter
 from typing import Any
 
 from cppcc_search.models import PART_KINDS
-from indexer.search.expansion import expand_query
-from indexer.search.facets import ColumnCache, apply_selections, selections
+from indexer.search.facets import ColumnCache, apply_selections
 from indexer.search.lexicon import Lexicon
-from indexer.search.matching import MatchMemo
-from indexer.search.queries import compile_query
-from indexer.search.querylang import parse_query
 from indexer.search.ranking import VersionState
-from indexer.search.resolve import resolve_request
-from indexer.search.run import chosen_key, matching_sections
+from indexer.search.run import term_matches
 from indexer.search.stored import first_appearance
 from indexer.search.types import (
     FirstAppearance,
-    QueryError,
     SearchRequest,
     TrendPoint,
     TrendSeries,
@@ -35,28 +29,18 @@ def trend_series(
     lexicon: Lexicon | None = None,
 ) -> TrendSeries:
     """Hits, total sections and hits per 1,000 sections for every year, plus the first use."""
-    if not term.strip():
-        raise QueryError("a trend needs a non-empty query")
-    memo = state.memo if state is not None else MatchMemo(max_entries=0)
-    translated = expand_query(searcher, parse_query(term), request, memo, lexicon)
-    parsed = translated.parsed
-    compiled = compile_query(parsed)
-    if compiled.query is None:
-        raise QueryError(f"nothing to search for in {term!r}")
-    chosen = selections(resolve_request(request, cache.bodies)[0], cache.years)
-    key = (compiled.query, tuple((r.start, r.end) for r in parsed.years), chosen_key(chosen))
-    hits, totals, by_year_part, first = memo.get_or_compute(
-        ("trend", key, by_part),
-        lambda: _year_counts(
-            cache, matching_sections(searcher, cache, parsed, compiled, memo), chosen, by_part
-        ),
+    empty = "a trend needs a non-empty query"
+    term_query = term_matches(searcher, cache, term, request, state, empty, lexicon)
+    hits, totals, by_year_part, first = term_query.memo.get_or_compute(
+        ("trend", term_query.key, by_part),
+        lambda: _year_counts(cache, term_query.match(), term_query.chosen, by_part),
     )
     points = trend_points(hits, totals, by_year_part if by_part else None)
     return TrendSeries(
         term=term,
         points=points,
         first=_first_appearance(searcher, cache, first),
-        translations=translated.translations,
+        translations=term_query.translations,
     )
 
 

@@ -349,3 +349,54 @@ class FollowupResponse:
             "next_report_id": self.next_report_id,
             "pairs": self.pairs,
         }
+
+
+@dataclass
+class BodyFirstUse:
+    """The first report of one body that uses a term."""
+
+    body_id: str
+    name: dict[str, str]
+    level: str | None
+    year: int
+    report_id: str
+    title: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "body_id": self.body_id,
+            "name": dict(self.name),
+            "level": self.level,
+            "year": self.year,
+            "report_id": self.report_id,
+            "title": self.title,
+        }
+
+
+@dataclass
+class SpreadYear:
+    """How many bodies use a term in one year, in all and by level."""
+
+    year: int
+    bodies: int
+    by_level: dict[str, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"year": self.year, "bodies": self.bodies, "by_level": dict(self.by_level)}
+
+
+@dataclass
+class SpreadResponse:
+    """First appearance and spread of a term: each body's first report that uses it, and
+    every year from the first use to the archive's last year (empty years at 0)."""
+
+    query: str
+    first: list[BodyFirstUse] = field(default_factory=list)
+    years: list[SpreadYear] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "first": [f.to_dict() for f in self.first],
+            "years": [y.to_dict() for y in self.years],
+        }

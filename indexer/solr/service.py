@@ -144,6 +144,20 @@ class SolrSearchService:
         """Figures over time are read from the Whoosh index's columns: not offered here yet."""
         raise QueryError("figures over time need the Whoosh engine (--engine whoosh) for now")
 
+    def spread(self, term: str, request: SearchRequest | None = None) -> Any:
+        """First appearance and spread count bodies from the Whoosh index's columns: not
+        offered here yet."""
+        raise QueryError(
+            "first appearance and spread need the Whoosh engine (--engine whoosh) for now"
+        )
+
+    def followup(self, report_id: str) -> Any:
+        """Promise against delivery finds the next report of a series, which the Solr schema
+        does not store yet."""
+        raise QueryError(
+            "promise against delivery needs the Whoosh engine (--engine whoosh) for now"
+        )
+
     def query_terms(self, query: str) -> tuple[str, ...]:
         """The query's positive terms to highlight, by parsing alone (no search)."""
         try:

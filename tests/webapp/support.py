@@ -175,6 +175,21 @@ def filed(report: Report) -> Report:
     return report
 
 
+def spread_reports() -> list[Report]:
+    """Reports in which a term (氢能) spreads from the national committee (2016) to a province
+    (2019) and a city (2022, 2024), with years between where no body uses it."""
+    reports = [
+        zh_report("nat-2016-1", "全国政协", "national", 2016, "work report", "氢能"),
+        zh_report("nat-2019-2", "全国政协", "national", 2019, "work report", "氢能"),
+        zh_report("js-2019-3", "江苏省政协", "provincial", 2019, "work report", "氢能"),
+        zh_report("cz-2022-4", "常州市政协", "municipal", 2022, "work report", "氢能"),
+        zh_report("cz-2024-5", "常州市政协", "municipal", 2024, "work report", "氢能"),
+        zh_report("wx-2024-6", "无锡市政协", "municipal", 2024, "work report", "海洋经济"),
+        zh_report("wx-2025-7", "无锡市政协", "municipal", 2025, "work report", "海洋经济"),
+    ]
+    return [filed(report) for report in reports]
+
+
 def sample_reports() -> list[Report]:
     """A handful of realistic reports: national, provincial, two cities; zh and en; 2019-2024.
     The Changzhou committee's 2024 report is there in both languages."""

@@ -211,3 +211,99 @@ def test_source_passage_links_scroll_to_the_matching_text(page, tmp_path):
         page.wait_for_function("window.scrollY > 1000")  # the browser found the passage
         page.goto(f"{base}/p.html")
         assert page.evaluate("window.scrollY") == 0
+
+
+def copy_citation(tab, menu, style: str) -> tuple[str, str]:
+    """Open a Cite menu, press one style's copy button: (the text shown, the clipboard's)."""
+    menu.locator("summary").click()
+    block = menu.locator(f'.cite-style[data-style="{style}"]')
+    block.get_by_role("button", name="复制 Copy").click()
+    # The button says so once the clipboard has taken the text (a promise settles first).
+    block.get_by_role("button", name="已复制 Copied").wait_for()
+    return block.locator("pre").inner_text(), tab.evaluate("navigator.clipboard.readText()")
+
+
+def test_cite_copy_buttons_put_the_citation_on_the_clipboard(browser, live_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
+    tab = context.new_page()
+    try:
+        # The report's own menu: its styles are in the page, each with a copy button.
+        tab.goto(f"{live_server}/report/nat-2023-3")
+        shown, copied = copy_citation(tab, tab.locator("details.cite").first, "gbt7714")
+        assert copied == shown and "2023" in copied
+
+        # A search result's passage: its menu loads the passage's citations when opened.
+        tab.goto(f"{live_server}/search?q=新能源")
+        shown, copied = copy_citation(tab, tab.locator("ul.hits details.cite").first, "bibtex")
+        assert copied == shown
+        assert "/report/" in copied and "#s" in copied and "/archive?url=" in copied
+        shot(tab, "search-cite")
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def spread_server(tmp_path_factory):
+    from cppcc_search.settings import DataPaths
+    from tests.indexer.reports import build_index
+    from tests.webapp.support import spread_reports
+
+    paths = DataPaths(tmp_path_factory.mktemp("spread") / "data").ensure()
+    build_index(paths, spread_reports())
+    app = create_app({"TESTING": True}, paths=paths)
+    with LiveServer(app) as server:
+        yield server.url
+    app.extensions["cppcc_search"].close()
+
+
+def chart_geometry(tab, selector: str) -> dict:
+    """The drawn chart's bars (year, x) and axis labels, as the browser lays them out."""
+    return tab.evaluate(
+        """selector => {
+          const figure = document.querySelector(selector);
+          const bars = [...figure.querySelectorAll("rect.bar")].map(rect => ({
+            year: Number(rect.querySelector("title").textContent.slice(0, 4)),
+            x: Number(rect.getAttribute("x")),
+          }));
+          const labels = [...figure.querySelectorAll("text.axis")].map(text => ({
+            text: text.textContent,
+            height: text.getBoundingClientRect().height,
+          }));
+          const box = figure.getBoundingClientRect();
+          return {bars, labels, right: box.right, visible: box.width > 0};
+        }""",
+        selector,
+    )
+
+
+@pytest.mark.parametrize(
+    ("width", "shown", "hidden"), [(1280, "wide", "narrow"), (390, "narrow", "wide")]
+)
+def test_spread_chart_on_a_true_time_axis_readable_on_a_phone(
+    browser, spread_server, width, shown, hidden
+):
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    tab = context.new_page()
+    try:
+        tab.goto(f"{spread_server}/spread?q=氢能")
+        assert not tab.locator(f".spread-{hidden} figure").is_visible()
+        chart = chart_geometry(tab, f".spread-{shown} figure")
+        assert chart["visible"] and chart["right"] <= width  # no sideways scrolling
+        # Every year from 2016 to 2025 has its slot: x grows by one slot a year, gaps included.
+        xs = {}
+        for bar in chart["bars"]:
+            xs.setdefault(bar["year"], bar["x"])
+        assert sorted(xs) == [2016, 2019, 2022, 2024]
+        slot = (xs[2024] - xs[2016]) / 8
+        assert abs((xs[2019] - xs[2016]) - 3 * slot) < 0.01
+        assert abs((xs[2022] - xs[2016]) - 6 * slot) < 0.01
+        counts = [label["text"] for label in chart["labels"] if not label["text"].startswith("20")]
+        assert counts and all(text.isdigit() for text in counts)  # whole-number ticks
+        assert min(label["height"] for label in chart["labels"]) >= 10  # readable lettering
+        rows = tab.locator(".data-table tbody tr")
+        assert rows.count() == 10 and "2017" in (rows.nth(1).text_content() or "")
+        assert tab.get_by_role("link", name="常州市政协常务委员会工作报告（2022年）").count() == 1
+        shot(tab, f"spread-{width}")
+    finally:
+        context.close()

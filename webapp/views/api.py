@@ -11,6 +11,7 @@ from webapp.params import parse_int
 from webapp.services import search_service
 from webapp.views.common import citation_target, current_search
 from webapp.views.figures import figure_query
+from webapp.views.spread import required_term
 from webapp.views.trends import flag, parse_terms, trend_filters
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -26,6 +27,7 @@ def index():
                 "doc_type, language (repeatable), sort, page, per_page (max 1000)",
                 "/api/trends": "q (repeatable or comma-separated), by_part, and the search filters",
                 "/api/figures": "q (what the figures measure), and the search filters",
+                "/api/spread": "q (a term), and the search filters",
                 "/api/report/<report_id>": "the report as in documents.jsonl",
                 "/api/followup/<report_id>": "the report's plan tasks beside the passages of the "
                 "next report in its series that report on them",
@@ -73,6 +75,12 @@ def figures():
     if not query:
         raise QueryError("q is required: what the figures measure (国内生产总值, GDP, 提案)")
     return jsonify(search_service().figures(query, trend_filters()).to_dict())
+
+
+@bp.get("/spread")
+def spread():
+    """For a term: each body's first report that uses it, and the bodies using it per year."""
+    return jsonify(search_service().spread(required_term(), trend_filters()).to_dict())
 
 
 @bp.get("/followup/<report_id>")

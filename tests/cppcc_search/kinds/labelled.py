@@ -132,7 +132,7 @@ def _fixture_report(entry: _Entry) -> Report:
 def _source_report(source: str, shared_dir: Path) -> Report:
     kind, _, rest = source.partition("/")
     if kind == "gov-zh":
-        report = _gov_zh_reports(shared_dir).get(int(rest))
+        report = gov_zh_reports(shared_dir).get(int(rest))
     elif kind == "demo":
         path = REPO_ROOT / "demo" / "site" / rest
         report = extract_page(path.read_bytes(), f"http://demo.test/{rest}").report
@@ -150,7 +150,7 @@ def _source_report(source: str, shared_dir: Path) -> Report:
 
 
 @cache
-def _gov_zh_reports(shared_dir: Path) -> dict[int, Report]:
+def gov_zh_reports(shared_dir: Path) -> dict[int, Report]:
     """The mirror's government work reports by year (resolutions left out)."""
     www = shared_dir / "sites" / "gov-zh" / "www"
     reports: dict[int, Report] = {}
