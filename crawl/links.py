@@ -18,7 +18,7 @@ import lxml.html
 
 from captures.urls import with_forward_slashes
 
-_LINK_XPATH = "//a[@href]/@href | //area[@href]/@href | //frame[@src]/@src | //iframe[@src]/@src"
+_LINK_XPATH = "//a[@href] | //area[@href] | //frame[@src] | //iframe[@src]"
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 # <meta http-equiv=refresh content="5; url='x'">, where "url=" and the quotes are optional
 # (the HTML standard's "shared declarative refresh steps").
@@ -37,20 +37,41 @@ MAX_SCRIPTED_PAGES = 1000
 PAGE_RELS = frozenset({"next", "prev", "previous"})
 FEED_ROOTS = frozenset({"rss", "rdf", "feed"})
 SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "ftp:", "sms:", "about:", "#")
+# An anchor's text is kept as a hint for what it links to (a notice page's "附件：2019年政府工作
+# 报告" names its attachment); a longer text is not a title.
+MAX_ANCHOR_CHARS = 300
+MAX_REFUSED_CHARS = 500  # a data: URL may be megabytes; its start says enough
 
 
 @dataclass
 class PageLinks:
-    """What a page links to, and whether it asks not to be followed."""
+    """What a page links to, and whether it asks not to be followed. ``anchors`` gives the text
+    of the first anchor with text for each link; ``refused`` the hrefs of other schemes
+    (mailto:, javascript:, ...), which the crawl lists but never follows."""
 
     links: list[str] = field(default_factory=list)
     nofollow: bool = False
     canonical: str | None = None
+    anchors: dict[str, str] = field(default_factory=dict)
+    refused: list[str] = field(default_factory=list)
 
 
 def _usable(href: str) -> bool:
     href = href.strip()
     return bool(href) and not href.lower().startswith(SKIPPED_SCHEMES)
+
+
+def _other_scheme(href: str) -> bool:
+    """Whether an href names a URL of a scheme the crawl does not follow (not a fragment)."""
+    href = href.strip()
+    return bool(href) and not href.startswith("#") and not _usable(href)
+
+
+def anchor_text(element: lxml.html.HtmlElement) -> str:
+    """The words an anchor shows (its title or alt when it shows none), spaces collapsed."""
+    text = " ".join(element.text_content().split()) if element.tag == "a" else ""
+    text = text or element.get("title", "").strip() or element.get("alt", "").strip()
+    return text[:MAX_ANCHOR_CHARS]
 
 
 def parse_html(text: str) -> lxml.html.HtmlElement | None:
@@ -85,11 +106,21 @@ def extract_links(text: str, page_url: str) -> PageLinks:
                 result.links.append(_join(base, target))
     if result.nofollow:
         return result
-    result.links.extend(_join(base, href) for href in root.xpath(_LINK_XPATH) if _usable(href))
+    for element in root.xpath(_LINK_XPATH):
+        href = element.get("href" if element.tag in ("a", "area") else "src", "")
+        if _other_scheme(href):
+            result.refused.append(" ".join(href.split())[:MAX_REFUSED_CHARS])
+        elif _usable(href):
+            link = _join(base, href)
+            result.links.append(link)
+            text = anchor_text(element)
+            if link and text and link not in result.anchors:
+                result.anchors[link] = text
     result.links.extend(_join(base, href) for href in _rel_hrefs(root, PAGE_RELS) if _usable(href))
     for script in root.xpath("//script[not(@src)]/text()"):
         result.links.extend(_join(base, href) for href in scripted_pager_links(script))
-    return PageLinks([link for link in result.links if link], result.nofollow, result.canonical)
+    result.links = [link for link in result.links if link]
+    return result
 
 
 def _rel_hrefs(root: lxml.html.HtmlElement, rels: frozenset[str]) -> list[str]:

@@ -259,9 +259,12 @@ def test_trap_and_robots_retry_options_on_the_command_line() -> None:
 
 
 def test_state_written_before_the_new_columns_gains_them(tmp_path) -> None:
-    old_schema = SCHEMA.replace(",\n    canonical_url TEXT", "").replace(
-        ",\n    chain INTEGER NOT NULL DEFAULT 0", ""
+    old_schema = (
+        SCHEMA.replace(",\n    canonical_url TEXT,\n    links_dropped INTEGER", "")
+        .replace(",\n    chain INTEGER NOT NULL DEFAULT 0", "")
+        .replace(",\n    crawl_delay REAL", "")
     )
+    assert old_schema.count("links_dropped") == old_schema.count("crawl_delay") == 0
     db_path = tmp_path / "crawl.sqlite3"
     conn = sqlite3.connect(db_path)
     conn.executescript(old_schema)
@@ -270,9 +273,9 @@ def test_state_written_before_the_new_columns_gains_them(tmp_path) -> None:
     try:
         with state.transaction() as db:
             state.enqueue(db, 1, "http://h/a", "h", 0, "page", chain=4)
-        item = state.next_item(0.0, [])
+        item = state.next_for_host("h", 0.0)
         assert item is not None and item.chain == 4
         columns = {r["name"] for r in state.conn.execute("PRAGMA table_info(urls)")}
-        assert "canonical_url" in columns
+        assert {"canonical_url", "links_dropped"} <= columns
     finally:
         state.close()
