@@ -68,9 +68,12 @@ def _other_scheme(href: str) -> bool:
 
 
 def anchor_text(element: lxml.html.HtmlElement) -> str:
-    """The words an anchor shows (its title or alt when it shows none), spaces collapsed."""
+    """The words an anchor shows, spaces collapsed; for an image link, or one without words,
+    its title or the image's alt text."""
     text = " ".join(element.text_content().split()) if element.tag == "a" else ""
-    text = text or element.get("title", "").strip() or element.get("alt", "").strip()
+    alts = element.xpath(".//img/@alt") if element.tag == "a" else []
+    for fallback in (element.get("title"), element.get("alt"), *alts):
+        text = text or " ".join((fallback or "").split())
     return text[:MAX_ANCHOR_CHARS]
 
 
