@@ -302,8 +302,11 @@ class PageStore:
             self.state.mark_done(db, item.url, error_kind or "redirect")
             self.count(ERROR + error_kind if error_kind else "redirects")
 
-    def record_http_error(self, item: QueueItem, response: Response) -> None:
-        """A final 4xx (or other non-success) answer."""
+    def record_http_error(
+        self, item: QueueItem, response: Response, *, failure: bool = True
+    ) -> None:
+        """A final 4xx (or other non-success) answer; not a ``failure`` when the URL was only a
+        guess (a site's /sitemap.xml that is not there)."""
         kind = f"http_{response.status}"
         with self._recording() as db:
             self._archive(db, response, "error")
@@ -312,11 +315,11 @@ class PageStore:
                 item.url,
                 status=response.status,
                 fetched_at=response.fetched_at,
-                error_kind=kind,
-                error=f"HTTP {response.status} {response.reason}".strip(),
+                error_kind=kind if failure else None,
+                error=f"HTTP {response.status} {response.reason}".strip() if failure else None,
             )
-            self.state.mark_done(db, item.url, kind)
-            self.count(ERROR + kind)
+            self.state.mark_done(db, item.url, kind if failure else "absent")
+            self.count(ERROR + kind if failure else "sitemaps_absent")
 
     def record_mislabelled(self, item: QueueItem, response: Response) -> None:
         """Declared as HTML but binary: archived, not parsed, recorded as a failure."""

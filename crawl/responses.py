@@ -121,7 +121,9 @@ class ResponseSteps:
             self.handle_failure(item, error, retry_after)
         elif not 200 <= status < 300:  # 4xx, 1xx, or a 3xx without a Location
             self.count_page(item)
-            self.store.record_http_error(item, response)
+            guessed = item.kind == SITEMAP_KIND and urlsplit(item.url).path == "/sitemap.xml"
+            absent = guessed and status in (404, 410)
+            self.store.record_http_error(item, response, failure=not absent)
         else:
             self.handle_content(item, response, fetched.analysis)
 
