@@ -263,7 +263,11 @@ class Crawler(RobotsSteps, ResponseSteps):
         """Fetch a URL and analyse its body (runs in a worker thread)."""
         response = self.fetcher.get(item.url, headers)
         expect_sitemap = item.kind == SITEMAP_KIND
-        return Fetched(response, analyse(response, expect_sitemap, self.options.max_body_bytes))
+        options = self.options
+        analysis = analyse(
+            response, expect_sitemap, options.max_body_bytes, options.max_links_per_page
+        )
+        return Fetched(response, analysis)
 
     # settling ---------------------------------------------------------------------------
     def settle(self, outcome: Outcome) -> None:

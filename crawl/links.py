@@ -54,6 +54,7 @@ class PageLinks:
     canonical: str | None = None
     anchors: dict[str, str] = field(default_factory=dict)
     refused: list[str] = field(default_factory=list)
+    dropped: int = 0  # distinct hrefs past the limit, left unresolved
 
 
 def _usable(href: str) -> bool:
@@ -71,9 +72,10 @@ def anchor_text(element: lxml.html.HtmlElement) -> str:
     """The words an anchor shows, spaces collapsed; for an image link, or one without words,
     its title or the image's alt text."""
     text = " ".join(element.text_content().split()) if element.tag == "a" else ""
-    alts = element.xpath(".//img/@alt") if element.tag == "a" else []
-    for fallback in (element.get("title"), element.get("alt"), *alts):
-        text = text or " ".join((fallback or "").split())
+    if not text:
+        alts = element.xpath(".//img/@alt") if element.tag == "a" else []
+        for fallback in (element.get("title"), element.get("alt"), *alts):
+            text = text or " ".join((fallback or "").split())
     return text[:MAX_ANCHOR_CHARS]
 
 
@@ -89,8 +91,10 @@ def parse_html(text: str) -> lxml.html.HtmlElement | None:
         return None
 
 
-def extract_links(text: str, page_url: str) -> PageLinks:
-    """Absolute URLs of the navigational links in a decoded HTML page."""
+def extract_links(text: str, page_url: str, limit: int | None = None) -> PageLinks:
+    """Absolute URLs of the navigational links in a decoded HTML page, each href once. Past
+    ``limit`` distinct hrefs the rest are only counted (``dropped``): resolving 200,000 links
+    took 8 s, counting them takes a fraction of that."""
     root = parse_html(text)
     if root is None:
         return PageLinks()
@@ -109,16 +113,26 @@ def extract_links(text: str, page_url: str) -> PageLinks:
                 result.links.append(_join(base, target))
     if result.nofollow:
         return result
+    taken: set[str] = set()
+    left: set[str] = set()
     for element in root.xpath(_LINK_XPATH):
         href = element.get("href" if element.tag in ("a", "area") else "src", "")
+        full = limit is not None and len(taken) >= limit
         if _other_scheme(href):
-            result.refused.append(" ".join(href.split())[:MAX_REFUSED_CHARS])
-        elif _usable(href):
+            if not full:
+                result.refused.append(" ".join(href.split())[:MAX_REFUSED_CHARS])
+        elif not _usable(href) or href in taken:
+            continue
+        elif full:
+            left.add(href)
+        else:
+            taken.add(href)
             link = _join(base, href)
             result.links.append(link)
             text = anchor_text(element)
             if link and text and link not in result.anchors:
                 result.anchors[link] = text
+    result.dropped = len(left)
     result.links.extend(_join(base, href) for href in _rel_hrefs(root, PAGE_RELS) if _usable(href))
     for script in root.xpath("//script[not(@src)]/text()"):
         result.links.extend(_join(base, href) for href in scripted_pager_links(script))

@@ -50,8 +50,9 @@ class Fetched:
     analysis: Analysis
 
 
-def analyse(response: Response, expect_sitemap: bool, limit: int) -> Analysis:
-    """Classify a 2xx body; parse an HTML page's links or a sitemap's entries."""
+def analyse(response: Response, expect_sitemap: bool, limit: int, max_links: int) -> Analysis:
+    """Classify a 2xx body; parse an HTML page's links (the first ``max_links``, the others
+    counted) or a sitemap's entries."""
     if not 200 <= response.status < 300:
         return Analysis("none")
     kind = classify(response.mime_type, response.body, response.url, expect_sitemap)
@@ -63,7 +64,7 @@ def analyse(response: Response, expect_sitemap: bool, limit: int) -> Analysis:
     if kind == ATTACHMENT:
         return Analysis(kind, digest)
     text, _encoding = decode_html(response.body, response.headers)
-    return Analysis(kind, digest, extract_links(text, response.url))
+    return Analysis(kind, digest, extract_links(text, response.url, max_links))
 
 
 def first_of_each(links: list[str]) -> list[str]:
@@ -179,7 +180,7 @@ class ResponseSteps:
             # A canonical URL is one more way to reach the page's preferred address.
             targets = first_of_each(found.links + ([canonical] if canonical else []))
             cap = self.options.max_links_per_page
-            capped = max(len(targets) - cap, 0)
+            capped = found.dropped + max(len(targets) - cap, 0)
             self.store.count("links_capped", capped)
             for href in found.refused:
                 self.store.refuse(href, "scheme", item.url)
