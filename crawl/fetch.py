@@ -212,8 +212,14 @@ class Fetcher:
                 conn.putheader(name, value)
             conn.endheaders()
             resp = conn.getresponse()
-            request.phase = "body"
-            raw, body, truncated = self._read_body(resp, sock, request)
+            try:
+                if request.timed_out():  # cut mid-header: http.client took the cut for their end
+                    raise TimeoutError("deadline")
+                request.phase = "body"
+                raw, body, truncated = self._read_body(resp, sock, request)
+            except BaseException:
+                resp.close()  # it may own the socket (a response without a length does)
+                raise
         finally:
             cut = self._watchdog.disarm(alarm)
         version = "HTTP/1.0" if resp.version == 10 else "HTTP/1.1"
