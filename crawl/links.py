@@ -19,6 +19,9 @@ import lxml.html
 from captures.urls import with_forward_slashes
 
 LINK_SOURCES = {"a": "href", "area": "href", "frame": "src", "iframe": "src"}  # tag -> attribute
+# XPath, not iter(): libxml2 keeps markup found after </html> where only a document-wide search
+# finds it (the gov-zh listing's print link).
+_LINK_ELEMENTS = lxml.etree.XPath("//a[@href] | //area[@href] | //frame[@src] | //iframe[@src]")
 # Plain strings, not lxml's "smart" ones that keep their element: half the time on 200,000 links.
 _HREFS = lxml.etree.XPath(
     "//a/@href | //area/@href | //frame/@src | //iframe/@src", smart_strings=False
@@ -118,7 +121,7 @@ def extract_links(text: str, page_url: str, limit: int | None = None) -> PageLin
     if result.nofollow:
         return result
     taken: set[str] = set()
-    for element in root.iter(*LINK_SOURCES):
+    for element in _LINK_ELEMENTS(root):
         href = element.get(LINK_SOURCES[element.tag])
         if href is None or href in taken:
             continue
