@@ -156,6 +156,7 @@ class RobotsSteps:
         error = fetched.error
         if failures < self.options.retries:
             self.robots_failures[job.origin] = failures + 1
+            self.store.count("retries")
             wait = self.options.retry_backoff * (2**failures)
             self.hosts.rest_until(job.host, time.monotonic() + wait)
             if error is not None and error.unreachable:
@@ -168,8 +169,13 @@ class RobotsSteps:
         self.robots_failures.pop(job.origin, None)
         if error is not None and error.unreachable:
             self.give_up(job.origin, error)
-        else:
-            self.save_rules(job.origin, None, b"")
+            return
+        reason = error.message if error is not None else _answer(final)
+        self.note(
+            f"crawl: {job.origin}/robots.txt could not be fetched ({reason}); its URLs wait "
+            f"{self.options.robots_retry_wait:g}s for it to be asked again (RFC 9309)"
+        )
+        self.save_rules(job.origin, None, b"")
 
     def save_rules(self, origin: str, status: int | None, body: bytes) -> None:
         """Adopt and save the rules of a robots.txt outcome; queue the sitemaps it names."""
@@ -204,3 +210,10 @@ class RobotsSteps:
             del self.hosts_down[origin]
             return None
         return down
+
+
+def _answer(response: Response | None) -> str:
+    """What a robots.txt request ended with, when it was not an answer to use."""
+    if response is None:
+        return "too many or unusable redirects"
+    return f"HTTP {response.status} {response.reason}".strip()
