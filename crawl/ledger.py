@@ -1,4 +1,4 @@
-"""The run's ledger in the state database (tables in ``crawl.state``): its counters, the URLs it
+"""The run's ledger in the state database (tables in ``crawl.schema``): its counters, the URLs it
 refused, the pages that link each URL, and the failures the summary names.
 
 Writes happen inside the transaction that records an outcome, so the ledger always agrees with
@@ -11,7 +11,7 @@ import sqlite3
 from collections import Counter
 from dataclasses import dataclass
 
-from crawl.state import MAX_REFERRERS, MAX_REFUSED_LISTED
+from crawl.schema import MAX_REFERRERS, MAX_REFUSED_LISTED
 
 # Outcomes of a URL that the crawl chose not to fetch rather than failed to fetch.
 REFUSAL_KINDS = ("robots",)

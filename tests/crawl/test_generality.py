@@ -14,7 +14,8 @@ from cppcc_search.settings import DataPaths
 from crawl.cli import add_crawl_arguments, options_from_args
 from crawl.crawler import CrawlOptions, run_crawl
 from crawl.links import extract_links, parse_sitemap
-from crawl.state import SCHEMA, CrawlState
+from crawl.schema import SCHEMA
+from crawl.state import CrawlState
 from crawl.urls import url_pattern
 from tests.crawl.servers import running
 from tests.crawl.sites import (
