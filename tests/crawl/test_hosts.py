@@ -11,6 +11,7 @@ import pytest
 from cppcc_search.settings import DataPaths
 from crawl.crawler import CrawlOptions, run_crawl
 from crawl.hosts import Hosts
+from tests.bench_support import run_bench
 from tests.crawl.servers import running
 from tests.crawl.slow_sites import HostileSite, slow_sites
 
@@ -84,3 +85,13 @@ def test_hosts_take_turns_and_rest() -> None:
     assert hosts.ready(now=2.0) == ["c", "a"]
     hosts.drop_work("a")
     assert hosts.ready(now=9.0) == ["b", "c"]
+
+
+def test_the_benchmark_runs_and_checks_the_gaps() -> None:
+    done = run_bench(
+        "bench_hosts.py", "--hosts", "3", "--pages", "3", "--latency", "0.05", "--delay", "0.1",
+        "--no-hostile", timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "3 hosts x 3 pages" in done.stdout
+    assert "speed-up over one request at a time" in done.stdout
