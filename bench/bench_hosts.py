@@ -60,7 +60,7 @@ def slow_hosts(args: argparse.Namespace, tmp: Path, *options: str) -> tuple[floa
         smallest = min(min(site.gaps()) for site in sites)
         print(
             f"  {label:<15} {seconds:6.1f} s, {sum(len(s.log.entries) for s in sites)} requests, "
-            f"at most {overlap.most} in flight, smallest per-host gap {smallest:.3f} s"
+            f"at most {overlap.max_in_flight} in flight, smallest per-host gap {smallest:.3f} s"
         )
     return seconds, complete, smallest
 
