@@ -63,7 +63,7 @@ def serve_web_ui(paths: DataPaths, host: str, port: int, say: Say) -> None:
     from webapp import create_app
     from webapp.serve import serve
 
-    app = create_app(paths=paths)
+    app = create_app({"BASE_URL": f"http://{host}:{port}/"}, paths=paths)
     say(f"web UI: http://{host}:{port}/  (Ctrl-C to stop)")
     serve(app, host=host, port=port)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from cppcc_search.bodies import Clues, body_for_name, identify_issuer, series_id
+from cppcc_search.kinds import classify_report
 from cppcc_search.models import Report
 from extraction.attribution import (
     detect_committee,
@@ -80,11 +82,26 @@ def build_report(url: str, meta: PageMeta, blocks: list[Block], encoding: str) -
         if spoken:
             blocks = _take_line(blocks, lines[spoken[0]])
     opening = " ".join([title, *lines[:8], meta.source or ""])
-    committee = detect_committee(opening)
     body_text = "\n".join(block.text for block in blocks)
     heading = lines[found[0] - 1] if found and found[0] > 0 else None
     doc_type = detect_doc_type(title, " ".join(lines[:3]), meta.date is not None, heading)
-    return Report(
+    clues = Clues(
+        title=title,
+        doc_type=doc_type,
+        meeting=found[1] if found else None,
+        speaker=lines[spoken[0]] if spoken else None,
+        lines=lines[:12],
+        source=meta.source,
+        url=url,
+    )
+    issuer = identify_issuer(clues)
+    body = issuer.body
+    # ``committee`` is a CPPCC committee as the page names it (in the name that filed it, not
+    # another committee its opening mentions); other issuers have none.
+    committee = detect_committee(opening) if body.kind == "cppcc" else None
+    if committee and (named := body_for_name(committee)) and named.id != body.id:
+        committee = detect_committee(issuer.written or "")
+    report = Report(
         id=report_id(url),
         url=url,
         urls=[url],
@@ -94,9 +111,17 @@ def build_report(url: str, meta: PageMeta, blocks: list[Block], encoding: str) -
         language=detect_language(body_text, meta.html_lang),
         doc_type=doc_type,
         committee=committee,
-        level=detect_level(committee, opening, doc_type),
+        level=body.level or detect_level(committee, opening, doc_type),
         speaker=spoken[1] if spoken else None,
         meeting_date=held,
         encoding=encoding,
+        body_id=body.id,
+        body_kind=body.kind,
+        body_name=body.name_zh,
+        region=list(body.region),
+        series_id=series_id(body.id, doc_type),
         sections=build_sections(blocks, year, title),
     )
+    for section, kind in zip(report.sections, classify_report(report), strict=True):
+        section.kind = kind
+    return report

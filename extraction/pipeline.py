@@ -17,6 +17,7 @@ from lxml import etree
 from captures.encoding import decode_html, encoding_label
 from captures.headers import Headers, media_type
 from captures.store import Capture, iter_captures
+from cppcc_search.bodies import link_versions
 from cppcc_search.errors import CppccSearchError, DataLossRefused
 from cppcc_search.models import Report, write_documents
 from cppcc_search.settings import DataPaths
@@ -97,12 +98,18 @@ class ExtractSummary:
     duplicates: int = 0
     failures: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
+    bodies: int = 0  # distinct issuing bodies
+    unattributed: int = 0  # documents whose issuer could not be determined (body_kind other)
+    translated: int = 0  # documents with a version in another language
 
     def format(self) -> str:
         """One human-readable paragraph for the command line."""
         lines = [
             f"extracted {self.documents} documents from {self.pages} pages "
-            f"({self.duplicates} duplicate URLs merged, {self.failures} pages without a document)"
+            f"({self.duplicates} duplicate URLs merged, {self.failures} pages without a document)",
+            f"filed under {self.bodies} bodies; {self.unattributed} documents with an issuer that "
+            f"could not be determined (body_kind other); {self.translated} with a version in "
+            "another language",
         ]
         for reason, count in sorted(self.reasons.items(), key=lambda item: (-item[1], item[0])):
             lines.append(f"  {count:5d}  {reason}")
@@ -163,9 +170,12 @@ def extract_all(paths: DataPaths, *, force: bool = False) -> ExtractSummary:
     if not force:
         _refuse_large_loss(paths.documents, reports)
     failures += [(url, f"capture unreadable: {why}") for url, why in unreadable]
+    summary.translated = link_versions(reports)
     write_documents(paths.documents, reports)
     _write_failures(paths.extract_failures, failures)
     summary.documents = len(reports)
+    summary.bodies = len({report.body_id for report in reports})
+    summary.unattributed = sum(report.body_kind == "other" for report in reports)
     summary.duplicates = sum(len(report.urls) - 1 for report in reports)
     summary.failures = len({url for url, _ in failures})
     for _, reason in failures:

@@ -12,6 +12,7 @@ from indexer.errors import (
     IndexDamagedError,
     IndexMissingError,
     QueryError,
+    QueryTooBroadError,
     SearchError,
 )
 
@@ -51,6 +52,10 @@ def register(app: Flask) -> None:
     @app.errorhandler(IndexBusyError)
     def busy(error: IndexBusyError):
         return error_response(503, str(error), "Index busy · 索引正在更新")
+
+    @app.errorhandler(QueryTooBroadError)
+    def too_broad(error: QueryTooBroadError):
+        return error_response(400, str(error), "Query too broad · 查询范围过大")
 
     @app.errorhandler(SearchError)
     def search_error(error: SearchError):

@@ -18,6 +18,7 @@ FILTER_ARGS: tuple[tuple[str, str], ...] = (
     ("part", "parts"),
     ("section", "sections"),
     ("committee", "committees"),
+    ("region", "regions"),
     ("level", "levels"),
     ("doc_type", "doc_types"),
     ("language", "languages"),
@@ -30,6 +31,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "language": LANGUAGES,
 }
 STATE_ORDER = ("q", *(name for name, _ in FILTER_ARGS), "sort", "per_page", "page")
+SINGLE_VALUED = frozenset({"q", "sort", "per_page", "page"})
 
 
 @dataclass(frozen=True)
@@ -122,8 +124,15 @@ class UrlState:
 
     @classmethod
     def from_args(cls, args: MultiDict) -> UrlState:
-        """The state from request arguments, in canonical order."""
-        return cls((name, value) for name in STATE_ORDER for value in args.getlist(name))
+        """The state from request arguments, in canonical order: one value of each
+        single-valued argument (the first, as parsing takes it), each filter value once."""
+        pairs = []
+        for name in STATE_ORDER:
+            values = args.getlist(name)
+            if name in SINGLE_VALUED:
+                values = values[:1]
+            pairs.extend((name, value) for value in dict.fromkeys(values))
+        return cls(pairs)
 
     def values(self, name: str) -> list[str]:
         """The values of one argument."""

@@ -46,6 +46,11 @@ COLUMN_FIELDS = (
     "doc_type",
     "language",
     "ordinal",
+    "figure_labels",
+    "body_id",
+    "province",
+    "city",
+    "series",
 )
 NUMERIC_COLUMNS = frozenset({"year", "ordinal"})
 # The fields of Chinese bigrams, whose columns hold the section's Chinese text.
@@ -175,12 +180,18 @@ def build_schema() -> Schema:
         year=NUMERIC(int, bits=32, stored=True, sortable=True),
         ordinal=NUMERIC(int, bits=32, stored=True, sortable=True),
         date=ID(stored=True, sortable=True),
-        section=ID(stored=True, sortable=True),
+        section=ID(stored=True, sortable=True),  # the section's kind code
         part_kind=ID(stored=True, sortable=True),
         committee=ID(stored=True, sortable=True),
         level=ID(stored=True, sortable=True),
         doc_type=ID(stored=True, sortable=True),
         language=ID(stored=True, sortable=True),
+        # The issuing body, the division codes of its province and city, its series.
+        body_id=ID(stored=True, sortable=True),
+        province=ID(stored=True, sortable=True),
+        city=ID(stored=True, sortable=True),
+        series=ID(stored=True, sortable=True),
+        versions=STORED,
         title_text=STORED,
         section_title_text=STORED,
         text=STORED,
@@ -190,6 +201,8 @@ def build_schema() -> Schema:
         section_level=STORED,
         meta=STORED,
         content_hash=STORED,
+        figures=STORED,  # JSON: the figures the section states (cppcc_search.figures)
+        figure_labels=ID(sortable=True),  # their labels, one a line, scanned by /api/figures
     )
 
 

@@ -27,6 +27,7 @@ from whoosh.scoring import BM25F, BaseScorer, bm25
 from indexer.errors import IndexFormatError
 from indexer.index.analysis import run_bigrams
 from indexer.index.schema import OLD_BIGRAM_FORMAT
+from indexer.search.budget import check
 from indexer.search.memo import MatchMemo
 from indexer.search.postings import column_text, term_docs
 from indexer.whoosh_internals import field_b
@@ -146,6 +147,7 @@ def _occurrences(
         reader = sub.reader()
         lo = bisect_left(ordered, offset)
         hi = bisect_left(ordered, offset + reader.doc_count_all(), lo)
+        check()
         if lo < hi:
             found.update(column_text(reader, fieldname).occurrences(needle, ordered[lo:hi], offset))
     return found

@@ -17,6 +17,7 @@ import weakref
 from collections.abc import Sequence
 from typing import Any
 
+from indexer.search.budget import check
 from indexer.search.memo import MatchMemo
 from indexer.whoosh_internals import iter_blocks, live_matcher, varbytes_column_file
 
@@ -70,9 +71,9 @@ def _read_postings(searcher: Any, fieldname: str, text: str) -> Postings:
         if (fieldname, btext) not in reader:
             continue
         matcher, gone = live_matcher(reader, reader.postings(fieldname, btext))
-        blocks.extend(
-            (offset, ids, weights, values) for ids, weights, values in iter_blocks(matcher)
-        )
+        for ids, weights, values in iter_blocks(matcher):
+            check()
+            blocks.append((offset, ids, weights, values))
         deleted.update(d + offset for d in gone)
     return Postings(blocks, frozenset(deleted))
 

@@ -19,6 +19,7 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
+from indexer.search.budget import check
 from indexer.search.memo import MatchMemo
 from indexer.search.phrase import CjkPhrase, phrase_idf, phrase_matches
 from indexer.search.postings import term_postings
@@ -154,6 +155,7 @@ class _Ranker:
         k1_plus_1, norms, length_bytes = self._bm25_parts(fieldname)
         scores: Scores = {}
         for offset, ids, weights, _ in term_postings(searcher, fieldname, text, self.memo):
+            check()
             for doc, tf in zip(ids, weights, strict=False):
                 doc += offset
                 if doc in wanted:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 from typing import Any
 
+from indexer.search.budget import check
 from indexer.search.facets import (
     ColumnCache,
     facet_values,
@@ -13,12 +14,15 @@ from indexer.search.facets import (
     selections,
     years_in,
 )
+from indexer.search.labels import facet_value_label
 from indexer.search.matching import MatchMemo, query_docs
 from indexer.search.queries import CompiledQuery, compile_query
 from indexer.search.querylang import ParsedQuery, parse_query
 from indexer.search.ranking import VersionState, rank_scores
+from indexer.search.resolve import resolve_request
 from indexer.search.snippets import render_snippet, stored_word_spans, substring_spans
-from indexer.search.spelling import suggest_query
+from indexer.search.spelling import WhooshSpelling, suggest_query
+from indexer.search.stored import hit_from_stored
 from indexer.search.types import FACET_FIELDS, Hit, SearchRequest, SearchResponse
 
 SUGGEST_BELOW = 3  # offer "did you mean" when a query finds fewer sections than this
@@ -72,16 +76,19 @@ def run_search(
 ) -> SearchResponse:
     """Answer one search request."""
     state = state or VersionState()
+    request, resolved = resolve_request(request, cache.bodies)
     parsed = parse_query(request.query)
     compiled = compile_query(parsed)
     raw = query_matches(searcher, cache, compiled, state.memo)
-    chosen = selections(request, cache)
+    check()
+    chosen = selections(request, cache.years)
     # The same query and filters again (the next page, another client) reuse the counts.
     key = (compiled.query, tuple((r.start, r.end) for r in parsed.years), chosen_key(chosen))
     filtered, counts = state.memo.get_or_compute(
         ("selection", key),
         lambda: filter_and_count(in_query_years(raw, cache, parsed), chosen, cache),
     )
+    check()
     page_docs = _page(searcher, cache, compiled, request, raw, filtered, state, key)
     response = SearchResponse(
         query=request.query,
@@ -89,14 +96,22 @@ def run_search(
         page=request.page,
         per_page=request.per_page,
         results=[_hit(searcher, doc, score, compiled) for doc, score in page_docs],
-        facets={f: facet_values(f, counts[f], chosen.get(f, set())) for f in FACET_FIELDS},
+        facets={f: _labelled(f, counts[f], chosen.get(f, set()), cache) for f in FACET_FIELDS},
         terms=tuple(dict.fromkeys(compiled.display_terms)),
+        filters=resolved,
     )
     if response.total < SUGGEST_BELOW and parsed.groups:
-        response.suggestion = suggest_query(
-            searcher, cache.vocabulary, request.query, response.total, state.memo
-        )
+        spelling = WhooshSpelling(searcher, cache.vocabulary, state.memo)
+        response.suggestion = suggest_query(spelling, request.query, response.total)
     return response
+
+
+def _labelled(facet: str, counts: Any, selected: set[Any], cache: ColumnCache) -> list:
+    """A facet's values, each code with its ``{zh, en}`` label."""
+    values = facet_values(facet, counts, selected)
+    for value in values:
+        value.label = facet_value_label(facet, value.value, cache.bodies)
+    return values
 
 
 def _page(
@@ -172,28 +187,10 @@ def top_scored(scores: dict[int, float], docs: list[int], k: int) -> list[int]:
 
 
 def _hit(searcher: Any, docnum: int, score: float, compiled: CompiledQuery) -> Hit:
+    check()
     stored = searcher.stored_fields(docnum)
     text = stored.get("text") or ""
     spans = substring_spans(text, compiled.cjk_strings)
     if compiled.word_terms:
         spans += stored_word_spans(searcher, docnum, compiled.word_terms)
-    year = stored.get("year") or None
-    return Hit(
-        id=stored["doc_id"],
-        report_id=stored["report_id"],
-        title=stored.get("title_text") or "",
-        section_title=stored.get("section_title_text"),
-        year=year,
-        date=stored.get("date"),
-        url=stored.get("url") or "",
-        snippet=render_snippet(text, spans),
-        committee=stored.get("committee"),
-        level=stored.get("level"),
-        doc_type=stored.get("doc_type"),
-        language=stored.get("language"),
-        part=stored.get("part"),
-        part_kind=stored.get("part_kind"),
-        period_year=stored.get("period_year"),
-        ordinal=int(stored.get("ordinal") or 0),
-        score=float(score),
-    )
+    return hit_from_stored(stored, render_snippet(text, spans), score)

@@ -31,19 +31,26 @@ from indexer.errors import (
     QueryError,
     SearchError,
 )
+from indexer.index.bodies import BodyRegistry, read_bodies
 from indexer.index.columns import column_file, load_saved_columns, read_columns
 from indexer.index.documents import report_from_stored
 from indexer.index.generations import read_pointer
 from indexer.index.schema import BIGRAM_FIELDS, KIND_SECTION
 from indexer.index.vocabulary import read_vocabulary
+from indexer.search.budget import Gate, SearchLimits
 from indexer.search.facets import ColumnCache
+from indexer.search.figures import figure_series
+from indexer.search.followup import followup, next_in_series
 from indexer.search.postings import column_text
 from indexer.search.queries import compile_query
 from indexer.search.querylang import parse_query
 from indexer.search.ranking import VersionState
 from indexer.search.run import run_search
+from indexer.search.stored import newest_first, summary_from_stored
 from indexer.search.trends import trend_series
 from indexer.search.types import (
+    FiguresResponse,
+    FollowupResponse,
     IndexStats,
     ReportSummary,
     SearchRequest,
@@ -67,6 +74,7 @@ class _Generation:
     directory: Path
     index: Any
     vocabulary: dict[str, int]
+    bodies: BodyRegistry
     caches: dict[int, tuple[ColumnCache, VersionState]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -77,7 +85,9 @@ class _Generation:
             cached = self.caches.get(version)
             if cached is None:
                 columns = load_saved_columns(column_file(self.directory, version))
-                cache = ColumnCache(columns or read_columns(searcher.reader()), self.vocabulary)
+                cache = ColumnCache(
+                    columns or read_columns(searcher.reader()), self.vocabulary, self.bodies
+                )
                 cached = (cache, VersionState())
                 self.caches = {version: cached}  # older versions are no longer served
             return cached
@@ -95,7 +105,7 @@ def _open_generation(index_root: Path, name: str) -> _Generation:
             raise _damaged(error) from error  # a table of contents Whoosh cannot read
         # A generation swapped and removed between reading the pointer and opening it.
         raise IndexMissingError(f"cannot open the index in {directory}: {error}") from None
-    return _Generation(name, directory, ix, read_vocabulary(directory))
+    return _Generation(name, directory, ix, read_vocabulary(directory), read_bodies(directory))
 
 
 def _damaged(error: BaseException) -> IndexDamagedError:
@@ -126,17 +136,23 @@ def _is_damage(error: BaseException) -> bool:
 class SearchService:
     """Search, trends and report lookups over the current index generation."""
 
-    def __init__(self, paths: DataPaths, generation: _Generation) -> None:
+    def __init__(
+        self, paths: DataPaths, generation: _Generation, limits: SearchLimits | None = None
+    ) -> None:
         self._paths = paths
         self._generation = generation
+        self._gate = Gate(limits or SearchLimits())
         self._lock = threading.Lock()
         self._idle: list[Any] = []  # searchers not in use; one per concurrent call at most
         self._closed = False
 
     @classmethod
-    def open(cls, paths: DataPaths) -> SearchService:
-        """Open the index of a data directory (IndexMissingError when there is none)."""
-        return cls(paths, _open_generation(paths.index_dir, _current_name(paths)))
+    def open(cls, paths: DataPaths, limits: SearchLimits | None = None) -> SearchService:
+        """Open the index of a data directory (IndexMissingError when there is none).
+
+        ``limits`` bound the work of each search and trends call (default: unbounded).
+        """
+        return cls(paths, _open_generation(paths.index_dir, _current_name(paths)), limits)
 
     def close(self) -> None:
         """Close the idle searchers (those in use close when their call ends)."""
@@ -161,19 +177,36 @@ class SearchService:
 
     def search(self, request: SearchRequest) -> SearchResponse:
         """Matching sections, one page of hits, facet counts and a suggestion."""
-        return self._with_searcher(lambda s, c, v: run_search(s, c, request, v))
+        with self._gate.limited():
+            return self._with_searcher(lambda s, c, v: run_search(s, c, request, v))
 
     def trends(
         self, terms: Sequence[str], by_part: bool = False, request: SearchRequest | None = None
     ) -> TrendsResponse:
         """Hits per year for each term (with the request's filters), and its first appearance."""
         filters = request or SearchRequest()
-        return self._with_searcher(
-            lambda s, c, v: TrendsResponse(
-                query=list(terms),
-                series=[trend_series(s, c, term, by_part, filters, v) for term in terms],
+        with self._gate.limited():
+            return self._with_searcher(
+                lambda s, c, v: TrendsResponse(
+                    query=list(terms),
+                    series=[trend_series(s, c, term, by_part, filters, v) for term in terms],
+                )
             )
-        )
+
+    def figures(self, query: str, request: SearchRequest | None = None) -> FiguresResponse:
+        """The figures whose label holds ``query``, one series per body, label and unit."""
+        filters = request or SearchRequest()
+        with self._gate.limited():
+            return self._with_searcher(lambda s, c, v: figure_series(s, c, query, filters))
+
+    def followup(self, report_id: str) -> FollowupResponse | None:
+        """The report's plan tasks beside the next report's review passages (None: no report)."""
+        report = self.get_report(report_id)
+        if report is None:
+            return None
+        series = self.series_reports(report.series_id) if report.series_id else []
+        following = next_in_series(report, series)
+        return followup(report, self.get_report(following.id) if following else None)
 
     def query_terms(self, query: str) -> tuple[str, ...]:
         """The query's positive terms to highlight, by parsing alone (no search).
@@ -194,7 +227,24 @@ class SearchService:
 
     def committee_reports(self, committee: str) -> list[ReportSummary]:
         """Every report of a committee, newest first."""
-        return self._with_searcher(lambda s, c, v: _committee_reports(s, c, committee))
+        return self._with_searcher(lambda s, c, v: _reports_where(s, c, "committee", committee))
+
+    def body_reports(self, body_id: str) -> list[ReportSummary]:
+        """Every report of a body (in every term and language), newest first."""
+        return self._with_searcher(lambda s, c, v: _reports_where(s, c, "body_id", body_id))
+
+    def series_reports(self, series_id: str) -> list[ReportSummary]:
+        """Every report of a series (one body's reports of one type), newest first."""
+        return self._with_searcher(lambda s, c, v: _reports_where(s, c, "series", series_id))
+
+    def bodies(self) -> list[dict[str, Any]]:
+        """Every body of the index: ``{id, name_zh, name_en, kind, level, region, parent,
+        reports}``, most reports first."""
+        return self._with_searcher(lambda s, c, v: c.bodies.public())
+
+    def body(self, body_id: str) -> dict[str, Any] | None:
+        """One body's record (as /api/bodies lists it), or None."""
+        return next((b for b in self.bodies() if b["id"] == body_id), None)
 
     def stats(self) -> IndexStats:
         """How many reports and sections the index holds, and the years they span."""
@@ -346,26 +396,16 @@ def _report(searcher: Any, cache: ColumnCache, report_id: str) -> Report | None:
     )
 
 
-def _committee_reports(searcher: Any, cache: ColumnCache, committee: str) -> list[ReportSummary]:
-    committees = cache.columns["committee"]
-    summaries = []
-    for doc in cache.reports:
-        if committees[doc] != committee:
-            continue
-        stored = searcher.stored_fields(doc)
-        summaries.append(
-            ReportSummary(
-                id=stored["report_id"],
-                title=stored.get("title_text") or "",
-                year=stored.get("year") or None,
-                date=stored.get("date"),
-                doc_type=stored.get("doc_type"),
-                language=stored.get("language"),
-                url=stored.get("url") or "",
-            )
-        )
-    summaries.sort(key=lambda s: (s.year or 0, s.date or "", s.id), reverse=True)
-    return summaries
+def _reports_where(
+    searcher: Any, cache: ColumnCache, column: str, value: str
+) -> list[ReportSummary]:
+    """The reports whose column holds the value, newest first."""
+    values = cache.columns[column]
+    return newest_first(
+        summary_from_stored(searcher.stored_fields(doc))
+        for doc in cache.reports
+        if values[doc] == value
+    )
 
 
 def _stats(cache: ColumnCache) -> IndexStats:
@@ -373,7 +413,7 @@ def _stats(cache: ColumnCache) -> IndexStats:
     for doc in cache.reports:
         language = cache.columns["language"][doc] or "unknown"
         languages[language] = languages.get(language, 0) + 1
-    committees = {cache.columns["committee"][d] for d in cache.reports} - {None}
+    committees = {cache.columns["body_id"][d] for d in cache.reports} - {None}
     return IndexStats(
         reports=len(cache.reports),
         sections=len(cache.sections),

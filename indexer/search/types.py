@@ -13,7 +13,7 @@ from indexer.errors import QueryError
 
 MAX_PER_PAGE = 1000
 SORTS = ("relevance", "newest", "oldest")
-FACET_FIELDS = ("year", "section", "part", "committee", "level", "doc_type", "language")
+FACET_FIELDS = ("year", "section", "part", "committee", "region", "level", "doc_type", "language")
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,8 @@ class SearchRequest:
     years: tuple[YearRange, ...] = ()
     sections: tuple[str, ...] = ()
     parts: tuple[str, ...] = ()
-    committees: tuple[str, ...] = ()
+    committees: tuple[str, ...] = ()  # body ids or names
+    regions: tuple[str, ...] = ()  # division codes or names
     levels: tuple[str, ...] = ()
     doc_types: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
@@ -75,9 +76,27 @@ class FacetValue:
     value: str | int
     count: int
     selected: bool = False
+    label: dict[str, str] | None = None  # {zh, en} for a value that is a code
 
     def to_dict(self) -> dict[str, Any]:
-        return {"value": self.value, "count": self.count}
+        data: dict[str, Any] = {"value": self.value, "count": self.count}
+        if self.label is not None:
+            data["label"] = self.label
+        return data
+
+
+@dataclass
+class ResolvedFilter:
+    """What a filter value given by name was taken to mean: the codes it stands for and their
+    labels ([] when it names nothing in the index)."""
+
+    facet: str
+    given: str
+    values: list[str]
+    labels: list[dict[str, str]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"facet": self.facet, "given": self.given, "values": self.values}
 
 
 @dataclass
@@ -101,6 +120,9 @@ class Hit:
     period_year: int | None = None
     ordinal: int = 0
     score: float = 0.0
+    section_kind: str | None = None
+    body_id: str | None = None
+    versions: list[str] = field(default_factory=list)  # the report in other languages
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -108,6 +130,9 @@ class Hit:
             "report_id": self.report_id,
             "title": self.title,
             "section_title": self.section_title,
+            "section_kind": self.section_kind,
+            "body_id": self.body_id,
+            "versions": self.versions,
             "year": self.year,
             "date": self.date,
             "url": self.url,
@@ -125,6 +150,7 @@ class SearchResponse:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     suggestion: str | None = None
     terms: tuple[str, ...] = ()  # the query's positive terms, for highlighting elsewhere
+    filters: list[ResolvedFilter] = field(default_factory=list)  # values given by name
 
     @property
     def pages(self) -> int:
@@ -142,6 +168,7 @@ class SearchResponse:
                 for name in FACET_FIELDS
             },
             "suggestion": self.suggestion,
+            "filters": [resolved.to_dict() for resolved in self.filters],
         }
 
 
@@ -211,6 +238,8 @@ class ReportSummary:
     doc_type: str | None
     language: str | None
     url: str = ""
+    series_id: str | None = None
+    body_id: str | None = None
 
 
 @dataclass
@@ -223,3 +252,71 @@ class IndexStats:
     last_year: int | None
     languages: dict[str, int] = field(default_factory=dict)
     committees: int = 0
+
+
+@dataclass
+class FigurePoint:
+    """One stated figure: the year it is about, its value and unit as written, its sentence,
+    and whether it is a target (plan), an outcome (review) or neither (other)."""
+
+    year: int | None
+    value: float
+    unit: str
+    text: str
+    report_id: str
+    part_kind: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "year": self.year,
+            "value": self.value,
+            "unit": self.unit,
+            "text": self.text,
+            "report_id": self.report_id,
+            "part_kind": self.part_kind,
+        }
+
+
+@dataclass
+class FigureSeries:
+    """One body's figures of one label over the years, in one unit family (``unit`` is the
+    most common of its written units; a point's own unit may be a multiple of it)."""
+
+    body_id: str | None
+    label: str
+    unit: str
+    points: list[FigurePoint] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "body_id": self.body_id,
+            "label": self.label,
+            "unit": self.unit,
+            "points": [p.to_dict() for p in self.points],
+        }
+
+
+@dataclass
+class FiguresResponse:
+    query: str
+    series: list[FigureSeries] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"query": self.query, "series": [s.to_dict() for s in self.series]}
+
+
+@dataclass
+class FollowupResponse:
+    """A report's plan tasks beside the passages of the next report's review on each
+    (``review`` empty: nothing reports on the task)."""
+
+    report_id: str
+    next_report_id: str | None
+    pairs: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "report_id": self.report_id,
+            "next_report_id": self.next_report_id,
+            "pairs": self.pairs,
+        }

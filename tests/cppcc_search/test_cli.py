@@ -128,3 +128,32 @@ def test_index_then_search_through_the_cli(tmp_path: Path) -> None:
     assert found.returncode == 0, found.stderr
     assert "1. Build a new energy city" in found.stdout
     assert "http://127.0.0.1/r1.html" in found.stdout
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "listed"),
+    [
+        ("--level", "city", "'national', 'provincial', 'municipal', 'county'"),
+        ("--doc-type", "Work report", "'work report', 'proposal work report'"),
+        ("--part", "tasks", "'review', 'plan', 'other'"),
+        ("--lang", "fr", "'zh', 'en'"),
+        ("--sort", "best", "'relevance', 'newest', 'oldest'"),
+    ],
+)
+def test_unknown_filter_values_exit_2_and_list_the_valid_ones(
+    capsys: pytest.CaptureFixture[str], option: str, value: str, listed: str
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["search", "x", option, value])
+    assert exited.value.code == 2
+    assert listed in capsys.readouterr().err
+
+
+def test_search_help_lists_the_values_of_each_filter(capsys: pytest.CaptureFixture[str]) -> None:
+    from cppcc_search.models import DOC_TYPES, LEVELS
+
+    with pytest.raises(SystemExit):
+        main(["search", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert all(level in shown for level in LEVELS)
+    assert all(doc_type in shown for doc_type in DOC_TYPES)

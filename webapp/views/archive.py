@@ -36,6 +36,6 @@ def show():
         fetched_at=capture.fetched_at,
         status=capture.status,
         encoding=encoding,
-        search_url=url_for("search.home", _external=True),
+        search_url=url_for("search.home"),
     )
     return Response(render_archive(text, info), mimetype="text/html", headers=headers)

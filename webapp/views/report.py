@@ -1,4 +1,5 @@
-"""The report view: metadata, table of contents, highlighted text, neighbouring years."""
+"""The report view: metadata, table of contents, highlighted text, the series' timeline, the
+versions in other languages and the same body's other reports of nearby years."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from typing import Any
 from flask import Blueprint, abort, current_app, render_template, request
 
 from cppcc_search.models import Report, Section
+from webapp.citation import citations
 from webapp.highlight import count_matches, highlight, term_pattern
 from webapp.params import limits_from_config, parse_query
 from webapp.services import search_service
-from webapp.views.common import archive_link
+from webapp.views.common import archive_link, citation_target
 
 bp = Blueprint("report", __name__)
 NEIGHBOUR_YEARS = 3
@@ -30,6 +32,20 @@ class PartView:
     def children(self) -> list[Section]:
         """The sections under the part, without its own heading."""
         return [s for s in self.sections if s is not self.heading]
+
+
+@bp.get("/report/<report_id>/followup")
+def followup(report_id: str):
+    """Two columns: the report's plan tasks, and what the next report says it did on each."""
+    service = search_service()
+    report = service.get_report(report_id)
+    if report is None:
+        abort(404, description=f"no report with id {report_id!r}")
+    response = service.followup(report_id)
+    following = service.get_report(response.next_report_id) if response.next_report_id else None
+    return render_template(
+        "followup.html", report=report, following=following, pairs=response.pairs
+    )
 
 
 @bp.get("/report/<report_id>")
@@ -51,7 +67,11 @@ def show(report_id: str):
             s.ordinal: count_matches(f"{s.title or ''}\n{s.text}", pattern) for s in report.sections
         },
         neighbours=neighbours(service, report),
+        series=series_timeline(service, report),
+        body=service.body(report.body_id) if report.body_id else None,
         archive_url=archive_link(report.url),
+        sources=list(dict.fromkeys([report.url, *report.urls])),
+        citations=citations(citation_target(report)),
     )
 
 
@@ -73,11 +93,29 @@ def table_of_contents(report: Report) -> list[PartView]:
     return parts
 
 
-def neighbours(service: Any, report: Report) -> list[Any]:
-    """The same committee's other reports from nearby years, oldest first."""
-    if not report.committee:
+def series_timeline(service: Any, report: Report) -> list[Any]:
+    """Every report of the report's series (its body's reports of its type, in every
+    language), oldest first."""
+    if not report.series_id:
         return []
-    others = [r for r in service.committee_reports(report.committee) if r.id != report.id]
+    return sorted(
+        service.series_reports(report.series_id), key=lambda r: (r.year or 0, r.date or "", r.id)
+    )
+
+
+def neighbours(service: Any, report: Report) -> list[Any]:
+    """The same body's reports of other types from nearby years, oldest first (the series'
+    own reports are on its timeline)."""
+    if report.body_id:
+        others = [
+            r
+            for r in service.body_reports(report.body_id)
+            if r.series_id != report.series_id and r.id not in report.versions
+        ]
+    elif report.committee:
+        others = [r for r in service.committee_reports(report.committee) if r.id != report.id]
+    else:
+        return []
     if report.year is not None:
         others = [r for r in others if r.year and abs(r.year - report.year) <= NEIGHBOUR_YEARS]
     return sorted(others, key=lambda r: (r.year or 0, r.date or "", r.title))

@@ -20,7 +20,7 @@ bp = Blueprint("search", __name__)
 def home():
     """The front page: the search box over everything, with the facets to browse by."""
     if request.args:
-        return redirect(url_for("search.search", **request.args.to_dict(flat=False)))
+        return redirect(UrlState.from_args(request.args).url(url_for("search.search")))
     return search()
 
 
@@ -51,18 +51,23 @@ def results_context(search_request: SearchRequest, response: SearchResponse) -> 
     state = UrlState.from_args(request.args)
     # Browsing lists reports (one section each); a search shows each report's best sections.
     shown = 3 if search_request.query else 1
+    body_names = {
+        str(value.value): value.label["zh"]
+        for value in response.facets.get("committee", [])
+        if value.label
+    }
     return {
         "req": search_request,
         "resp": response,
         "state": state,
         "groups": present.group_hits(
-            response.results, search_request.query, report_link, archive_link, shown
+            response.results, search_request.query, report_link, archive_link, shown, body_names
         ),
         "years": present.year_histogram(response, search_request, state, path),
         "facets": present.build_facets(
             response, state, path, config["FACET_VISIBLE"], config["FACET_MAX"]
         ),
-        "chips": present.build_chips(state, path),
+        "chips": present.build_chips(state, path, present.value_labels(response)),
         "pages": present.pagination(response, state, path),
         "filters_active": filter_count(state),
         "suggestion_url": suggestion_url(response.suggestion, state, path),
