@@ -5,9 +5,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format bench browser clean-data install cluster cluster-down
+.PHONY: demo test lint format bench browser documents office clean-data install cluster cluster-down
 
-install: $(STAMP)
+install: $(STAMP) documents
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,10 +15,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) documents
 	$(BIN)/cppcc-search demo --port 8000
 
-test: $(STAMP) browser
+test: $(STAMP) browser documents office
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -28,6 +28,19 @@ browser:
 	@{ command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi wenquanyi; } || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei; }
+
+# Word 97-2003 (.doc) attachments are read with Debian's antiword (catdoc as a second try).
+documents:
+	@{ command -v antiword && command -v catdoc; } >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq antiword catdoc; }
+
+# The attachment tests write .doc files with LibreOffice (headless, no GUI packages).
+office:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -47,6 +47,9 @@ class Section:
     period_year: int | None
     text: str
     kind: str | None = None  # the section kind (cppcc_search.kinds); None when untitled
+    # The first year of a part that covers several ("过去五年", "2018—2022年"); null for one year.
+    # Last, with a default, so documents written before it existed still read.
+    period_start: int | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Section:
@@ -61,6 +64,7 @@ class Section:
             period_year=_optional_whole(data, "period_year"),
             text=_optional_text(data, "text") or "",
             kind=_optional_text(data, "kind"),
+            period_start=_optional_whole(data, "period_start"),
         )
 
 

@@ -54,15 +54,25 @@ def _year(date: str | None, title: str) -> int | None:
     return int(match[1]) if match else None
 
 
-def _take_line(blocks: list[Block], text: str) -> list[Block]:
-    """Blocks without the first one (among the opening few) whose text is ``text``."""
+def _index_of(blocks: list[Block], text: str) -> int | None:
+    """The index of the block (among the opening few) whose text is ``text``."""
     for index, block in enumerate(blocks[:_LEADING_LINES]):
         if block.text == text:
-            return blocks[:index] + blocks[index + 1 :]
-    return blocks
+            return index
+    return None
 
 
-def build_report(url: str, meta: PageMeta, blocks: list[Block], encoding: str) -> Report:
+def _keep_opening(blocks: list[Block], opening: list[str]) -> list[Block]:
+    """The body opening with the meeting, date and speaker lines, as plain text (never a
+    heading), in page order: those the body holds stay where they are, those above it (in the
+    header, beside the title) are put first."""
+    plain = {text: Block(text=text) for text in opening}
+    missing = [text for text in opening if _index_of(blocks, text) is None]
+    kept = [plain.get(b.text, b) for b in blocks]
+    return [plain[text] for text in missing] + kept
+
+
+def build_report(url: str, meta: PageMeta, blocks: list[Block], encoding: str | None) -> Report:
     """The Report for an article page's metadata and body blocks."""
     title = meta.title or ""
     lines = meta.head_lines + [block.text for block in blocks[:12]]
@@ -71,17 +81,18 @@ def build_report(url: str, meta: PageMeta, blocks: list[Block], encoding: str) -
     date_line = meeting_date_line(lines, found[0]) if found and not held else None
     if date_line:
         held = meeting_date(date_line[1])
-        blocks = _take_line(blocks, date_line[1])
     # A report with no publication date is dated by the meeting it was delivered at.
     date = meta.date or held
     year = _year(date, title)
     spoken = speaker_line(lines, found[0]) if found else None
     if found:
-        # The meeting and speaker lines are the report's metadata, not its text.
-        blocks = _take_line(blocks, found[1])
-        if spoken:
-            blocks = _take_line(blocks, lines[spoken[0]])
-    opening = " ".join([title, *lines[:8], meta.source or ""])
+        # The meeting and speaker lines open the report's text, and are its metadata too.
+        opening = sorted(
+            [found, *(line for line in (date_line,) if line)]
+            + ([(spoken[0], lines[spoken[0]])] if spoken else [])
+        )
+        blocks = _keep_opening(blocks, [text for _, text in opening])
+    opening_text = " ".join([title, *lines[:8], meta.source or ""])
     body_text = "\n".join(block.text for block in blocks)
     heading = lines[found[0] - 1] if found and found[0] > 0 else None
     doc_type = detect_doc_type(title, " ".join(lines[:3]), meta.date is not None, heading)
@@ -98,7 +109,7 @@ def build_report(url: str, meta: PageMeta, blocks: list[Block], encoding: str) -
     body = issuer.body
     # ``committee`` is a CPPCC committee as the page names it (in the name that filed it, not
     # another committee its opening mentions); other issuers have none.
-    committee = detect_committee(opening) if body.kind == "cppcc" else None
+    committee = detect_committee(opening_text) if body.kind == "cppcc" else None
     if committee and (named := body_for_name(committee)) and named.id != body.id:
         committee = detect_committee(issuer.written or "")
     report = Report(
@@ -111,7 +122,7 @@ def build_report(url: str, meta: PageMeta, blocks: list[Block], encoding: str) -
         language=detect_language(body_text, meta.html_lang),
         doc_type=doc_type,
         committee=committee,
-        level=body.level or detect_level(committee, opening, doc_type),
+        level=body.level or detect_level(committee, opening_text, doc_type),
         speaker=spoken[1] if spoken else None,
         meeting_date=held,
         encoding=encoding,

@@ -49,8 +49,8 @@ _NEWS_RE = re.compile(
 _MEETING_SUFFIX_RE = re.compile(r"\s*(——|--|—)\s*\S.*$")
 _DATE_SUFFIX_RE = re.compile(r"\s*[（(][^（）()]*\d{4}\s*年[^（）()]*[）)]$")
 _ISSUER_END_RE = re.compile(
-    r"(委员会|常委会|政协|国务院|人民政府|政府|人民|年|省|市|县|区|州|旗|盟|自治区|中华人民共和国"
-    r"|会议上的|会上的)\s*$"
+    r"(委员会|常委会|政协|国务院|人民政府|政府|年|省|市|县|区|州|旗|盟|自治区|中华人民共和国"
+    r"|会议上的|会上的|人民)\s*$"
 )
 _PROVINCIAL_CITIES = ("北京市", "上海市", "天津市", "重庆市")
 _EN_PROVINCIAL_CITY_RE = re.compile(r"\b(Beijing|Shanghai|Tianjin|Chongqing) Municipal\b")
