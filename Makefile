@@ -52,6 +52,7 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_crawl.py
+	$(BIN)/python bench/bench_hosts.py
 	$(BIN)/python bench/extraction_gate.py
 	$(BIN)/python bench/section_kinds.py
 	$(BIN)/python bench/bench_index.py

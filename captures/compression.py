@@ -16,11 +16,14 @@ class BodyError(ValueError):
 
 
 class BodyDecoder:
-    """Decompresses a body as it arrives and stops once it grows past the cap."""
+    """Decompresses a body as it arrives and stops once it grows past the cap: an error, or with
+    ``truncate`` the first ``limit`` bytes kept and ``full`` set (robots.txt is read that way)."""
 
-    def __init__(self, content_encoding: str | None, limit: int) -> None:
+    def __init__(self, content_encoding: str | None, limit: int, truncate: bool = False) -> None:
         coding = (content_encoding or "identity").strip().lower()
         self.limit = limit
+        self.truncate = truncate
+        self.full = False
         self.size = 0
         self.parts: list[bytes] = []
         self.coding = coding
@@ -34,9 +37,12 @@ class BodyDecoder:
             raise BodyError("content_encoding", f"unsupported Content-Encoding {coding!r}")
 
     def _take(self, data: bytes) -> None:
+        if self.size + len(data) > self.limit:
+            if not self.truncate:
+                raise BodyError("too_large", f"body larger than {self.limit} bytes")
+            data = data[: self.limit - self.size]
+            self.full = True
         self.size += len(data)
-        if self.size > self.limit:
-            raise BodyError("too_large", f"body larger than {self.limit} bytes")
         self.parts.append(data)
 
     def feed(self, chunk: bytes) -> None:
@@ -52,7 +58,7 @@ class BodyDecoder:
             return
         data = chunk
         try:
-            while data:
+            while data and not self.full:
                 out = self.inflater.decompress(data, self.limit - self.size + 1)
                 self._take(out)
                 data = self.inflater.unconsumed_tail
@@ -60,8 +66,8 @@ class BodyDecoder:
             raise BodyError("content_encoding", f"corrupt {self.coding} body: {exc}") from exc
 
     def finish(self) -> bytes:
-        """The whole decompressed body."""
-        if self.inflater is not None:
+        """The whole decompressed body (its first ``limit`` bytes once ``full``)."""
+        if self.inflater is not None and not self.full:
             try:
                 self._take(self.inflater.flush())
             except zlib.error as exc:

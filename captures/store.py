@@ -1,5 +1,6 @@
 """Capture lookup (no network): the latest good capture of every HTML page in crawl order, for
-extraction, and of one URL, for showing an archived copy.
+extraction, and of one URL, for showing an archived copy; and the pages that link a URL, with
+the links' anchor texts (``referrers``), for what an attachment's announcement says of it.
 
 The state database says which record holds each capture; the body comes from the WARC record
 that holds the payload (the capture's own response record, or the original a revisit points to)
@@ -13,6 +14,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from warcio.exceptions import ArchiveLoadFailed
 
@@ -190,5 +192,42 @@ def load_capture(paths: DataPaths, url: str) -> Capture | None:
                 return None
             row = conn.execute("SELECT * FROM urls WHERE url=?", (target,)).fetchone()
         return None
+    finally:
+        conn.close()
+
+
+class Referrer(NamedTuple):
+    """A page that links a URL, and the text of that link (None when it has none: a sitemap,
+    an image link)."""
+
+    page_url: str
+    anchor_text: str | None
+
+
+def referrers(paths: DataPaths, url: str) -> list[Referrer]:
+    """The pages that link ``url`` or a URL that redirected to it, with each link's anchor text,
+    in the order the crawl found them (the crawler keeps the first five pages per URL). This is
+    where an attachment was announced: a notice page's "附件：2019年政府工作报告"."""
+    conn = _connect(paths)
+    if conn is None:
+        return []
+    try:
+        if not conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='referrers'"
+        ).fetchone():
+            return []  # a state written before the crawler kept them
+        targets = [canonicalize(url) or url]
+        for target in targets:  # grows with the URLs that redirected to one already listed
+            if len(targets) > MAX_REDIRECT_HOPS:
+                break
+            targets.extend(a for a in _aliases(conn, target) if a not in targets)
+        found: dict[str, Referrer] = {}
+        for target in targets:
+            rows = conn.execute(
+                "SELECT source, anchor FROM referrers WHERE url=? ORDER BY rowid", (target,)
+            )
+            for row in rows:
+                found.setdefault(row["source"], Referrer(row["source"], row["anchor"]))
+        return list(found.values())
     finally:
         conn.close()

@@ -52,6 +52,9 @@ class Exchange:
     request_line: str
     request_headers: HeaderList
     fetched_at: str = field(default_factory=utc_now)
+    # Only the first part of the body was read (robots.txt past its size cap): the record says
+    # so with WARC-Truncated, as the format provides.
+    truncated: bool = False
 
 
 @dataclass(frozen=True)
@@ -145,13 +148,16 @@ class WarcWriter:
         date = response.fetched_at
         request = self._request_record(response, date)
         if original is None:
+            warc_headers = {"WARC-Date": date}
+            if response.truncated:
+                warc_headers["WARC-Truncated"] = "length"
             record = self._writer.create_warc_record(
                 response.url,
                 "response",
                 payload=io.BytesIO(response.raw_body),
                 length=len(response.raw_body),
                 http_headers=self._http_headers(response),
-                warc_headers_dict={"WARC-Date": date},
+                warc_headers_dict=warc_headers,
             )
         else:
             record = self._writer.create_revisit_record(

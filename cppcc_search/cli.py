@@ -280,17 +280,25 @@ def stderr_progress(message: str) -> None:
 
 
 def run_crawl_command(args: argparse.Namespace) -> int:
-    from crawl.cli import options_from_args
+    from crawl.cli import command_line, failure_message, interrupted_message, options_from_args
     from crawl.crawler import run_crawl
+    from crawl.errors import CrawlInterrupted
 
+    options = options_from_args(args)
     try:
-        summary = run_crawl(
-            DataPaths(args.data_dir).ensure(), options_from_args(args), stderr_progress
-        )
-    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (run_crawl turns it into one)
+        summary = run_crawl(DataPaths(args.data_dir).ensure(), options, stderr_progress)
+    except CrawlInterrupted as stop:  # Ctrl-C, or SIGTERM (run_crawl turns it into one)
+        resume = command_line("cppcc-search crawl", options, args.data_dir)
+        print(f"cppcc-search: {interrupted_message(stop.summary, resume)}", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:  # before the crawl began
         print("cppcc-search: interrupted: run the same command again to resume", file=sys.stderr)
         return 130
     print(summary.format())
+    failure = failure_message(summary)
+    if failure is not None:  # the summary above names the failures
+        print(f"cppcc-search: error: {failure}", file=sys.stderr)
+        return EXIT_FAILURE
     return EXIT_OK
 
 

@@ -150,8 +150,18 @@ class CrawlOptions:
     delay: float = flag(
         1.0,
         "--delay",
-        "seconds between requests to one host (default %(default)s; a longer "
-        "robots.txt Crawl-delay wins)",
+        "seconds a host rests after each response before it gets the next request (default "
+        "%(default)s; a longer robots.txt Crawl-delay wins)",
+        metavar="SECONDS",
+        rule=SECONDS,
+    )
+    # A Crawl-delay of an hour would take a thousand-page site six weeks; at 60 s a host still
+    # gives 1,440 pages a day, and the crawl says that it capped the delay.
+    max_crawl_delay: float = flag(
+        60.0,
+        "--max-crawl-delay",
+        "longest robots.txt Crawl-delay obeyed; a longer one is capped and reported "
+        "(default %(default)s)",
         metavar="SECONDS",
         rule=SECONDS,
     )
@@ -191,6 +201,23 @@ class CrawlOptions:
         metavar="N",
         rule=WHOLE,
     )
+    # A listing page links tens or hundreds of pages; thousands are a generated page or a trap.
+    max_links_per_page: int = flag(
+        5000,
+        "--max-links-per-page",
+        "follow at most the first N distinct links of a page; the rest are counted as "
+        "dropped (default %(default)s)",
+        metavar="N",
+        rule=COUNT,
+    )
+    max_frontier: int | None = flag(
+        500_000,
+        "--max-frontier",
+        "queue at most N URLs at a time; new links found meanwhile are counted as dropped "
+        "(default %(default)s)",
+        metavar="N",
+        rule=COUNT,
+    )
     user_agent: str = flag(
         DEFAULT_USER_AGENT,
         "--user-agent",
@@ -198,24 +225,28 @@ class CrawlOptions:
         metavar="UA",
         rule=Text(),
     )
+    # Hosts fetched at once. Threads mostly wait on the network, so 16 cost little (Scrapy's
+    # default too); each host still sees one request at a time.
+    concurrency: int = flag(
+        16,
+        "--concurrency",
+        "requests in flight at once, each to a different host (default %(default)s)",
+        metavar="N",
+        rule=COUNT,
+    )
     timeout: float = flag(
         30.0,
         "--timeout",
-        "network inactivity timeout (default %(default)s)",
-        metavar="SECONDS",
-        rule=POSITIVE_SECONDS,
-    )
-    deadline: float = flag(
-        120.0,
-        "--deadline",
-        "longest time for one whole response (default %(default)s)",
+        "longest time for one whole response: connecting, headers and body; a slower one is "
+        "abandoned and retried later (default %(default)s)",
         metavar="SECONDS",
         rule=POSITIVE_SECONDS,
     )
     retries: int = flag(
-        3,
+        2,
         "--retries",
-        "retries after a timeout, network error, 5xx or 429 (default %(default)s)",
+        "retries after a timeout, network error, 5xx or 429, with a growing wait "
+        "(default %(default)s)",
         metavar="N",
         rule=WHOLE,
     )

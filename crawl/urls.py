@@ -77,8 +77,15 @@ class Scope:
 
     def allows(self, url: str) -> bool:
         """Whether a canonical URL is inside the crawl's scope."""
+        return self.refusal(url) is None
+
+    def refusal(self, url: str) -> str | None:
+        """Why a canonical URL is outside the scope (``host``, ``include``: it matches no
+        --include, ``exclude``), or None when it is inside."""
         if not self.allows_host(url):
-            return False
+            return "host"
         if self.include and not any(p.search(url) for p in self.include):
-            return False
-        return not any(p.search(url) for p in self.exclude)
+            return "include"
+        if any(p.search(url) for p in self.exclude):
+            return "exclude"
+        return None

@@ -50,8 +50,7 @@ def fault_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultCrawl
         options = CrawlOptions(
             seeds=(server.base + "/",),
             delay=0.0,
-            timeout=0.4,
-            deadline=0.8,
+            timeout=0.8,
             retries=1,
             retry_backoff=0.05,
             max_body_bytes=100_000,

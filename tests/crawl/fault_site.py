@@ -6,7 +6,7 @@ from __future__ import annotations
 import gzip
 import re
 import sqlite3
-import time
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
@@ -150,12 +150,14 @@ class FaultHandler(BaseHTTPRequestHandler):
         self.wfile.write(b"0\r\n\r\n")
 
     def stall(self, first: bytes, drop: bytes) -> None:
-        """Send ``first``, then ``drop`` a byte at a time until the hang time is over."""
+        """Send ``first``, then ``drop`` a byte at a time until the hang time is over (or the
+        server stops)."""
         self.wfile.write(first)
         for _ in range(int(self.server.hang_seconds / 0.05)):
             self.wfile.write(drop)
             self.wfile.flush()
-            time.sleep(0.05)
+            if self.server.stopping.wait(0.05):
+                return
 
 
 Route = Callable[[FaultHandler], None]
@@ -202,7 +204,7 @@ def _hang(h: FaultHandler) -> None:
     h.send_header("Content-Length", "1000")
     h.end_headers()
     h.wfile.flush()
-    time.sleep(h.server.hang_seconds)
+    h.server.stopping.wait(h.server.hang_seconds)
 
 
 def _slow_headers(h: FaultHandler) -> None:
@@ -302,6 +304,11 @@ class FaultServer(LoopbackServer):
         self.big_bytes = 300_000
         self.bomb = gzip.compress(b"\0" * (20 * 1024 * 1024), compresslevel=9)
         self.routes: dict[str, Route] = dict(FAULT_ROUTES)
+        self.stopping = threading.Event()  # ends the stalling answers when the server stops
+
+    def shutdown(self) -> None:
+        self.stopping.set()
+        super().shutdown()
 
     def route(self, path: str) -> Route:
         """The function that answers ``path``."""

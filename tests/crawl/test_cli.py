@@ -6,6 +6,7 @@ import argparse
 import math
 import subprocess
 import sys
+import time
 from dataclasses import fields, replace
 from pathlib import Path
 
@@ -43,15 +44,18 @@ def test_defaults_and_every_option() -> None:
     args = _parse(
         "http://x.cn/", "http://y.cn/a", "--max-pages", "5", "--delay", "0", "--allow-host",
         "*.z.cn", "--include", "zfgzbg", "--exclude", r"\.pdf$", "--max-depth", "3",
-        "--user-agent", "bot/1 (+http://me)", "--timeout", "5", "--deadline", "9", "--retries",
-        "0", "--retry-backoff", "0.5", "--max-redirects", "4", "--max-body-bytes", "1000",
-        "--no-sitemaps",
+        "--user-agent", "bot/1 (+http://me)", "--timeout", "5", "--retries", "0",
+        "--retry-backoff", "0.5", "--max-redirects", "4", "--max-body-bytes", "1000",
+        "--no-sitemaps", "--concurrency", "3", "--max-crawl-delay", "7", "--max-links-per-page",
+        "50", "--max-frontier", "900",
     )  # fmt: skip
     options = options_from_args(args)
     assert options.seeds == ("http://x.cn/", "http://y.cn/a") and options.max_pages == 5
     assert options.allow_hosts == ("*.z.cn",) and options.exclude == (r"\.pdf$",)
     assert (options.max_depth, options.retries, options.max_redirects) == (3, 0, 4)
-    assert options.max_body_bytes == 1000 and not options.sitemaps
+    assert options.max_body_bytes == 1000 and not options.sitemaps and options.timeout == 5
+    assert (options.concurrency, options.max_crawl_delay) == (3, 7)
+    assert (options.max_links_per_page, options.max_frontier) == (50, 900)
 
 
 @pytest.mark.parametrize(
@@ -107,8 +111,33 @@ def test_module_entry_point_reports_one_line_errors(tmp_path: Path, repo_root: P
 def test_unreachable_host_is_recorded_not_raised(data_paths: DataPaths) -> None:
     options = CrawlOptions(seeds=("http://127.0.0.1:9/",), delay=0.0, retries=0, timeout=2.0)
     summary = run_crawl(data_paths, options)
-    assert summary.finished and summary.errors["robots_unavailable"] == 1
-    assert "robots_unavailable 1" in summary.format()
+    assert summary.finished and summary.errors["unreachable"] == 1 and summary.nothing_fetched
+    assert "unreachable 1" in summary.format()
+    assert "http://127.0.0.1:9/ [unreachable]: host unreachable: Connection" in summary.format()
+
+
+def test_crawling_an_unreachable_host_fails_fast_with_a_clear_line(
+    tmp_path: Path, repo_root: Path
+) -> None:
+    """The issue's own example: it used to wait for minutes and exit 0."""
+    command = [str(Path(sys.executable).with_name("cppcc-search")), "crawl"]
+    started = time.monotonic()
+    result = subprocess.run(
+        [*command, "http://127.0.0.1:1/", "--data-dir", str(tmp_path)],
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    elapsed = time.monotonic() - started
+    assert result.returncode == 1, result.stderr
+    assert elapsed < 30  # two retries after 2 s and 4 s, not minutes
+    assert "Traceback" not in result.stderr
+    assert "cannot reach http://127.0.0.1:1 (ConnectionRefusedError" in result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("cppcc-search: error: nothing could be fetched in crawl run 1")
+    assert "http://127.0.0.1:1/: host unreachable" in last
+    assert "failed URLs (1):" in result.stdout
 
 
 def test_a_second_crawl_on_the_same_data_dir_is_refused(data_paths: DataPaths) -> None:
@@ -147,7 +176,8 @@ def test_every_flag_is_documented_in_the_commands_help(
     [
         ("--max-pages", "0", "max_pages", 0, "must be at least 1"),
         ("--delay", "-1", "delay", -1.0, "must not be negative"),
-        ("--deadline", "0", "deadline", 0.0, "must be more than 0"),
+        ("--timeout", "0", "timeout", 0.0, "must be more than 0"),
+        ("--concurrency", "0", "concurrency", 0, "must be at least 1"),
         ("--max-depth", "-2", "max_depth", -2, "must not be negative"),
     ],
 )

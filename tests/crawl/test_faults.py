@@ -182,4 +182,4 @@ def test_404_recorded_and_summary_lists_errors_by_kind(fault_crawl: FaultCrawl) 
         "http_404",
     ):
         assert expected in text
-    assert any("queued" in line and "pages/s" in line for line in fault_crawl.progress)
+    assert any("queued" in line and "requests/s" in line for line in fault_crawl.progress)

@@ -14,7 +14,8 @@ from cppcc_search.settings import DataPaths
 from crawl.cli import add_crawl_arguments, options_from_args
 from crawl.crawler import CrawlOptions, run_crawl
 from crawl.links import extract_links, parse_sitemap
-from crawl.state import SCHEMA, CrawlState
+from crawl.schema import SCHEMA
+from crawl.state import CrawlState
 from crawl.urls import url_pattern
 from tests.crawl.servers import running
 from tests.crawl.sites import (
@@ -259,9 +260,12 @@ def test_trap_and_robots_retry_options_on_the_command_line() -> None:
 
 
 def test_state_written_before_the_new_columns_gains_them(tmp_path) -> None:
-    old_schema = SCHEMA.replace(",\n    canonical_url TEXT", "").replace(
-        ",\n    chain INTEGER NOT NULL DEFAULT 0", ""
+    old_schema = (
+        SCHEMA.replace(",\n    canonical_url TEXT,\n    links_dropped INTEGER", "")
+        .replace(",\n    chain INTEGER NOT NULL DEFAULT 0", "")
+        .replace(",\n    crawl_delay REAL", "")
     )
+    assert old_schema.count("links_dropped") == old_schema.count("crawl_delay") == 0
     db_path = tmp_path / "crawl.sqlite3"
     conn = sqlite3.connect(db_path)
     conn.executescript(old_schema)
@@ -270,9 +274,9 @@ def test_state_written_before_the_new_columns_gains_them(tmp_path) -> None:
     try:
         with state.transaction() as db:
             state.enqueue(db, 1, "http://h/a", "h", 0, "page", chain=4)
-        item = state.next_item(0.0, [])
+        item = state.next_for_host("h", 0.0)
         assert item is not None and item.chain == 4
         columns = {r["name"] for r in state.conn.execute("PRAGMA table_info(urls)")}
-        assert "canonical_url" in columns
+        assert {"canonical_url", "links_dropped"} <= columns
     finally:
         state.close()

@@ -62,7 +62,8 @@ def test_max_pages_leaves_the_run_open_and_the_next_crawl_continues(
         assert "--max-pages 2" in first.format()
         second = run_crawl(data_paths, CrawlOptions(seeds=(site.base + "/",), delay=0.0))
     assert second.resumed and second.run_id == first.run_id and second.finished
-    assert second.pages == 1
+    assert second.pages == 3 and second.invocation_requests == 1  # the whole run, then this
+    assert "requests:           4 in the run; 1 in this invocation" in second.format()
     assert all(n == 1 for p, n in site.log.counts().items() if p.endswith(".html"))
 
 

@@ -73,3 +73,21 @@ def test_trs_script_pager_stands_for_its_pages() -> None:
         "http://x.gov.cn/zwgk/index_1.shtml",
         "http://x.gov.cn/zwgk/index_2.shtml",
     ]
+
+
+def test_links_after_the_closing_html_tag_are_found() -> None:
+    html = (
+        '<html><body><a href="/a.html">a</a></body></html>\n<!-- print --><a href="/p.html">p</a>'
+    )
+    assert extract_links(html, "http://x.cn/").links == ["http://x.cn/a.html", "http://x.cn/p.html"]
+
+
+def test_links_past_the_limit_are_counted_not_resolved() -> None:
+    anchors = "".join(f'<a href="/l/{n}.html">{n}</a>' for n in range(50))
+    html = (
+        f'<a href="mailto:a@x.cn">m</a>{anchors}<a href="/l/3.html">again</a><a href="#top">t</a>'
+    )
+    found = extract_links(html, "http://x.cn/", limit=10)
+    assert found.links == [f"http://x.cn/l/{n}.html" for n in range(10)]
+    assert found.dropped == 40 and found.refused == ["mailto:a@x.cn"]
+    assert found.anchors["http://x.cn/l/0.html"] == "0"
