@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from indexer.search.types import FACET_FIELDS, FacetValue, Hit, SearchRequest, SearchResponse
-from webapp.fragments import fragment_url, snippet_passage
 from webapp.labels import facet_label, value_label
 from webapp.params import UrlState
 
@@ -186,7 +185,7 @@ def group_hits(
                 hit=hit,
                 # The service escapes snippet text and adds only <mark>: the one trusted field.
                 snippet=Markup(hit.snippet),
-                source_url=fragment_url(hit.url, snippet_passage(hit.snippet)),
+                source_url=hit.passage_url or hit.url,
                 report_url=report_url(hit.report_id, query, hit.ordinal),
             )
         )

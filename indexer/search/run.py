@@ -18,7 +18,14 @@ from indexer.search.matching import MatchMemo, query_docs
 from indexer.search.queries import CompiledQuery, compile_query
 from indexer.search.querylang import ParsedQuery, parse_query
 from indexer.search.ranking import VersionState, rank_scores
-from indexer.search.snippets import render_snippet, stored_word_spans, substring_spans
+from indexer.search.snippets import (
+    plain_snippet,
+    render_snippet,
+    snippet_window,
+    stored_word_spans,
+    substring_spans,
+)
+from indexer.search.sources import SourcePages
 from indexer.search.spelling import suggest_query
 from indexer.search.types import FACET_FIELDS, Hit, SearchRequest, SearchResponse
 
@@ -86,12 +93,13 @@ def run_search(
     )
     check()
     page_docs = _page(searcher, cache, compiled, request, raw, filtered, state, key)
+    pages = SourcePages(searcher, cache)
     response = SearchResponse(
         query=request.query,
         total=len(filtered),
         page=request.page,
         per_page=request.per_page,
-        results=[_hit(searcher, doc, score, compiled) for doc, score in page_docs],
+        results=[_hit(searcher, doc, score, compiled, pages) for doc, score in page_docs],
         facets={f: facet_values(f, counts[f], chosen.get(f, set())) for f in FACET_FIELDS},
         terms=tuple(dict.fromkeys(compiled.display_terms)),
     )
@@ -174,23 +182,29 @@ def top_scored(scores: dict[int, float], docs: list[int], k: int) -> list[int]:
     return sorted(above, key=lambda d: (-scores[d], d))[:k]
 
 
-def _hit(searcher: Any, docnum: int, score: float, compiled: CompiledQuery) -> Hit:
+def _hit(
+    searcher: Any, docnum: int, score: float, compiled: CompiledQuery, pages: SourcePages
+) -> Hit:
     check()
     stored = searcher.stored_fields(docnum)
     text = stored.get("text") or ""
     spans = substring_spans(text, compiled.cjk_strings)
     if compiled.word_terms:
         spans += stored_word_spans(searcher, docnum, compiled.word_terms)
+    window = snippet_window(text, spans)
+    heading = stored.get("section_title_text")
     year = stored.get("year") or None
     return Hit(
         id=stored["doc_id"],
         report_id=stored["report_id"],
         title=stored.get("title_text") or "",
-        section_title=stored.get("section_title_text"),
+        section_title=heading,
         year=year,
         date=stored.get("date"),
         url=stored.get("url") or "",
-        snippet=render_snippet(text, spans),
+        snippet=render_snippet(text, spans, window),
+        snippet_text=plain_snippet(text, window),
+        passage_url=pages.passage_url(docnum, stored, window),
         committee=stored.get("committee"),
         level=stored.get("level"),
         doc_type=stored.get("doc_type"),

@@ -92,6 +92,8 @@ class Hit:
     date: str | None
     url: str
     snippet: str  # HTML: escaped text, matched terms in <mark>
+    snippet_text: str = ""  # the same passage as plain text
+    passage_url: str = ""  # url with a text fragment that lands on the snippet's passage
     committee: str | None = None
     level: str | None = None
     doc_type: str | None = None
@@ -111,7 +113,12 @@ class Hit:
             "year": self.year,
             "date": self.date,
             "url": self.url,
+            "passage_url": self.passage_url,
             "snippet": self.snippet,
+            "snippet_text": self.snippet_text,
+            "part_kind": self.part_kind,
+            "committee": self.committee,
+            "language": self.language,
         }
 
 

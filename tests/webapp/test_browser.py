@@ -2,61 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
+from tests.webapp.browser import shot
 from webapp import create_app
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """A headless Chromium, or a skip that says what is missing."""
-    if not CHROMIUM.exists() and shutil.which("chromium") is None:
-        pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium (CI installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture
-def page(browser, request):
-    """A fresh page at a desktop size; console errors (e.g. CSP violations) are collected."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    tab = context.new_page()
-    tab.console_errors = []
-    tab.on("console", lambda m: m.type == "error" and tab.console_errors.append(m.text))
-    yield tab
-    context.close()
-
-
-def shot(page, name: str) -> Path:
-    """Save a full-page screenshot under tests/artifacts/."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
 
 
 def test_search_facet_page_report_and_trends(page, live_server):
@@ -147,20 +100,3 @@ def test_archived_copy_cannot_run_scripts(page, live_server, hostile_archive):
         assert page.title() == "政协 archive"  # neither the script nor onload ran
         assert page.evaluate("self.origin") == "null"  # sandboxed: never our origin
         shot(page, "archive")
-
-
-def test_source_passage_links_scroll_to_the_matching_text(page, tmp_path):
-    from cppcc_search.sitehost import serve_directory
-    from webapp.fragments import fragment_url, snippet_passage
-
-    filler = "".join(f"<p>填充段落 filler paragraph {i}</p>" for i in range(200))
-    target = "<p>围绕动力电池、光伏、储能和新能源汽车整车制造等产业链开展系列调研。</p>"
-    (tmp_path / "p.html").write_text(
-        f"<html><meta charset=utf-8><body>{filler}{target}{filler}</body></html>", encoding="utf-8"
-    )
-    snippet = "…围绕动力电池、光伏、储能和<mark>新能源</mark>汽车整车制造等产业链开展系列调研…"
-    with serve_directory(tmp_path) as base:
-        page.goto(fragment_url(f"{base}/p.html", snippet_passage(snippet)))
-        page.wait_for_function("window.scrollY > 1000")  # the browser found the passage
-        page.goto(f"{base}/p.html")
-        assert page.evaluate("window.scrollY") == 0

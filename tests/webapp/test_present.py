@@ -1,4 +1,4 @@
-"""The web app's pure helpers: parameters, URL state, text fragments, highlighting, charts."""
+"""The web app's pure helpers: parameters, URL state, highlighting, charts."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from indexer.errors import QueryError
 from indexer.search.types import SearchResponse, TrendPoint, TrendSeries, YearRange
 from webapp.archive import BannerInfo, render_archive
 from webapp.charts import nice_ceiling, trend_chart
-from webapp.fragments import encode_directive, fragment_url, snippet_passage
 from webapp.highlight import highlight, term_pattern
 from webapp.params import Limits, UrlState, parse_search_args, year_range_arg
 from webapp.present import pagination
@@ -86,27 +85,6 @@ def test_url_state_toggles_values_and_keeps_a_canonical_order():
     assert added.toggled("year", "2020").pairs == [("q", "养老"), ("language", "zh")]
     assert state.replaced("page", None).url("/search") == "/search?q=%E5%85%BB%E8%80%81&language=zh"
     assert UrlState([]).url("/search") == "/search"
-
-
-def test_text_directive_encodes_its_syntax_characters():
-    assert encode_directive("a-b, c&d") == "a%2Db%2C%20c%26d"
-    url = fragment_url("http://example.org/p.html#top", "new-energy, vehicles")
-    assert url == "http://example.org/p.html#:~:text=new%2Denergy%2C%20vehicles"
-    assert fragment_url("http://example.org/p.html", "  ") == "http://example.org/p.html"
-
-
-def test_snippet_passage_is_a_short_plain_run_around_the_first_mark():
-    snippet = (
-        "…private economy, and proposed <mark>measures</mark> to support private enterprises. "
-        "Solar power grew…"
-    )
-    passage = snippet_passage(snippet)
-    assert "measures" in passage and "<" not in passage and "…" not in passage
-    assert len(passage.split()) <= 8
-    zh = "…围绕新能源等重点课题开展专题调研。推动<mark>新能源</mark>汽车产业链发展，助力民营经济…"
-    zh_passage = snippet_passage(zh)
-    assert "新能源" in zh_passage and "。" not in zh_passage and len(zh_passage) <= 16
-    assert snippet_passage("a &lt;b&gt; <mark>c</mark>") == "a <b> c"
 
 
 def test_highlight_escapes_before_marking():

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import html as html_lib
 import io
 import re
 import xml.etree.ElementTree as ET
 from urllib.parse import parse_qs, urlsplit
 
+from cppcc_search.models import PART_KINDS
 from cppcc_search.settings import DataPaths
 from webapp import create_app
 
@@ -155,8 +157,15 @@ def test_api_search_matches_the_contract(web_client):
     assert (data["query"], data["page"], data["per_page"]) == ("新能源", 1, 3)
     assert len(data["results"]) == 3
     assert set(data["results"][0]) == {
-        "id", "report_id", "title", "section_title", "year", "date", "url", "snippet",
+        "id", "report_id", "title", "section_title", "year", "date", "url", "passage_url",
+        "snippet", "snippet_text", "part_kind", "committee", "language",
     }  # fmt: skip
+    for result in data["results"]:
+        assert result["passage_url"].startswith(result["url"] + "#:~:text=")
+        plain = html_lib.unescape(re.sub("</?mark>", "", result["snippet"]))
+        assert result["snippet_text"] == plain
+        assert result["part_kind"] in PART_KINDS and result["language"] == "zh"
+        assert result["committee"]
     years = [r["year"] for r in data["results"]]
     assert years == sorted(years, reverse=True)
     assert set(data["facets"]) == {

@@ -156,7 +156,12 @@ def test_contract_json_shape(service):
         "year",
         "date",
         "url",
+        "passage_url",
         "snippet",
+        "snippet_text",
+        "part_kind",
+        "committee",
+        "language",
     }
     assert [v["value"] for v in data["facets"]["part"]] == ["other"]
     assert all(isinstance(v["value"], int) for v in data["facets"]["year"])
