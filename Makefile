@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format bench browser clean-data install
+.PHONY: demo test lint format bench browser clean-data install cluster cluster-down
 
 install: $(STAMP)
 
@@ -48,3 +48,23 @@ bench: $(STAMP)
 
 clean-data:
 	find index_data -mindepth 1 ! -name README.md -exec rm -rf {} +
+
+# A local SolrCloud on loopback for tests and trials (docs/operations.md): ZooKeeper and 2 Solr
+# nodes, each its own process, built once from Maven Central into ~/.m2 (or MAVEN_REPO).
+CLUSTER_DIR ?= index_data/cluster
+CLUSTER_NODES ?= 2
+CLUSTER_HEAP ?= 768m
+MAVEN_REPO ?=
+CLUSTER_BUILT := cluster/target/.built
+CLUSTER_LAUNCHER = java -cp cluster/target/cluster-0.1.0.jar:$$(cat cluster/target/classpath.txt) \
+	cppcc.cluster.Launcher
+
+$(CLUSTER_BUILT): cluster/pom.xml $(wildcard cluster/src/main/java/cppcc/cluster/*.java)
+	mvn -q -B $(if $(MAVEN_REPO),-Dmaven.repo.local=$(MAVEN_REPO)) -f cluster/pom.xml package
+	touch $@
+
+cluster: $(CLUSTER_BUILT)
+	$(CLUSTER_LAUNCHER) start --dir $(CLUSTER_DIR) --nodes $(CLUSTER_NODES) --heap $(CLUSTER_HEAP)
+
+cluster-down: $(CLUSTER_BUILT)
+	$(CLUSTER_LAUNCHER) stop --dir $(CLUSTER_DIR)

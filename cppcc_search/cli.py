@@ -18,7 +18,15 @@ from typing import TYPE_CHECKING, Any
 from cppcc_search import __version__
 from cppcc_search.errors import CppccSearchError
 from cppcc_search.models import DOC_TYPES, LANGUAGES, LEVELS, PART_KINDS
-from cppcc_search.settings import DATA_DIR_ENV, DEFAULT_DATA_DIR, DataPaths
+from cppcc_search.settings import (
+    DATA_DIR_ENV,
+    DEFAULT_DATA_DIR,
+    ENGINE_ENV,
+    ENGINE_URL_ENV,
+    ENGINES,
+    DataPaths,
+    EngineSettings,
+)
 from indexer.search.types import MAX_PER_PAGE, SORTS
 
 if TYPE_CHECKING:
@@ -36,7 +44,7 @@ class CliError(CppccSearchError):
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     environ = os.environ if environ is None else environ
-    parser = build_parser(default_data_dir(environ))
+    parser = build_parser(default_data_dir(environ), default_engine(environ))
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args) or EXIT_OK)
@@ -55,6 +63,18 @@ def default_data_dir(environ: Mapping[str, str]) -> Path:
     return Path(environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR)
 
 
+def default_engine(environ: Mapping[str, str]) -> EngineSettings:
+    """``$CPPCC_SEARCH_ENGINE`` and ``$CPPCC_SEARCH_ENGINE_URL`` if set, else Whoosh."""
+    return EngineSettings(
+        engine=environ.get(ENGINE_ENV) or "whoosh", url=environ.get(ENGINE_URL_ENV) or None
+    )
+
+
+def engine_settings(args: argparse.Namespace) -> EngineSettings:
+    """The engine the options chose."""
+    return EngineSettings(engine=args.engine, url=args.engine_url)
+
+
 def describe_error(error: BaseException) -> str:
     """One line for a user: the message of our own errors, the gist of any other."""
     message = " ".join(str(error).split())
@@ -65,8 +85,9 @@ def describe_error(error: BaseException) -> str:
     return f"{type(error).__name__}: {message}" if message else type(error).__name__
 
 
-def build_parser(data_dir: Path) -> argparse.ArgumentParser:
+def build_parser(data_dir: Path, engine: EngineSettings | None = None) -> argparse.ArgumentParser:
     """The whole command-line grammar (documented in docs/contracts.md)."""
+    engine = engine or EngineSettings()
     parser = argparse.ArgumentParser(
         prog="cppcc-search",
         description="Search engine over CPPCC political consultation archives.",
@@ -80,11 +101,25 @@ def build_parser(data_dir: Path) -> argparse.ArgumentParser:
         default=data_dir,
         help=f"data directory (default: ${DATA_DIR_ENV} or ./index_data; now {data_dir})",
     )
+    engines = argparse.ArgumentParser(add_help=False)
+    engines.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=engine.engine,
+        help=f"the engine that indexes and answers (default: ${ENGINE_ENV} or whoosh; "
+        f"now {engine.engine})",
+    )
+    engines.add_argument(
+        "--engine-url",
+        default=engine.url,
+        metavar="URL[,URL...]",
+        help=f"Solr node URLs, e.g. http://127.0.0.1:8983/solr (default: ${ENGINE_URL_ENV})",
+    )
     add_crawl_command(commands, common)
     add_extract_command(commands, common)
-    add_index_command(commands, common)
-    add_search_command(commands, common)
-    add_serve_command(commands, common)
+    add_index_command(commands, [common, engines])
+    add_search_command(commands, [common, engines])
+    add_serve_command(commands, [common, engines])
     add_demo_command(commands, common)
     return parser
 
@@ -111,8 +146,8 @@ def add_extract_command(commands: Any, common: argparse.ArgumentParser) -> None:
     extract.set_defaults(handler=run_extract_command)
 
 
-def add_index_command(commands: Any, common: argparse.ArgumentParser) -> None:
-    index = commands.add_parser("index", parents=[common], help="index documents.jsonl")
+def add_index_command(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
+    index = commands.add_parser("index", parents=parents, help="index documents.jsonl")
     index.add_argument(
         "--rebuild", action="store_true", help="build a new index aside and swap it in atomically"
     )
@@ -127,13 +162,16 @@ def add_index_command(commands: Any, common: argparse.ArgumentParser) -> None:
         help="verify the index against its checksums and report its health (writes nothing; "
         "exit 1 when it is damaged)",
     )
+    index.add_argument(
+        "--init", action="store_true", help="upload the product's configset first (solr)"
+    )
     index.set_defaults(handler=run_index_command)
 
 
-def add_search_command(commands: Any, common: argparse.ArgumentParser) -> None:
+def add_search_command(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     search = commands.add_parser(
         "search",
-        parents=[common],
+        parents=parents,
         help="search the index",
         description='Query syntax: words (ANDed), "quoted phrases", OR, -exclusion, '
         "title:word, section:word, 2015..2020.",
@@ -157,8 +195,8 @@ def add_search_command(commands: Any, common: argparse.ArgumentParser) -> None:
     search.set_defaults(handler=run_search_command)
 
 
-def add_serve_command(commands: Any, common: argparse.ArgumentParser) -> None:
-    serve = commands.add_parser("serve", parents=[common], help="serve the web UI and JSON API")
+def add_serve_command(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
+    serve = commands.add_parser("serve", parents=parents, help="serve the web UI and JSON API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=port_int, default=8000)
     serve.add_argument(
@@ -250,7 +288,8 @@ def run_extract_command(args: argparse.Namespace) -> int:
 
 
 def run_index_command(args: argparse.Namespace) -> int:
-    from indexer.index.build import check_index, index_documents
+    from indexer.engines import index_with_engine
+    from indexer.index.build import check_index
 
     paths = DataPaths(args.data_dir)
     if args.check:
@@ -259,18 +298,23 @@ def run_index_command(args: argparse.Namespace) -> int:
         return EXIT_OK if health.ok else EXIT_FAILURE
     if not paths.documents.exists():
         raise CliError(f"no {paths.documents}: run `cppcc-search extract` first")
-    summary = index_documents(
-        paths, rebuild=args.rebuild, progress=stderr_progress, force=args.force
+    summary = index_with_engine(
+        paths,
+        engine_settings(args),
+        args.rebuild,
+        args.init,
+        progress=stderr_progress,
+        force=args.force,
     )
     print(summary.format())
     return EXIT_OK
 
 
 def run_search_command(args: argparse.Namespace) -> int:
-    from indexer.search.service import SearchService
+    from indexer.engines import open_search_service
 
     request = search_request_from_args(args)
-    service = SearchService.open(DataPaths(args.data_dir))
+    service = open_search_service(DataPaths(args.data_dir), engine_settings(args))
     try:
         response = service.search(request)
     finally:
@@ -334,7 +378,9 @@ def run_serve_command(args: argparse.Namespace) -> int:
     from webapp.serve import serve
 
     site = args.base_url or f"http://{args.host}:{args.port}/"
-    app = create_app({"BASE_URL": site}, paths=DataPaths(args.data_dir))
+    app = create_app(
+        {"BASE_URL": site}, paths=DataPaths(args.data_dir), engine=engine_settings(args)
+    )
     print(f"cppcc-search: serving {args.data_dir} on http://{args.host}:{args.port}/", flush=True)
     serve(app, host=args.host, port=args.port)
     return EXIT_OK

@@ -42,3 +42,12 @@ class DocumentsError(CppccSearchError):
 
 class IndexingError(CppccSearchError):
     """Writing the index failed (a worker process failed or died); the old index stands."""
+
+
+class EngineError(CppccSearchError):
+    """The search engine (a Solr cluster) refused a request: its one-line reason."""
+
+
+class EngineUnavailableError(IndexBusyError):
+    """No node of the search engine answers. A busy index's kin: the web app answers 503 with
+    this message and the next request may find the cluster back."""

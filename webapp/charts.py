@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from indexer.search.types import TrendSeries
+from indexer.search.figures import in_series_unit
+from indexer.search.types import FigureSeries, TrendSeries
 
 WIDTH = 760
 HEIGHT = 260
@@ -91,12 +92,7 @@ def trend_chart(
     chart.y_ticks = [
         Tick(chart.bottom - plot_h * f, format_value(top * f, measure)) for f in (0, 0.5, 1)
     ]
-    step = max(1, -(-len(years) // 12))
-    chart.x_ticks = [
-        Tick(LEFT + i * slot + slot / 2, str(year))
-        for i, year in enumerate(years)
-        if i % step == 0 or i == len(years) - 1
-    ]
+    chart.x_ticks = year_ticks(years, slot)
     return chart
 
 
@@ -144,3 +140,54 @@ def format_value(value: float, measure: str) -> str:
     if measure == "per_1000":
         return f"{value:.1f}" if value < 100 else f"{value:.0f}"
     return f"{value:,.1f}".removesuffix(".0")
+
+
+FIGURE_ROLES = ("plan", "review")  # targets, then outcomes, side by side in each year
+
+
+def figure_chart(series: FigureSeries, title: str, link: Callable[[str], str]) -> Chart:
+    """Targets beside outcomes for every year from the first figure to the last: a year that
+    states none keeps its empty slot. Each bar links to the report that states it."""
+    chart = Chart(title)
+    points = {}
+    for point in series.points:
+        if point.year is not None and point.part_kind in FIGURE_ROLES:
+            points.setdefault((point.year, point.part_kind), point)
+    if not points:
+        return chart
+    first, last = min(y for y, _ in points), max(y for y, _ in points)
+    years = list(range(first, last + 1))
+    values = {key: in_series_unit(point, series) for key, point in points.items()}
+    top = nice_ceiling(max(values.values()))
+    plot_h = HEIGHT - TOP - BOTTOM
+    slot = (WIDTH - LEFT - RIGHT) / len(years)
+    bar_w = slot * 0.8 / len(FIGURE_ROLES)
+    for i, year in enumerate(years):
+        for r, role in enumerate(FIGURE_ROLES):
+            point = points.get((year, role))
+            if point is None or values[(year, role)] <= 0:
+                continue
+            h = plot_h * values[(year, role)] / top
+            x = LEFT + i * slot + slot * 0.1 + r * bar_w
+            label = f"{year} {'目标 target' if role == 'plan' else '实际 outcome'}: "
+            label += f"{format_value(point.value, 'hits')}{point.unit}"
+            chart.bars.append(
+                Bar(
+                    x, chart.bottom - h, bar_w, h, f"s{r} part-{role}", link(point.report_id), label
+                )
+            )
+    chart.y_ticks = [
+        Tick(chart.bottom - plot_h * f, format_value(top * f, "hits")) for f in (0, 0.5, 1)
+    ]
+    chart.x_ticks = year_ticks(years, slot)
+    return chart
+
+
+def year_ticks(years: list[int], slot: float) -> list[Tick]:
+    """About a dozen year labels under the bars' slots, the last year always among them."""
+    step = max(1, -(-len(years) // 12))
+    return [
+        Tick(LEFT + i * slot + slot / 2, str(year))
+        for i, year in enumerate(years)
+        if i % step == 0 or i == len(years) - 1
+    ]

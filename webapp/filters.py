@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from webapp.labels import SORT_LABELS, facet_label, value_label
+from webapp.labels import CITE_LABELS, SORT_LABELS, facet_label, value_label
 from webapp.urls import http_only, xml_text
 
 
@@ -25,6 +25,7 @@ def register(app: Flask) -> None:
         facet_label=facet_label,
         value_label=value_label,
         sort_labels=SORT_LABELS,
+        cite_labels=CITE_LABELS,
         site_name=lambda: app.config["SITE_NAME"],
     )
     app.jinja_env.trim_blocks = True

@@ -31,6 +31,14 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     },
 }
 
+# The citation styles of webapp.citation, as the Cite menus name them.
+CITE_LABELS: dict[str, str] = {
+    "gbt7714": "GB/T 7714-2015",
+    "apa": "APA",
+    "chicago": "Chicago",
+    "bibtex": "BibTeX",
+    "ris": "RIS",
+}
 SORT_LABELS: dict[str, str] = {
     "relevance": "相关度 Relevance",
     "newest": "最新 Newest",

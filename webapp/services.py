@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import current_app
 
-from cppcc_search.settings import DataPaths
+from cppcc_search.settings import DataPaths, EngineSettings
 from indexer.search.budget import SearchLimits
 
 
@@ -24,20 +24,23 @@ def search_limits(config: Mapping[str, Any]) -> SearchLimits:
 class ServiceHolder:
     """Opens the search service on first use, so the app starts before an index exists."""
 
-    def __init__(self, paths: DataPaths, limits: SearchLimits | None = None) -> None:
+    def __init__(
+        self, paths: DataPaths, engine: EngineSettings, limits: SearchLimits | None = None
+    ) -> None:
         self.paths = paths
+        self.engine = engine
         self.limits = limits
         self._service: Any = None
         self._lock = threading.Lock()
 
     def service(self) -> Any:
-        """The open SearchService (raises IndexMissingError while there is no index)."""
+        """The open search service (raises IndexMissingError while there is no index)."""
         if self._service is None:
             with self._lock:
                 if self._service is None:
-                    from indexer.search.service import SearchService
+                    from indexer.engines import open_search_service
 
-                    self._service = SearchService.open(self.paths, self.limits)
+                    self._service = open_search_service(self.paths, self.engine, self.limits)
         return self._service
 
     def close(self) -> None:

@@ -24,7 +24,7 @@ from cppcc_search.models import DocumentsFileError, Report, read_documents
 from cppcc_search.settings import DataPaths
 from indexer.errors import DocumentsError, IndexMissingError
 from indexer.index.columns import save_newest_columns
-from indexer.index.documents import report_documents
+from indexer.index.documents import indexed_hash, report_documents
 from indexer.index.generations import (
     next_generation_name,
     read_pointer,
@@ -42,7 +42,7 @@ from indexer.index.manifest import (
 from indexer.index.parallel import write_segments
 from indexer.index.schema import KIND_REPORT, build_schema
 from indexer.index.segments import commit_segments
-from indexer.index.vocabulary import build_vocabulary, write_vocabulary
+from indexer.index.vocabulary import report_vocabulary, write_vocabulary
 from indexer.whoosh_internals import discard_failed_open
 
 Progress = Callable[[str], None]
@@ -104,7 +104,7 @@ def index_documents(
     """
     say = progress or (lambda message: None)
     started = time.perf_counter()
-    reports, duplicates = _load_reports(paths.documents)
+    reports, duplicates = load_reports(paths.documents)
     index_root = paths.index_dir
     with writer_lock(index_root):
         current = read_pointer(index_root)
@@ -194,8 +194,8 @@ def _refuse_large_loss(gen_dir: Path, reports: list[Report], force: bool) -> Non
         )
 
 
-def _load_reports(path: Path) -> tuple[list[Report], int]:
-    """Read every report once; a repeated id keeps its first report."""
+def load_reports(path: Path) -> tuple[list[Report], int]:
+    """Read every report once; a repeated id keeps its first report (and how many repeats)."""
     if not path.is_file():
         raise DocumentsError(f"no documents file at {path}: run `cppcc-search extract` first")
     reports: dict[str, Report] = {}
@@ -224,7 +224,7 @@ def _rebuild(
     whoosh_index.create_in(str(gen_dir), schema)
     say(f"building {name} from {len(reports)} reports")
     segments = write_segments(gen_dir, schema, reports, _worker_count(reports, workers), say)
-    write_vocabulary(gen_dir, _vocabulary(reports))
+    write_vocabulary(gen_dir, report_vocabulary(reports))
     sections = sum(len(r.sections) for r in reports)
     say(f"committing {sections} sections in {len(segments)} segments")
     commit_segments(FileStorage(str(gen_dir)), schema, segments)
@@ -248,41 +248,30 @@ def _update(
     remove_other_generations(index_root, keep=name)  # leftovers of a killed rebuild
     ix = whoosh_index.open_dir(str(index_root / name))
     indexed = _indexed_hashes(ix)
-    wanted = {report.id: report for report in reports}
-    new = [r for r in reports if r.id not in indexed]
-    changed = [r for r in reports if r.id in indexed and indexed[r.id] != r.content_hash()]
-    vanished = [rid for rid in indexed if rid not in wanted]
-    summary = IndexSummary(
-        generation=name,
-        rebuilt=False,
-        reports=len(reports),
-        added=len(new),
-        replaced=len(changed),
-        deleted=len(vanished),
-        unchanged=len(reports) - len(new) - len(changed),
-    )
-    if not (new or changed or vanished):
+    plan = UpdatePlan.of(reports, indexed)
+    summary = plan.summary(name, reports)
+    if plan.up_to_date:
         say("index is up to date")
         return summary
-    say(f"{len(new)} new, {len(changed)} changed, {len(vanished)} vanished reports")
-    if _purge_due(ix, len(indexed), changed, len(vanished)):
+    say(plan.describe())
+    if _purge_due(ix, len(indexed), plan.changed, len(plan.vanished)):
         say("most of the index would be deleted documents: rebuilding it to purge them")
         return _rebuild(index_root, reports, say, workers)
-    batch = new + changed
+    batch = plan.new + plan.changed
     workers = _worker_count(batch, workers)
     direct = []
-    if _sections(batch) >= PARALLEL_MIN_SECTIONS:
+    if section_count(batch) >= PARALLEL_MIN_SECTIONS:
         # Written before Whoosh's writer commits them with the deletions: one new TOC, so a
         # searcher sees either the old index or the whole update.
         direct = write_segments(index_root / name, ix.schema, batch, workers, say)
     writer = ix.writer(limitmb=_WRITER_LIMIT_MB, compound=False)
     try:
-        for report_id in vanished + [r.id for r in changed]:
+        for report_id in plan.removed_ids:
             writer.delete_by_term("report_id", report_id)
-        summary.sections_written = _sections(batch)
+        summary.sections_written = section_count(batch)
         if not direct:
             _add_reports(writer, batch, say)
-        write_vocabulary(index_root / name, _vocabulary(reports))
+        write_vocabulary(index_root / name, report_vocabulary(reports))
         writer.commit(mergetype=lambda w, segments: MERGE_SMALL(w, segments) + direct)
     except BaseException:
         writer.cancel()
@@ -303,11 +292,52 @@ def _purge_due(ix: Any, indexed: int, changed: list[Report], vanished: int) -> b
     return (total - ix.doc_count() + deleting) / total > PURGE_SHARE
 
 
-def _vocabulary(reports: list[Report]) -> dict[str, int]:
-    return build_vocabulary(f"{r.title}\n{r.body_text()}" for r in reports)
+@dataclass
+class UpdatePlan:
+    """What an incremental update does, from the content hashes of the indexed reports."""
+
+    new: list[Report]
+    changed: list[Report]
+    vanished: list[str]
+
+    @classmethod
+    def of(cls, reports: list[Report], indexed: dict[str, str]) -> UpdatePlan:
+        """Compare the reports with the indexed ones (report id → content hash)."""
+        wanted = {report.id for report in reports}
+        return cls(
+            new=[r for r in reports if r.id not in indexed],
+            changed=[r for r in reports if r.id in indexed and indexed[r.id] != indexed_hash(r)],
+            vanished=[report_id for report_id in indexed if report_id not in wanted],
+        )
+
+    @property
+    def up_to_date(self) -> bool:
+        return not (self.new or self.changed or self.vanished)
+
+    @property
+    def removed_ids(self) -> list[str]:
+        """Reports whose indexed documents go: the vanished and the changed ones."""
+        return self.vanished + [r.id for r in self.changed]
+
+    def describe(self) -> str:
+        return (
+            f"{len(self.new)} new, {len(self.changed)} changed, "
+            f"{len(self.vanished)} vanished reports"
+        )
+
+    def summary(self, generation: str, reports: list[Report]) -> IndexSummary:
+        return IndexSummary(
+            generation=generation,
+            rebuilt=False,
+            reports=len(reports),
+            added=len(self.new),
+            replaced=len(self.changed),
+            deleted=len(self.vanished),
+            unchanged=len(reports) - len(self.new) - len(self.changed),
+        )
 
 
-def _sections(reports: list[Report]) -> int:
+def section_count(reports: list[Report]) -> int:
     return sum(len(r.sections) for r in reports)
 
 
@@ -315,7 +345,7 @@ def _worker_count(reports: list[Report], workers: int | None) -> int:
     """Processes to analyse with: one per core for a large batch unless told otherwise."""
     if workers is not None:
         return max(1, workers)
-    return (os.cpu_count() or 1) if _sections(reports) >= PARALLEL_MIN_SECTIONS else 1
+    return (os.cpu_count() or 1) if section_count(reports) >= PARALLEL_MIN_SECTIONS else 1
 
 
 def _indexed_hashes(ix: Any) -> dict[str, str]:

@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any
 
+from cppcc_search.figures import FIGURES_VERSION, section_figures
 from cppcc_search.models import Report, Section
 from indexer.index.schema import KIND_REPORT, KIND_SECTION
 
@@ -47,6 +48,12 @@ def normalise_heading(heading: str | None) -> str | None:
     if text.isascii():
         text = text[0].upper() + text[1:]
     return text[:_MAX_SECTION_LABEL]
+
+
+def indexed_hash(report: Report) -> str:
+    """What the index stores to tell a changed report: its content and the version of what
+    indexing derives from it (figures), so a new extractor re-indexes unchanged reports."""
+    return f"{report.content_hash()}:f{FIGURES_VERSION}"
 
 
 def section_doc_id(report_id: str, ordinal: int) -> str:
@@ -92,6 +99,10 @@ def section_document(report: Report, section: Section) -> dict[str, Any]:
     label = normalise_heading(section.title)
     if label:
         doc["section"] = label
+    figures = section_figures(report, section)
+    if figures:
+        doc["figures"] = json.dumps(figures, ensure_ascii=False)
+        doc["figure_labels"] = "\n".join(dict.fromkeys(f["label"] for f in figures))
     return doc
 
 
@@ -105,7 +116,7 @@ def report_record(report: Report) -> dict[str, Any]:
         doc_id=report.id,
         ordinal=-1,
         meta=json.dumps(meta, ensure_ascii=False),
-        content_hash=report.content_hash(),
+        content_hash=indexed_hash(report),
         title_text=report.title,
         url=report.url,
     )

@@ -46,6 +46,7 @@ COLUMN_FIELDS = (
     "doc_type",
     "language",
     "ordinal",
+    "figure_labels",
 )
 NUMERIC_COLUMNS = frozenset({"year", "ordinal"})
 # The fields of Chinese bigrams, whose columns hold the section's Chinese text.
@@ -190,6 +191,8 @@ def build_schema() -> Schema:
         section_level=STORED,
         meta=STORED,
         content_hash=STORED,
+        figures=STORED,  # JSON: the figures the section states (cppcc_search.figures)
+        figure_labels=ID(sortable=True),  # their labels, one a line, scanned by /api/figures
     )
 
 

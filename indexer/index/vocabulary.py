@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
+from cppcc_search.models import Report
+
 VOCABULARY_NAME = "vocabulary.json"
 _ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
 _MAX_VOCABULARY = 60000
@@ -24,6 +26,11 @@ def build_vocabulary(texts: Iterable[str]) -> dict[str, int]:
     for text in texts:
         counts.update(word.lower() for word in _ENGLISH_WORD.findall(text))
     return dict(counts.most_common(_MAX_VOCABULARY))
+
+
+def report_vocabulary(reports: Iterable[Report]) -> dict[str, int]:
+    """The vocabulary of the reports' titles and texts."""
+    return build_vocabulary(f"{r.title}\n{r.body_text()}" for r in reports)
 
 
 def write_vocabulary(gen_dir: Path, vocabulary: dict[str, int]) -> None:

@@ -78,21 +78,25 @@ class ColumnCache:
         return list(rest)
 
 
-def selections(request: SearchRequest, cache: ColumnCache) -> dict[str, set[Any]]:
-    """facet → the set of selected values (year ranges expanded to the years present)."""
-    chosen: dict[str, set[Any]] = {}
+def selected_values(request: SearchRequest) -> dict[str, tuple[Any, ...]]:
+    """facet → the values a request selects, as given (years as YearRange); empty ones left out."""
+    given: dict[str, tuple[Any, ...]] = {
+        "year": request.years,
+        "section": request.sections,
+        "part": request.parts,
+        "committee": request.committees,
+        "level": request.levels,
+        "doc_type": request.doc_types,
+        "language": request.languages,
+    }
+    return {facet: values for facet, values in given.items() if values}
+
+
+def selections(request: SearchRequest, years: Sequence[int]) -> dict[str, set[Any]]:
+    """facet → the set of selected values (year ranges expanded to the ``years`` present)."""
+    chosen = {facet: set(values) for facet, values in selected_values(request).items()}
     if request.years:
-        chosen["year"] = years_in(request.years, cache.years)
-    for facet, values in (
-        ("section", request.sections),
-        ("part", request.parts),
-        ("committee", request.committees),
-        ("level", request.levels),
-        ("doc_type", request.doc_types),
-        ("language", request.languages),
-    ):
-        if values:
-            chosen[facet] = set(values)
+        chosen["year"] = years_in(request.years, years)
     return chosen
 
 

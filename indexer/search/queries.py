@@ -3,39 +3,31 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from whoosh import query as wq
 
-from cppcc_search.cjk import CJK_RUN
 from indexer.errors import QueryError
-from indexer.index.analysis import word_tokens
 from indexer.index.schema import KIND_SECTION
+from indexer.search.clauses import (
+    NOTHING_SEARCHABLE,
+    SCOPE_FIELDS,
+    ChineseRun,
+    QueryTerms,
+    Words,
+    clause_parts,
+)
 from indexer.search.phrase import CjkPhrase
 from indexer.search.querylang import Clause, ParsedQuery
 
-HEADING_BOOST = 2.0
-# scope → ((word field, boost), ...), ((bigram field, boost), ...)
-_SCOPES: dict[str | None, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], ...]]] = {
-    None: (
-        (("body", 1.0), ("section_title", HEADING_BOOST)),
-        (("cjk", 1.0), ("stitle_cjk", HEADING_BOOST)),
-    ),
-    "title": ((("title", 1.0),), (("title_cjk", 1.0),)),
-    "section": ((("section_title", 1.0),), (("stitle_cjk", 1.0),)),
-}
-
 
 @dataclass
-class CompiledQuery:
+class CompiledQuery(QueryTerms):
     """The Whoosh query (None: every section) and what a snippet should mark."""
 
-    query: wq.Query | None
+    query: wq.Query | None = None
     positive: wq.Query | None = None  # what scores; ``query`` is this minus ``negative``
     negative: wq.Query | None = None
-    cjk_strings: list[str] = field(default_factory=list)
-    word_terms: list[str] = field(default_factory=list)
-    display_terms: list[str] = field(default_factory=list)
 
 
 def all_sections() -> wq.Query:
@@ -53,7 +45,7 @@ def compile_query(parsed: ParsedQuery) -> CompiledQuery:
             groups.append(alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives))
     excluded = [q for clause in parsed.excluded if (q := _clause_query(clause, None))]
     if parsed.groups and not groups:
-        raise QueryError("the query has no searchable words (only stop words or punctuation)")
+        raise QueryError(NOTHING_SEARCHABLE)
     if not groups and not excluded:
         return compiled
     positive = (groups[0] if len(groups) == 1 else wq.And(groups)) if groups else all_sections()
@@ -66,38 +58,25 @@ def compile_query(parsed: ParsedQuery) -> CompiledQuery:
 
 
 def _clause_query(clause: Clause, compiled: CompiledQuery | None) -> wq.Query | None:
-    word_fields, bigram_fields = _SCOPES[clause.scope]
-    parts: list[wq.Query] = []
-    position = 0
-    for match in CJK_RUN.finditer(clause.text):
-        parts.extend(
-            _word_parts(clause.text[position : match.start()], clause.phrase, word_fields, compiled)
-        )
-        run = match.group()
-        parts.append(_either(_cjk_run_query(name, run, boost) for name, boost in bigram_fields))
+    word_fields, bigram_fields = SCOPE_FIELDS[clause.scope]
+    queries: list[wq.Query] = []
+    for part in clause_parts(clause):
         if compiled is not None:
-            compiled.cjk_strings.append(run)
-            compiled.display_terms.append(run)
-        position = match.end()
-    parts.extend(_word_parts(clause.text[position:], clause.phrase, word_fields, compiled))
-    if not parts:
+            compiled.add(part)
+        if isinstance(part, ChineseRun):
+            queries.append(
+                _either(_cjk_run_query(name, part.text, boost) for name, boost in bigram_fields)
+            )
+        else:
+            queries.extend(_word_queries(part, word_fields))
+    if not queries:
         return None
-    return parts[0] if len(parts) == 1 else wq.And(parts)
+    return queries[0] if len(queries) == 1 else wq.And(queries)
 
 
-def _word_parts(
-    text: str,
-    phrase: bool,
-    fields: tuple[tuple[str, float], ...],
-    compiled: CompiledQuery | None,
-) -> list[wq.Query]:
-    tokens = word_tokens(text) if text.strip() else []
-    if not tokens:
-        return []
-    if compiled is not None:
-        compiled.word_terms.extend(t.term for t in tokens)
-        compiled.display_terms.extend(text[t.start : t.end].lower() for t in tokens)
-    if phrase and len(tokens) > 1:
+def _word_queries(words: Words, fields: tuple[tuple[str, float], ...]) -> list[wq.Query]:
+    tokens = words.tokens
+    if words.is_phrase:
         slop = max(b.pos - a.pos for a, b in itertools.pairwise(tokens))
         terms = [t.term for t in tokens]
         return [_either(wq.Phrase(name, terms, slop=max(1, slop), boost=b) for name, b in fields)]

@@ -18,15 +18,10 @@ from indexer.search.matching import MatchMemo, query_docs
 from indexer.search.queries import CompiledQuery, compile_query
 from indexer.search.querylang import ParsedQuery, parse_query
 from indexer.search.ranking import VersionState, rank_scores
-from indexer.search.snippets import (
-    plain_snippet,
-    render_snippet,
-    snippet_window,
-    stored_word_spans,
-    substring_spans,
-)
+from indexer.search.snippets import stored_word_spans, substring_spans
 from indexer.search.sources import SourcePages
-from indexer.search.spelling import suggest_query
+from indexer.search.spelling import WhooshSpelling, suggest_query
+from indexer.search.stored import hit_from_stored
 from indexer.search.types import FACET_FIELDS, Hit, SearchRequest, SearchResponse
 
 SUGGEST_BELOW = 3  # offer "did you mean" when a query finds fewer sections than this
@@ -84,7 +79,7 @@ def run_search(
     compiled = compile_query(parsed)
     raw = query_matches(searcher, cache, compiled, state.memo)
     check()
-    chosen = selections(request, cache)
+    chosen = selections(request, cache.years)
     # The same query and filters again (the next page, another client) reuse the counts.
     key = (compiled.query, tuple((r.start, r.end) for r in parsed.years), chosen_key(chosen))
     filtered, counts = state.memo.get_or_compute(
@@ -104,9 +99,8 @@ def run_search(
         terms=tuple(dict.fromkeys(compiled.display_terms)),
     )
     if response.total < SUGGEST_BELOW and parsed.groups:
-        response.suggestion = suggest_query(
-            searcher, cache.vocabulary, request.query, response.total, state.memo
-        )
+        spelling = WhooshSpelling(searcher, cache.vocabulary, state.memo)
+        response.suggestion = suggest_query(spelling, request.query, response.total)
     return response
 
 
@@ -191,27 +185,4 @@ def _hit(
     spans = substring_spans(text, compiled.cjk_strings)
     if compiled.word_terms:
         spans += stored_word_spans(searcher, docnum, compiled.word_terms)
-    window = snippet_window(text, spans)
-    heading = stored.get("section_title_text")
-    year = stored.get("year") or None
-    return Hit(
-        id=stored["doc_id"],
-        report_id=stored["report_id"],
-        title=stored.get("title_text") or "",
-        section_title=heading,
-        year=year,
-        date=stored.get("date"),
-        url=stored.get("url") or "",
-        snippet=render_snippet(text, spans, window),
-        snippet_text=plain_snippet(text, window),
-        passage_url=pages.passage_url(docnum, stored, window),
-        committee=stored.get("committee"),
-        level=stored.get("level"),
-        doc_type=stored.get("doc_type"),
-        language=stored.get("language"),
-        part=stored.get("part"),
-        part_kind=stored.get("part_kind"),
-        period_year=stored.get("period_year"),
-        ordinal=int(stored.get("ordinal") or 0),
-        score=float(score),
-    )
+    return hit_from_stored(stored, spans, score, pages.earlier(docnum, stored))

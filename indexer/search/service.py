@@ -38,13 +38,18 @@ from indexer.index.schema import BIGRAM_FIELDS, KIND_SECTION
 from indexer.index.vocabulary import read_vocabulary
 from indexer.search.budget import Gate, SearchLimits
 from indexer.search.facets import ColumnCache
+from indexer.search.figures import figure_series
+from indexer.search.followup import followup, next_in_series
 from indexer.search.postings import column_text
 from indexer.search.queries import compile_query
 from indexer.search.querylang import parse_query
 from indexer.search.ranking import VersionState
 from indexer.search.run import run_search
+from indexer.search.stored import newest_first, summary_from_stored
 from indexer.search.trends import trend_series
 from indexer.search.types import (
+    FiguresResponse,
+    FollowupResponse,
     IndexStats,
     ReportSummary,
     SearchRequest,
@@ -183,6 +188,21 @@ class SearchService:
                     series=[trend_series(s, c, term, by_part, filters, v) for term in terms],
                 )
             )
+
+    def figures(self, query: str, request: SearchRequest | None = None) -> FiguresResponse:
+        """The figures whose label holds ``query``, one series per body, label and unit."""
+        filters = request or SearchRequest()
+        with self._gate.limited():
+            return self._with_searcher(lambda s, c, v: figure_series(s, c, query, filters))
+
+    def followup(self, report_id: str) -> FollowupResponse | None:
+        """The report's plan tasks beside the next report's review passages (None: no report)."""
+        report = self.get_report(report_id)
+        if report is None:
+            return None
+        series = self.committee_reports(report.committee) if report.committee else []
+        following = next_in_series(report, series)
+        return followup(report, self.get_report(following.id) if following else None)
 
     def query_terms(self, query: str) -> tuple[str, ...]:
         """The query's positive terms to highlight, by parsing alone (no search).
@@ -357,24 +377,11 @@ def _report(searcher: Any, cache: ColumnCache, report_id: str) -> Report | None:
 
 def _committee_reports(searcher: Any, cache: ColumnCache, committee: str) -> list[ReportSummary]:
     committees = cache.columns["committee"]
-    summaries = []
-    for doc in cache.reports:
-        if committees[doc] != committee:
-            continue
-        stored = searcher.stored_fields(doc)
-        summaries.append(
-            ReportSummary(
-                id=stored["report_id"],
-                title=stored.get("title_text") or "",
-                year=stored.get("year") or None,
-                date=stored.get("date"),
-                doc_type=stored.get("doc_type"),
-                language=stored.get("language"),
-                url=stored.get("url") or "",
-            )
-        )
-    summaries.sort(key=lambda s: (s.year or 0, s.date or "", s.id), reverse=True)
-    return summaries
+    return newest_first(
+        summary_from_stored(searcher.stored_fields(doc))
+        for doc in cache.reports
+        if committees[doc] == committee
+    )
 
 
 def _stats(cache: ColumnCache) -> IndexStats:

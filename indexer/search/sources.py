@@ -16,7 +16,6 @@ from cppcc_search.cjk import CJK_RUN
 from indexer.index.schema import KIND_SECTION
 from indexer.search.budget import check
 from indexer.search.facets import ColumnCache
-from indexer.search.passages import passage_url
 from indexer.search.phrase import column_occurrences
 
 Section = tuple[str | None, str]  # (heading, text)
@@ -34,15 +33,9 @@ class SourcePages:
         self._reports: dict[str, list[int]] = {}
         self._read: dict[int, Section] = {}
 
-    def passage_url(self, docnum: int, stored: dict[str, Any], window: tuple[int, int]) -> str:
-        """The hit's source URL with a fragment that lands on ``window`` of its text."""
-        heading = stored.get("section_title_text")
-        text = stored.get("text") or ""
-        if not text:  # a part's own heading is the whole passage
-            heading, text, window = None, heading or "", (0, len(heading or ""))
-        earlier = EarlierSections(self, self.earlier_docs(docnum, stored))
-        title = stored.get("title_text") or ""
-        return passage_url(stored.get("url") or "", title, heading, text, window, earlier)
+    def earlier(self, docnum: int, stored: dict[str, Any]) -> EarlierSections:
+        """The sections before a hit's (its document and stored fields) in its report."""
+        return EarlierSections(self, self.earlier_docs(docnum, stored))
 
     def earlier_docs(self, docnum: int, stored: dict[str, Any]) -> list[int]:
         """The section documents before a section's in its report, in page order."""

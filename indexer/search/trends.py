@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from cppcc_search.models import PART_KINDS
 from indexer.search.facets import ColumnCache, apply_selections, selections
 from indexer.search.matching import MatchMemo
 from indexer.search.queries import compile_query
 from indexer.search.querylang import parse_query
 from indexer.search.ranking import VersionState
 from indexer.search.run import chosen_key, matching_sections
+from indexer.search.stored import first_appearance
 from indexer.search.types import (
     FirstAppearance,
     QueryError,
@@ -35,7 +37,7 @@ def trend_series(
     compiled = compile_query(parsed)
     if compiled.query is None:
         raise QueryError(f"nothing to search for in {term!r}")
-    chosen = selections(request, cache)
+    chosen = selections(request, cache.years)
     memo = state.memo if state is not None else MatchMemo(max_entries=0)
     key = (compiled.query, tuple((r.start, r.end) for r in parsed.years), chosen_key(chosen))
     hits, totals, by_year_part, first = memo.get_or_compute(
@@ -44,6 +46,13 @@ def trend_series(
             cache, matching_sections(searcher, cache, parsed, compiled, memo), chosen, by_part
         ),
     )
+    points = trend_points(hits, totals, by_year_part if by_part else None)
+    return TrendSeries(term=term, points=points, first=_first_appearance(searcher, cache, first))
+
+
+def trend_points(hits: Counter, totals: Counter, by_year_part: Counter | None) -> list[TrendPoint]:
+    """One point per year that has sections: hits, sections and hits per 1,000 sections, and
+    with ``by_year_part`` (counts by (year, part kind)) the hits of each part."""
     points = []
     for year in sorted(y for y in totals if y is not None):
         count = hits.get(year, 0)
@@ -53,12 +62,10 @@ def trend_series(
             total=totals[year],
             per_1000=round(count * 1000 / totals[year], 2),
         )
-        if by_part:
-            point.by_part = {
-                kind: by_year_part.get((year, kind), 0) for kind in ("review", "plan", "other")
-            }
+        if by_year_part is not None:
+            point.by_part = {kind: by_year_part.get((year, kind), 0) for kind in PART_KINDS}
         points.append(point)
-    return TrendSeries(term=term, points=points, first=_first_appearance(searcher, cache, first))
+    return points
 
 
 def _year_counts(
@@ -98,11 +105,4 @@ def _first_appearance(
 ) -> FirstAppearance | None:
     if first is None:
         return None
-    years = cache.columns["year"]
-    stored = searcher.stored_fields(first)
-    return FirstAppearance(
-        year=years[first],
-        report_id=stored["report_id"],
-        title=stored.get("title_text") or "",
-        url=stored.get("url") or "",
-    )
+    return first_appearance(cache.columns["year"][first], searcher.stored_fields(first))

@@ -230,3 +230,71 @@ class IndexStats:
     last_year: int | None
     languages: dict[str, int] = field(default_factory=dict)
     committees: int = 0
+
+
+@dataclass
+class FigurePoint:
+    """One stated figure: the year it is about, its value and unit as written, its sentence,
+    and whether it is a target (plan), an outcome (review) or neither (other)."""
+
+    year: int | None
+    value: float
+    unit: str
+    text: str
+    report_id: str
+    part_kind: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "year": self.year,
+            "value": self.value,
+            "unit": self.unit,
+            "text": self.text,
+            "report_id": self.report_id,
+            "part_kind": self.part_kind,
+        }
+
+
+@dataclass
+class FigureSeries:
+    """One body's figures of one label over the years, in one unit family (``unit`` is the
+    most common of its written units; a point's own unit may be a multiple of it)."""
+
+    body_id: str | None
+    label: str
+    unit: str
+    points: list[FigurePoint] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "body_id": self.body_id,
+            "label": self.label,
+            "unit": self.unit,
+            "points": [p.to_dict() for p in self.points],
+        }
+
+
+@dataclass
+class FiguresResponse:
+    query: str
+    series: list[FigureSeries] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"query": self.query, "series": [s.to_dict() for s in self.series]}
+
+
+@dataclass
+class FollowupResponse:
+    """A report's plan tasks beside the passages of the next report's review on each
+    (``review`` empty: nothing reports on the task)."""
+
+    report_id: str
+    next_report_id: str | None
+    pairs: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "report_id": self.report_id,
+            "next_report_id": self.next_report_id,
+            "pairs": self.pairs,
+        }

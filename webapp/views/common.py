@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import current_app, request, url_for
 
+from cppcc_search.models import Report
+from indexer.errors import QueryError
 from indexer.search.types import SearchRequest
+from webapp.citation import CitationTarget, Passage
 from webapp.params import limits_from_config, parse_search_args
+from webapp.urls import absolute_url
 
 
 def current_search(*, api: bool = False) -> SearchRequest:
@@ -22,3 +28,18 @@ def report_link(report_id: str, query: str = "", ordinal: int | None = None) -> 
 def archive_link(url: str) -> str:
     """The archived capture of a source URL."""
     return url_for("archive.show", url=url)
+
+
+def citation_target(report: Report, ordinal: int | None = None) -> CitationTarget:
+    """What a citation of the report (or of its section ``ordinal``) names: absolute links to
+    the report view and the archived copy on this site, accessed today (QueryError when the
+    report has no such section)."""
+    permalink = absolute_url(url_for("report.show", report_id=report.id))
+    archive = absolute_url(archive_link(report.url))
+    passage = None
+    if ordinal is not None:
+        section = next((s for s in report.sections if s.ordinal == ordinal), None)
+        if section is None:
+            raise QueryError(f"report {report.id!r} has no section {ordinal}")
+        passage = Passage(ordinal, section.title, f"{permalink}#s{ordinal}", archive)
+    return CitationTarget(report, permalink, archive, date.today(), passage)

@@ -11,11 +11,13 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
+from cppcc_search.models import Report
 from indexer.search.types import MAX_PER_PAGE, Hit
+from webapp.citation import bibtex, ris
 from webapp.params import UrlState
 from webapp.services import search_service
 from webapp.urls import absolute_url
-from webapp.views.common import current_search
+from webapp.views.common import citation_target, current_search
 
 bp = Blueprint("feeds", __name__)
 CSV_COLUMNS = (
@@ -75,6 +77,43 @@ def csv_export():
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="cppcc-search.csv"'},
     )
+
+
+def hit_reports(hits: list[Hit]) -> list[Report]:
+    """The reports of a result set, once each in result order, made from the hits' metadata."""
+    reports: dict[str, Report] = {}
+    for hit in hits:
+        if hit.report_id not in reports:
+            reports[hit.report_id] = Report(
+                id=hit.report_id, url=hit.url, urls=[hit.url], title=hit.title, date=hit.date,
+                year=hit.year, language=hit.language or "zh", doc_type=hit.doc_type or "other",
+                committee=hit.committee, level=hit.level, speaker=None, meeting_date=None,
+                encoding=None,
+            )  # fmt: skip
+    return list(reports.values())
+
+
+def _citation_export(style, mimetype: str, filename: str) -> Response:
+    """Every report of the result set (at most CSV_MAX_ROWS sections) in one citation style."""
+    reports = hit_reports(collect_hits(current_app.config["CSV_MAX_ROWS"]))
+    body = "\n".join(style(citation_target(report)) for report in reports)
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.get("/search.ris")
+def ris_export():
+    """The result set's reports as RIS records, for reference managers."""
+    return _citation_export(ris, "application/x-research-info-systems", "cppcc-search.ris")
+
+
+@bp.get("/search.bib")
+def bibtex_export():
+    """The result set's reports as BibTeX entries."""
+    return _citation_export(bibtex, "application/x-bibtex", "cppcc-search.bib")
 
 
 def entry_updated(hit: Hit) -> str:

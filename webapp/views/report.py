@@ -8,10 +8,11 @@ from typing import Any
 from flask import Blueprint, abort, current_app, render_template, request
 
 from cppcc_search.models import Report, Section
+from webapp.citation import citations
 from webapp.highlight import count_matches, highlight, term_pattern
 from webapp.params import limits_from_config, parse_query
 from webapp.services import search_service
-from webapp.views.common import archive_link
+from webapp.views.common import archive_link, citation_target
 
 bp = Blueprint("report", __name__)
 NEIGHBOUR_YEARS = 3
@@ -30,6 +31,20 @@ class PartView:
     def children(self) -> list[Section]:
         """The sections under the part, without its own heading."""
         return [s for s in self.sections if s is not self.heading]
+
+
+@bp.get("/report/<report_id>/followup")
+def followup(report_id: str):
+    """Two columns: the report's plan tasks, and what the next report says it did on each."""
+    service = search_service()
+    report = service.get_report(report_id)
+    if report is None:
+        abort(404, description=f"no report with id {report_id!r}")
+    response = service.followup(report_id)
+    following = service.get_report(response.next_report_id) if response.next_report_id else None
+    return render_template(
+        "followup.html", report=report, following=following, pairs=response.pairs
+    )
 
 
 @bp.get("/report/<report_id>")
@@ -53,6 +68,7 @@ def show(report_id: str):
         neighbours=neighbours(service, report),
         archive_url=archive_link(report.url),
         sources=list(dict.fromkeys([report.url, *report.urls])),
+        citations=citations(citation_target(report)),
     )
 
 
