@@ -70,7 +70,8 @@ def clause_parts(clause: Clause) -> list[ClausePart]:
 
 
 def _words(text: str, phrase: bool) -> list[Words]:
-    tokens = word_tokens(text) if text.strip() else []
+    # A query never asks for the joined form of a hyphenated word (see analysis.segment).
+    tokens = word_tokens(text, joined=False) if text.strip() else []
     return [Words(text, tuple(tokens), phrase)] if tokens else []
 
 
