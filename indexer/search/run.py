@@ -14,6 +14,7 @@ from indexer.search.facets import (
     selections,
     years_in,
 )
+from indexer.search.grouping import order_reports
 from indexer.search.matching import MatchMemo, query_docs
 from indexer.search.queries import CompiledQuery, compile_query
 from indexer.search.querylang import ParsedQuery, parse_query
@@ -87,7 +88,21 @@ def run_search(
         lambda: filter_and_count(in_query_years(raw, cache, parsed), chosen, cache),
     )
     check()
-    page_docs = _page(searcher, cache, compiled, request, raw, filtered, state, key)
+    report_matches: dict[str, int] = {}
+    reports = None
+    if request.per_report:
+        order = state.memo.get_or_compute(
+            ("reports", key, request.sort, request.per_report),
+            lambda: order_reports(
+                _ranked(searcher, cache, compiled, request, filtered, state, key),
+                cache.columns["report_id"],
+                request.per_report,
+            ),
+        )
+        page_docs, report_matches = order.page(request.page, request.per_page)
+        reports = len(order.keys)
+    else:
+        page_docs = _page(searcher, cache, compiled, request, raw, filtered, state, key)
     pages = SourcePages(searcher, cache)
     response = SearchResponse(
         query=request.query,
@@ -97,6 +112,8 @@ def run_search(
         results=[_hit(searcher, doc, score, compiled, pages) for doc, score in page_docs],
         facets={f: facet_values(f, counts[f], chosen.get(f, set())) for f in FACET_FIELDS},
         terms=tuple(dict.fromkeys(compiled.display_terms)),
+        reports=reports,
+        report_matches=report_matches,
     )
     if response.total < SUGGEST_BELOW and parsed.groups:
         spelling = WhooshSpelling(searcher, cache.vocabulary, state.memo)
@@ -144,6 +161,33 @@ def _page(
     else:
         ranked = heapq.nlargest(wanted, filtered, key=lambda d: (years[d] or 0, dates[d] or "", -d))
     return [(doc, 0.0) for doc in ranked[first:wanted]]
+
+
+def _ranked(
+    searcher: Any,
+    cache: ColumnCache,
+    compiled: CompiledQuery,
+    request: SearchRequest,
+    filtered: list[int],
+    state: VersionState,
+    key: tuple,
+) -> list[tuple[int, float]]:
+    """Every filtered section in the requested order, with its score (0 unless relevance)."""
+    if request.sort == "relevance" and compiled.positive is not None:
+        scores = state.memo.get_or_compute(
+            ("scores", key), lambda: _relevance_scores(searcher, compiled, filtered, state)
+        )
+        if scores is None:  # a query shape the block-wise ranker leaves to Whoosh: one pass
+            _, found = scored_matches(searcher, compiled)
+            scores = {doc: found.get(doc, 0.0) for doc in filtered}
+        check()
+        return [(doc, scores[doc]) for doc in sorted(filtered, key=lambda d: (-scores[d], d))]
+    years, dates = cache.columns["year"], cache.columns["date"]
+    if request.sort == "oldest":
+        ordered = sorted(filtered, key=lambda d: (years[d] or 9999, dates[d] or "", d))
+    else:
+        ordered = sorted(filtered, key=lambda d: (years[d] or 0, dates[d] or "", -d), reverse=True)
+    return [(doc, 0.0) for doc in ordered]
 
 
 def _relevance_scores(

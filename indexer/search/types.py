@@ -60,6 +60,9 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 10
+    # 0: a page is ``per_page`` sections. N: a page is ``per_page`` reports, each with its best
+    # N matching sections (reports ranked by their best section), as the search page shows them.
+    per_report: int = 0
 
     def __post_init__(self) -> None:
         if self.sort not in SORTS:
@@ -68,6 +71,8 @@ class SearchRequest:
             raise QueryError("page must be 1 or more")
         if not 1 <= self.per_page <= MAX_PER_PAGE:
             raise QueryError(f"per_page must be between 1 and {MAX_PER_PAGE}")
+        if self.per_report < 0:
+            raise QueryError("per_report must be 0 or more")
 
 
 @dataclass
@@ -132,10 +137,16 @@ class SearchResponse:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     suggestion: str | None = None
     terms: tuple[str, ...] = ()  # the query's positive terms, for highlighting elsewhere
+    # Grouped by report (SearchRequest.per_report): how many reports match, and how many
+    # sections match in each report of the page (more than the page shows, often).
+    reports: int | None = None
+    report_matches: dict[str, int] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        """Pages of sections, or of reports when the results are grouped."""
+        counted = self.total if self.reports is None else self.reports
+        return max(1, -(-counted // self.per_page))
 
     def to_dict(self) -> dict[str, Any]:
         return {

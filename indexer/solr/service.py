@@ -93,7 +93,11 @@ class SolrSearchService:
     # -- public API -----------------------------------------------------------------------------
 
     def search(self, request: SearchRequest) -> SearchResponse:
-        """Matching sections, one page of hits, facet counts and a suggestion."""
+        """Matching sections, one page of hits, facet counts and a suggestion.
+
+        ``request.per_report`` (pages of reports) is not done here yet: a page is ``per_page``
+        sections, which the search page groups as it finds them.
+        """
         parsed = parse_query(request.query)
         translated = translate_query(parsed)
         chosen = selected_values(request)
