@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
@@ -157,11 +158,18 @@ def build_chips(state: UrlState, path: str) -> list[Chip]:
 
 
 def group_hits(
-    hits: list[Hit], query: str, report_url, archive_url, shown_per_report: int = 3
+    response: SearchResponse,
+    report_url: Callable[[str, int | None], str],
+    archive_url: Callable[[str], str],
+    shown_per_report: int = 3,
 ) -> list[ReportGroup]:
-    """Group a page of hits by report, keeping the order in which reports first appear."""
+    """Group a page of hits by report, keeping the order in which reports first appear.
+
+    ``report_url(report_id, ordinal)`` links the report view (at a section); the response's
+    ``report_matches`` says how many sections of each report match beyond those shown.
+    """
     groups: dict[str, ReportGroup] = {}
-    for hit in hits:
+    for hit in response.results:
         group = groups.get(hit.report_id)
         if group is None:
             group = ReportGroup(
@@ -173,7 +181,7 @@ def group_hits(
                 url=hit.url,
                 doc_type=hit.doc_type,
                 language=hit.language,
-                report_url=report_url(hit.report_id, query, None),
+                report_url=report_url(hit.report_id, None),
                 archive_url=archive_url(hit.url),
             )
             groups[hit.report_id] = group
@@ -186,9 +194,13 @@ def group_hits(
                 # The service escapes snippet text and adds only <mark>: the one trusted field.
                 snippet=Markup(hit.snippet),
                 source_url=hit.passage_url or hit.url,
-                report_url=report_url(hit.report_id, query, hit.ordinal),
+                report_url=report_url(hit.report_id, hit.ordinal),
             )
         )
+    for group in groups.values():
+        matching = response.report_matches.get(group.report_id)
+        if matching is not None:
+            group.more = matching - len(group.hits)
     return list(groups.values())
 
 

@@ -100,3 +100,21 @@ def test_archived_copy_cannot_run_scripts(page, live_server, hostile_archive):
         assert page.title() == "政协 archive"  # neither the script nor onload ran
         assert page.evaluate("self.origin") == "null"  # sandboxed: never our origin
         shot(page, "archive")
+
+
+def test_filters_survive_a_report_and_a_new_query_can_drop_them(page, live_server):
+    page.goto(f"{live_server}/search?q=养老&language=zh")
+    within = page.locator("form.searchbox .within")
+    assert within.is_visible() and "语言 Language: 中文 Chinese" in within.inner_text()
+    page.locator("li.group h3 a").first.click()
+    page.wait_for_url("**/report/**")
+    page.get_by_role("link", name="← 返回检索 Back to search").click()
+    page.wait_for_url("**/search?*")
+    assert "language=zh" in page.url and "q=%E5%85%BB%E8%80%81" in page.url
+    # A new query, searched over everything in one click.
+    page.get_by_label("检索词 Search terms").fill("energy")
+    page.get_by_role("button", name="检索全部 Search everything").click()
+    page.wait_for_url("**/search?q=energy")
+    assert page.locator("form.searchbox .within").count() == 0
+    assert page.locator("li.group").count() > 0
+    assert page.console_errors == []

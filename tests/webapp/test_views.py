@@ -103,6 +103,44 @@ def test_pagination_links_move_through_results(web_client):
     assert 'aria-current="page" class="current">2<' in second
 
 
+def test_a_page_of_results_counts_reports_not_sections(web_client):
+    api = web_client.get("/api/search?q=新能源&per_page=1000").get_json()
+    reports = list(dict.fromkeys(r["report_id"] for r in api["results"]))
+    assert len(api["results"]) > len(reports) > 4  # reports with several matching sections
+    first = web_client.get("/search?q=新能源&per_page=4").get_data(as_text=True)
+    second = web_client.get("/search?q=新能源&per_page=4&page=2").get_data(as_text=True)
+    on_first = re.findall(r'<h3 id="r-\d+"><a href="/report/([^"?#]+)', first)
+    on_second = re.findall(r'<h3 id="r-\d+"><a href="/report/([^"?#]+)', second)
+    assert on_first == reports[:4] and on_second == reports[4:8]
+    assert f"{len(reports)} 份报告 reports" in first
+    assert f"page 1 of {-(-len(reports) // 4)}" in first
+
+
+def test_report_links_carry_the_search_and_back_to_search_returns_to_it(web_client):
+    search = "/search?q=新能源&year=2019..2024&language=zh&page=1"
+    html = web_client.get(search).get_data(as_text=True)
+    report_href = next(h for h in links(html) if h.startswith("/report/nat-"))
+    carried = parse_qs(urlsplit(report_href).query)
+    assert carried == {"q": ["新能源"], "year": ["2019..2024"], "language": ["zh"], "page": ["1"]}
+    report = web_client.get(report_href).get_data(as_text=True)
+    back = re.search(r'<a href="([^"]*)">← 返回检索 Back to search', report).group(1)
+    assert parse_qs(urlsplit(back.replace("&amp;", "&")).query) == carried
+    neighbours = report.split("相邻年份 Neighbouring years")[1].split("</section>")[0]
+    assert all("year=2019..2024" in h for h in links(neighbours))
+    assert "<mark>新能源</mark>" in report
+
+
+def test_active_filters_show_beside_the_box_and_search_everything_drops_them(web_client):
+    html = web_client.get("/search?q=养老&language=zh&committee=全国政协").get_data(as_text=True)
+    form = html.split('<form class="searchbox"')[1].split("</form>")[0]
+    assert "Searching within" in form and "语言 Language: 中文 Chinese" in form
+    assert 'name="scope" value="all"' in form  # one click: the typed query, no filters
+    everything = web_client.get("/search?q=老年&language=zh&committee=全国政协&scope=all")
+    assert everything.status_code == 303
+    assert parse_qs(urlsplit(everything.headers["Location"]).query) == {"q": ["老年"]}
+    assert "Searching within" not in web_client.get("/search?q=养老").get_data(as_text=True)
+
+
 def test_empty_results_help_the_user(web_client):
     html = web_client.get("/search?q=zzzzqqqq&language=en").get_data(as_text=True)
     assert "没有找到结果 No matches" in html
