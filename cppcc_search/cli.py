@@ -328,8 +328,10 @@ def run_index_command(args: argparse.Namespace) -> int:
 
 def run_search_command(args: argparse.Namespace) -> int:
     from indexer.engines import open_search_service
+    from indexer.search.clauses import searchable_query
 
     request = search_request_from_args(args)
+    searchable_query(request.query)  # a query that cannot work says so, index or not
     service = open_search_service(DataPaths(args.data_dir), engine_settings(args))
     try:
         response = service.search(request)

@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cppcc_search.cjk import CJK_RUN
+from indexer.errors import QueryError
 from indexer.index.analysis import WordToken, word_tokens
-from indexer.search.querylang import Clause, ParsedQuery
+from indexer.search.querylang import NOTHING_SEARCHABLE, Clause, ParsedQuery, parse_query
 
-NOTHING_SEARCHABLE = "the query has no searchable words (only stop words or punctuation)"
 HEADING_BOOST = 2.0
 FieldBoosts = tuple[tuple[str, float], ...]
 # scope → ((word field, boost), ...), ((bigram field, boost), ...): the same field names on
@@ -67,6 +67,15 @@ def clause_parts(clause: Clause) -> list[ClausePart]:
         position = match.end()
     parts.extend(_words(clause.text[position:], clause.phrase))
     return parts
+
+
+def searchable_query(text: str) -> ParsedQuery:
+    """Parse a query and check, as both engines would, that something in it can be searched
+    for (QueryError: a field prefix alone, only operators, stop words or punctuation)."""
+    parsed = parse_query(text)
+    if parsed.groups and not any(clause_parts(c) for group in parsed.groups for c in group):
+        raise QueryError(NOTHING_SEARCHABLE)
+    return parsed
 
 
 def _words(text: str, phrase: bool) -> list[Words]:

@@ -10,7 +10,6 @@ from whoosh import query as wq
 from indexer.errors import QueryError
 from indexer.index.schema import KIND_SECTION
 from indexer.search.clauses import (
-    NOTHING_SEARCHABLE,
     SCOPE_FIELDS,
     ChineseRun,
     QueryTerms,
@@ -18,7 +17,7 @@ from indexer.search.clauses import (
     clause_parts,
 )
 from indexer.search.phrase import CjkPhrase
-from indexer.search.querylang import Clause, ParsedQuery
+from indexer.search.querylang import NOTHING_SEARCHABLE, Clause, ParsedQuery
 
 
 @dataclass

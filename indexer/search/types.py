@@ -33,10 +33,11 @@ class YearRange:
             end = int(end_text) if sep and end_text else (9999 if sep else start)
         except ValueError:
             raise QueryError(
-                f"not a year or year range: {text!r} (use 2019 or 2015..2020)"
+                f"not a year or year range: {text!r}; use 2019 or 2015..2020 "
+                f"(年份应为 2019 或 2015..2020 这样的形式，而不是 {text!r})"
             ) from None
         if not (0 <= start <= 9999 and 0 <= end <= 9999):
-            raise QueryError(f"year out of range: {text!r}")
+            raise QueryError(f"year out of range: {text!r} (年份超出范围：{text!r})")
         if start > end:
             start, end = end, start
         return cls(start, end)
@@ -66,13 +67,23 @@ class SearchRequest:
 
     def __post_init__(self) -> None:
         if self.sort not in SORTS:
-            raise QueryError(f"unknown sort {self.sort!r} (use one of {', '.join(SORTS)})")
+            raise QueryError(unknown_sort(self.sort))
         if self.page < 1:
-            raise QueryError("page must be 1 or more")
+            raise QueryError("page must be 1 or more (页码应从 1 开始)")
         if not 1 <= self.per_page <= MAX_PER_PAGE:
-            raise QueryError(f"per_page must be between 1 and {MAX_PER_PAGE}")
+            raise QueryError(
+                f"per_page must be between 1 and {MAX_PER_PAGE} "
+                f"(每页条数应在 1 到 {MAX_PER_PAGE} 之间)"
+            )
         if self.per_report < 0:
             raise QueryError("per_report must be 0 or more")
+
+
+def unknown_sort(sort: str) -> str:
+    """Why a sort is refused, in both languages."""
+    return (
+        f"unknown sort {sort!r}; use one of {', '.join(SORTS)} (排序方式只能是 {'、'.join(SORTS)})"
+    )
 
 
 @dataclass

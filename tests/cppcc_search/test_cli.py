@@ -93,6 +93,15 @@ def test_bad_options_exit_2_with_a_usage_message(
     assert expected in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("query", "why"), [("title:", "needs a word"), ("AND OR", "nothing to")])
+def test_a_query_with_nothing_to_search_says_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], query: str, why: str
+) -> None:
+    code = main(["search", query, "--data-dir", str(tmp_path)], environ={})
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1 and why in err
+
+
 def test_a_bad_year_is_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["search", "x", "--year", "twenty", "--data-dir", str(tmp_path)], environ={})
     assert code == 1

@@ -118,3 +118,15 @@ def test_filters_survive_a_report_and_a_new_query_can_drop_them(page, live_serve
     assert page.locator("form.searchbox .within").count() == 0
     assert page.locator("li.group").count() > 0
     assert page.console_errors == []
+
+
+def test_a_refused_query_can_be_corrected_in_place(page, live_server):
+    response = page.goto(f"{live_server}/search?q=title%3A&language=zh")
+    assert response.status == 400
+    assert "needs a word right after it" in page.get_by_role("alert").inner_text()
+    box = page.get_by_label("检索词 Search terms")
+    assert box.input_value() == "title:" and box.get_attribute("aria-invalid") == "true"
+    box.fill("title:政协")
+    page.get_by_role("button", name="检索 Search", exact=True).click()
+    page.wait_for_url("**/search?q=title*")
+    assert "language=zh" in page.url and page.locator("li.group").count() > 0

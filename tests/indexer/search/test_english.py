@@ -114,8 +114,10 @@ def test_did_you_mean_in_english(service):
 
 
 def test_only_stop_words_is_a_clear_error(service):
-    with pytest.raises(QueryError, match="no searchable words"):
+    with pytest.raises(QueryError, match=r"nothing to search for.*没有可检索的词"):
         service.search(SearchRequest(query="the of and"))
+    with pytest.raises(QueryError, match="nothing to search for"):
+        service.search(SearchRequest(query="AND OR"))
 
 
 QUERY_ALPHABET = st.sampled_from(
