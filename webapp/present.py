@@ -119,30 +119,32 @@ def selected_missing(name: str, items: list[FacetItem], state: UrlState, path: s
 
 @dataclass
 class YearBar:
-    """One year of the year histogram."""
+    """One year of the year histogram (no link for a year without hits)."""
 
     year: int
     count: int
     selected: bool
-    url: str
+    url: str | None
     height: float
 
 
 def year_histogram(
     response: SearchResponse, request: SearchRequest, state: UrlState, path: str
 ) -> list[YearBar]:
-    """The year facet as bars in year order, heights relative to the largest count."""
-    values = sorted(
-        (v for v in response.facets.get("year", []) if str(v.value).isdigit()),
-        key=lambda v: int(v.value),
-    )
-    top = max((v.count for v in values), default=0) or 1
+    """The year facet as bars on a true time axis: every year from the first with hits to the
+    last, a year without hits an empty slot; heights relative to the largest count."""
+    counts = {
+        int(v.value): v.count for v in response.facets.get("year", []) if str(v.value).isdigit()
+    }
+    if not counts:
+        return []
+    top = max(counts.values()) or 1
     bars = []
-    for value in values:
-        year = int(value.value)
+    for year in range(min(counts), max(counts) + 1):
+        count = counts.get(year, 0)
         selected = any(r.start <= year <= r.end for r in request.years)
-        url = state.toggled("year", str(year)).url(path)
-        bars.append(YearBar(year, value.count, selected, url, value.count / top))
+        url = state.toggled("year", str(year)).url(path) if count else None
+        bars.append(YearBar(year, count, selected, url, count / top))
     return bars
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from urllib.parse import quote
 
 import pytest
@@ -58,8 +59,9 @@ def test_search_facet_page_report_and_trends(page, live_server):
     page.get_by_label("词语（逗号分隔）Terms, comma-separated").fill("新能源, elderly")
     page.get_by_role("button", name="绘制 Chart").click()
     page.wait_for_url("**/trends?q=*")
-    assert page.locator("figure.chart svg").count() == 2
-    bar = page.locator("figure.chart a").first
+    assert page.locator("figure.chart svg.wide").count() == 2  # and a narrow one each, hidden
+    assert page.locator("figure.chart svg.narrow").first.is_hidden()
+    bar = page.locator("figure.chart svg.wide a").first
     href = bar.get_attribute("href")
     assert href and "year=" in href
     shot(page, "trends")
@@ -130,3 +132,31 @@ def test_a_refused_query_can_be_corrected_in_place(page, live_server):
     page.get_by_role("button", name="检索 Search", exact=True).click()
     page.wait_for_url("**/search?q=title*")
     assert "language=zh" in page.url and page.locator("li.group").count() > 0
+
+
+def test_trends_chart_is_readable_on_a_phone(browser, live_server):
+    """At 390 px the narrow chart shows: its year and count labels are at least 9 px high and
+    none overlaps another."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    tab = context.new_page()
+    try:
+        tab.goto(f"{live_server}/trends?q=新能源,养老,elderly")
+        chart = tab.locator("figure.chart svg.narrow").first
+        assert chart.is_visible() and tab.locator("figure.chart svg.wide").first.is_hidden()
+        shot(tab, "trends-mobile")
+        for axis in ("x", "y"):
+            boxes = [text.bounding_box() for text in chart.locator(f"text.axis.{axis}").all()]
+            assert len(boxes) >= 2 and all(box["height"] >= 9 for box in boxes)
+            for a, b in itertools.combinations(boxes, 2):
+                apart = (
+                    a["x"] + a["width"] <= b["x"]
+                    or b["x"] + b["width"] <= a["x"]
+                    or a["y"] + a["height"] <= b["y"]
+                    or b["y"] + b["height"] <= a["y"]
+                )
+                assert apart, (a, b)
+            assert all(box["x"] >= 0 and box["x"] + box["width"] <= 390 for box in boxes)
+        ticks = [int(label) for label in chart.locator("text.axis.y").all_text_contents()]
+        assert ticks == sorted(ticks) and ticks[0] == 0  # whole numbers from 0
+    finally:
+        context.close()

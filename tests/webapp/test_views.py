@@ -243,12 +243,26 @@ def test_api_report_is_the_document(web_client, web_paths):
 
 def test_trends_page_draws_linked_svg_charts(web_client):
     html = web_client.get("/trends?q=新能源, elderly care&by_part=1").get_data(as_text=True)
-    assert html.count('<svg viewBox="0 0 760 260"') == 2
+    assert html.count('<svg class="wide" viewBox="0 0 760 260"') == 2
+    assert html.count('<svg class="narrow" viewBox="0 0 360 240"') == 2
     bar_links = [h for h in links(html) if h.startswith("/search?q=") and "year=" in h]
     assert bar_links, "every bar links to the search for its year"
     assert any("part=review" in h for h in bar_links)
     assert "首次出现 first appears" in html
     assert "/api/trends?q=" in html
+
+
+def test_year_histogram_keeps_a_slot_for_every_year_in_range(web_client):
+    """Hits in 2022 and 2024 only: 2023 stays an empty, unlinked slot between them."""
+    html = web_client.get("/search?q=Solar OR Hydrogen").get_data(as_text=True)
+    histogram = html.split('<ul class="histogram"')[1].split("</ul>")[0]
+    slots = re.findall(r'<li(?: class="(gap)")?[^>]*>.*?(20\d\d): (\d+)', histogram)
+    assert [(year, count, bool(gap)) for gap, year, count in slots] == [
+        ("2022", "1", False),
+        ("2023", "0", True),
+        ("2024", "1", False),
+    ]
+    assert "year=2023" not in histogram
 
 
 def test_trends_page_without_terms_shows_examples(web_client):
