@@ -15,8 +15,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+# The web UI's port: make demo PORT=8080. A port already taken is found before anything is built,
+# and the demo then takes a free one and prints it.
+PORT ?= 8000
+
 demo: $(STAMP)
-	$(BIN)/cppcc-search demo --port 8000
+	$(BIN)/cppcc-search demo --port $(PORT)
 
 test: $(STAMP) browser
 	$(BIN)/ruff check .

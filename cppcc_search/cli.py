@@ -399,7 +399,6 @@ def run_serve_command(args: argparse.Namespace) -> int:
     app = create_app(
         {"BASE_URL": site}, paths=DataPaths(args.data_dir), engine=engine_settings(args)
     )
-    print(f"cppcc-search: serving {args.data_dir} on http://{args.host}:{args.port}/", flush=True)
     if args.engine == "whoosh" and not has_index(DataPaths(args.data_dir)):
         where = DataPaths(args.data_dir).index_dir.absolute()
         note = data_dir_note(args.data_dir)
@@ -409,8 +408,12 @@ def run_serve_command(args: argparse.Namespace) -> int:
             file=sys.stderr,
             flush=True,
         )
-    serve(app, host=args.host, port=args.port)
+    serve(app, host=args.host, port=args.port, ready=lambda url: _say(serving(args.data_dir, url)))
     return EXIT_OK
+
+
+def serving(data_dir: Path, url: str) -> str:
+    return f"cppcc-search: serving {data_dir} on {url}"
 
 
 def has_index(paths: DataPaths) -> bool:
