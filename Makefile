@@ -22,16 +22,27 @@ PORT ?= 8000
 demo: $(STAMP)
 	$(BIN)/cppcc-search demo --port $(PORT)
 
-test: $(STAMP) browser
+test: $(STAMP) browser $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# Debian packages the tests need, installed as root or through sudo.
+APT_INSTALL = SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq
 
 # Browser tests drive Debian's Chromium through Playwright (never a downloaded browser build);
 # a CJK font makes Chinese text readable in their screenshots.
 browser:
 	@{ command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi wenquanyi; } || { \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei; }
+	  $(APT_INSTALL) chromium fonts-wqy-microhei; }
+
+# axe-core, which the accessibility tests load into Chromium pages: the version package-lock.json
+# pins, from npm (Debian's npm when there is none).
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { $(APT_INSTALL) npm; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(AXE)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
