@@ -4,10 +4,11 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: demo test lint format bench browser clean-data install cluster cluster-down
+.PHONY: demo test lint format bench browser documents office clean-data install cluster cluster-down
 
-install: $(STAMP)
+install: $(STAMP) documents
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,10 +20,10 @@ $(STAMP): pyproject.toml
 # and the demo then takes a free one and prints it.
 PORT ?= 8000
 
-demo: $(STAMP)
+demo: $(STAMP) documents
 	$(BIN)/cppcc-search demo --port $(PORT)
 
-test: $(STAMP) browser $(AXE)
+test: $(STAMP) browser documents office $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -38,11 +39,20 @@ browser:
 
 # axe-core, which the accessibility tests load into Chromium pages: the version package-lock.json
 # pins, from npm (Debian's npm when there is none).
-AXE := node_modules/axe-core/axe.min.js
 $(AXE): package.json package-lock.json
 	@command -v npm >/dev/null 2>&1 || { $(APT_INSTALL) npm; }
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(AXE)
+
+# Word 97-2003 (.doc) attachments are read with Debian's antiword (catdoc as a second try).
+documents:
+	@{ command -v antiword && command -v catdoc; } >/dev/null 2>&1 || { \
+	  $(APT_INSTALL) antiword catdoc; }
+
+# The attachment tests write .doc files with LibreOffice (headless, no GUI packages).
+office:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  $(APT_INSTALL) --no-install-recommends libreoffice-writer-nogui; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

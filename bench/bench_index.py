@@ -40,7 +40,6 @@ sys.path.insert(0, str(REPO_ROOT))
 from cppcc_search.models import Report, Section, write_documents  # noqa: E402
 from cppcc_search.settings import DataPaths  # noqa: E402
 from indexer.index.build import index_documents  # noqa: E402
-from indexer.index.documents import normalise_heading  # noqa: E402
 from indexer.search.service import SearchService  # noqa: E402
 from indexer.search.types import SearchRequest  # noqa: E402
 from tests.indexer.reports import corpus_reports  # noqa: E402
@@ -115,7 +114,7 @@ def _segment_report(report: Report) -> list[tuple]:
                 report.id,
                 report.year,
                 report.date,
-                normalise_heading(s.title),
+                s.kind,
                 s.part_kind,
                 report.committee,
                 report.level,

@@ -196,9 +196,26 @@ def add_search_command(commands: Any, parents: list[argparse.ArgumentParser]) ->
     search.add_argument(
         "--year", action="append", default=[], metavar="Y|Y1..Y2", help="year or range (repeatable)"
     )
-    search.add_argument("--section", action="append", default=[], help="section heading")
+    search.add_argument(
+        "--section",
+        action="append",
+        default=[],
+        help="section kind: a code or label of docs/section-kinds.md, or a heading's words",
+    )
     search.add_argument("--part", action="append", default=[], choices=PART_KINDS)
-    search.add_argument("--committee", action="append", default=[], help="committee")
+    search.add_argument(
+        "--committee",
+        action="append",
+        default=[],
+        help="issuing body: its id or any of its names (政协常州市委员会, 15th Changzhou "
+        "Municipal Committee)",
+    )
+    search.add_argument(
+        "--region",
+        action="append",
+        default=[],
+        help="province or city: a division code or name (a province holds its cities)",
+    )
     search.add_argument("--level", action="append", default=[], choices=LEVELS)
     search.add_argument("--doc-type", action="append", default=[], choices=DOC_TYPES)
     search.add_argument("--lang", action="append", default=[], choices=LANGUAGES)
@@ -337,11 +354,28 @@ def run_search_command(args: argparse.Namespace) -> int:
         response = service.search(request)
     finally:
         service.close()
+    for line in format_resolutions(response):
+        print(line, file=sys.stderr)
     if args.json:
         print(json.dumps(response.to_dict(), ensure_ascii=False, indent=2))
     else:
         print(format_response(response))
     return EXIT_OK
+
+
+def format_resolutions(response: SearchResponse) -> list[str]:
+    """One line per filter value given by name: what it was taken to mean."""
+    lines = []
+    for resolved in response.filters:
+        if not resolved.values:
+            lines.append(f"{resolved.facet} {resolved.given!r}: names nothing in the index")
+            continue
+        meant = ", ".join(
+            f"{value} ({label.get('zh', '')} {label.get('en', '')})".replace(" ()", "")
+            for value, label in zip(resolved.values, resolved.labels, strict=True)
+        )
+        lines.append(f"{resolved.facet} {resolved.given!r} → {meant}")
+    return lines
 
 
 def search_request_from_args(args: argparse.Namespace) -> Any:
@@ -353,6 +387,7 @@ def search_request_from_args(args: argparse.Namespace) -> Any:
         sections=tuple(args.section),
         parts=tuple(args.part),
         committees=tuple(args.committee),
+        regions=tuple(args.region),
         levels=tuple(args.level),
         doc_types=tuple(args.doc_type),
         languages=tuple(args.lang),

@@ -28,6 +28,11 @@ DOC_TYPES = (
     "news",
     "other",
 )
+# The document types that are reports (a body's own text), not news about one.
+REPORT_TYPES = DOC_TYPES[:4]
+# Who issues reports: a CPPCC committee, a people's government, a people's congress, a Party
+# committee, or a body this product cannot place (docs/bodies.md).
+BODY_KINDS = ("cppcc", "government", "npc", "party", "other")
 
 
 @dataclass
@@ -41,6 +46,10 @@ class Section:
     part_kind: str
     period_year: int | None
     text: str
+    kind: str | None = None  # the section kind (cppcc_search.kinds); None when untitled
+    # The first year of a part that covers several ("过去五年", "2018—2022年"); null for one year.
+    # Last, with a default, so documents written before it existed still read.
+    period_start: int | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Section:
@@ -54,6 +63,8 @@ class Section:
             part_kind=_optional_text(data, "part_kind") or "other",
             period_year=_optional_whole(data, "period_year"),
             text=_optional_text(data, "text") or "",
+            kind=_optional_text(data, "kind"),
+            period_start=_optional_whole(data, "period_start"),
         )
 
 
@@ -74,6 +85,14 @@ class Report:
     speaker: str | None
     meeting_date: str | None
     encoding: str | None
+    # The issuing body (cppcc_search.bodies); files written before bodies existed read as
+    # None and [].
+    body_id: str | None = None
+    body_kind: str | None = None
+    body_name: str | None = None  # in Chinese for a known body; as written (or a host) if not
+    region: list[str] = field(default_factory=list)
+    series_id: str | None = None
+    versions: list[str] = field(default_factory=list)  # the same report in other languages
     sections: list[Section] = field(default_factory=list)
 
     @classmethod
@@ -99,6 +118,12 @@ class Report:
             speaker=_optional_text(data, "speaker"),
             meeting_date=_optional_text(data, "meeting_date"),
             encoding=_optional_text(data, "encoding"),
+            body_id=_optional_text(data, "body_id"),
+            body_kind=_optional_text(data, "body_kind"),
+            body_name=_optional_text(data, "body_name"),
+            region=_text_list(data, "region"),
+            series_id=_optional_text(data, "series_id"),
+            versions=_text_list(data, "versions"),
             sections=[_section(s, n) for n, s in enumerate(sections)],
         )
 

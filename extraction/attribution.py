@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from cppcc_search.cjk import CJK_CLASS
+from cppcc_search.models import REPORT_TYPES
 from extraction.dates import find_dates
 from extraction.text import cjk_ratio, squeeze_cjk_spaces
 
@@ -26,10 +27,13 @@ _EN_COMMITTEE_RES = (
 )
 _ZH_TERM = r"(?:第[一二三四五六七八九十]+届)?"
 _ZH_PLACE = rf"([{CJK_CLASS}]{{2,10}}?(?:省|自治区|市|州|盟|县|区|旗))"
-_ZH_NATIONAL_RE = re.compile(r"全国委员会|全国政协")
+# "全国政协委员", "请市政协委员…提出意见" name a committee's members (a government report asks
+# them for comments), not the committee that issued the page.
+_NOT_MEMBERS = r"(?!委员(?!会)|常委(?!会))"
+_ZH_NATIONAL_RE = re.compile(rf"全国委员会|全国政协{_NOT_MEMBERS}")
 _ZH_COMMITTEE_RES = (
     re.compile(rf"(?:政协|政治协商会议){_ZH_TERM}{_ZH_PLACE}{_ZH_TERM}委员会"),
-    re.compile(rf"{_ZH_PLACE}政协"),
+    re.compile(rf"{_ZH_PLACE}政协{_NOT_MEMBERS}"),
 )
 NATIONAL_COMMITTEE_ZH = "中国人民政治协商会议全国委员会"
 _TITLE_MARKER_RE = re.compile(
@@ -46,9 +50,8 @@ _MEETING_SUFFIX_RE = re.compile(r"\s*(——|--|—)\s*\S.*$")
 _DATE_SUFFIX_RE = re.compile(r"\s*[（(][^（）()]*\d{4}\s*年[^（）()]*[）)]$")
 _ISSUER_END_RE = re.compile(
     r"(委员会|常委会|政协|国务院|人民政府|政府|年|省|市|县|区|州|旗|盟|自治区|中华人民共和国"
-    r"|会议上的|会上的)\s*$"
+    r"|会议上的|会上的|人民)\s*$"
 )
-REPORT_TYPES = ("work report", "proposal work report", "government work report", "resolution")
 _PROVINCIAL_CITIES = ("北京市", "上海市", "天津市", "重庆市")
 _EN_PROVINCIAL_CITY_RE = re.compile(r"\b(Beijing|Shanghai|Tianjin|Chongqing) Municipal\b")
 _MEETING_LINE_RE = re.compile(

@@ -25,6 +25,23 @@ def squeeze_cjk_spaces(text: str) -> str:
     return _CJK_SPACE_RE.sub("", text)
 
 
+# Word processors set a thin space between Chinese and Latin or digits ("2019 年"); a PDF
+# keeps it as a space the text never had.
+_CJK_EDGE_SPACE_RE = re.compile(
+    rf"(?<=[{CJK_CLASS}，。、；：？！“”（）])[ \u00a0](?=[A-Za-z0-9])"
+    rf"|(?<=[A-Za-z0-9%])[ \u00a0](?=[{CJK_CLASS}，。、；：？！“”（）])"
+)
+
+
+def unspace_cjk(text: str) -> str:
+    """Chinese text without the spaces layout put between Chinese and Latin letters or digits
+    ("2019 年 1 月" → "2019年1月"); text that is mostly Latin keeps its spaces, and so do
+    spaces between Chinese characters ("市长 林远航")."""
+    if cjk_ratio(text) <= 0.5:
+        return text
+    return _CJK_EDGE_SPACE_RE.sub("", text)
+
+
 def cjk_ratio(text: str) -> float:
     """Share of CJK characters among CJK and Latin letters (0.0 when there are none)."""
     cjk = count_cjk(text)

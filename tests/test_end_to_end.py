@@ -43,17 +43,23 @@ def truth() -> dict[str, Any]:
     return json.loads((demo_site_root() / "truth.json").read_text("utf-8"))
 
 
-@pytest.fixture(scope="module")
-def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Crawl, extract and index the sample site through the CLI; yields the data dir."""
-    data_dir = tmp_path_factory.mktemp("e2e") / "data"
-    with serve_directory(demo_site_root()) as base_url:
+def build_archive(site: Path, data_dir: Path) -> str:
+    """Serve a site folder, crawl, extract and index it through the CLI; what extract printed."""
+    with serve_directory(site) as base_url:
         crawled = cli("crawl", f"{base_url}/", "--delay", "0", "--data-dir", str(data_dir))
         assert crawled.returncode == 0, crawled.stderr
     extracted = cli("extract", "--data-dir", str(data_dir))
     assert extracted.returncode == 0, extracted.stderr
     indexed = cli("index", "--data-dir", str(data_dir))
     assert indexed.returncode == 0, indexed.stderr
+    return extracted.stdout
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Crawl, extract and index the sample site through the CLI; yields the data dir."""
+    data_dir = tmp_path_factory.mktemp("e2e") / "data"
+    build_archive(demo_site_root(), data_dir)
     yield data_dir
 
 
@@ -116,6 +122,25 @@ def test_facet_counts_agree_with_filtered_searches(archive: Path) -> None:
     assert set(part_counts) <= {"review", "plan", "other"}
     planned = search_json(archive, "养老", "--part", "plan")
     assert planned["total"] == part_counts.get("plan", 0) > 0
+
+
+def test_the_committee_facet_counts_the_four_committees(archive: Path) -> None:
+    answer = search_json(archive, "")
+    bodies = {facet["value"]: facet["label"]["zh"] for facet in answer["facets"]["committee"]}
+    assert bodies == {
+        "cppcc-national": "中国人民政治协商会议全国委员会",
+        "cppcc-330000": "政协浙江省委员会",
+        "cppcc-320400": "政协常州市委员会",
+        "cppcc-410300": "政协洛阳市委员会",
+    }
+    # Chinese and English names of one committee filter alike, and the CLI says what they meant.
+    counts = {facet["value"]: facet["count"] for facet in answer["facets"]["committee"]}
+    for name in ("15th Changzhou Municipal Committee", "政协常州市委员会", "cppcc-320400"):
+        result = cli("search", "", "--committee", name, "--json", "--data-dir", str(archive))
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)["total"] == counts["cppcc-320400"]
+        if name != "cppcc-320400":
+            assert f"committee {name!r} → cppcc-320400 (政协常州市委员会" in result.stderr
 
 
 def test_the_human_readable_search_shows_hits_and_their_sources(archive: Path) -> None:

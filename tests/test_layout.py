@@ -93,6 +93,7 @@ SEARCH_MAY_IMPORT = {
     "indexer.index.generations",
     "indexer.index.columns",
     "indexer.index.vocabulary",
+    "indexer.index.bodies",  # bodies.json, written beside each generation
 }
 
 

@@ -18,6 +18,7 @@ FILTER_ARGS: tuple[tuple[str, str], ...] = (
     ("part", "parts"),
     ("section", "sections"),
     ("committee", "committees"),
+    ("region", "regions"),
     ("level", "levels"),
     ("doc_type", "doc_types"),
     ("language", "languages"),

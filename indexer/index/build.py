@@ -23,6 +23,7 @@ from cppcc_search.errors import DataLossRefused
 from cppcc_search.models import DocumentsFileError, Report, read_documents
 from cppcc_search.settings import DataPaths
 from indexer.errors import DocumentsError, IndexMissingError
+from indexer.index.bodies import build_bodies, write_bodies
 from indexer.index.columns import save_newest_columns
 from indexer.index.documents import indexed_hash, report_documents
 from indexer.index.generations import (
@@ -225,6 +226,7 @@ def _rebuild(
     say(f"building {name} from {len(reports)} reports")
     segments = write_segments(gen_dir, schema, reports, _worker_count(reports, workers), say)
     write_vocabulary(gen_dir, report_vocabulary(reports))
+    write_bodies(gen_dir, build_bodies(reports))
     sections = sum(len(r.sections) for r in reports)
     say(f"committing {sections} sections in {len(segments)} segments")
     commit_segments(FileStorage(str(gen_dir)), schema, segments)
@@ -272,6 +274,7 @@ def _update(
         if not direct:
             _add_reports(writer, batch, say)
         write_vocabulary(index_root / name, report_vocabulary(reports))
+        write_bodies(index_root / name, build_bodies(reports))
         writer.commit(mergetype=lambda w, segments: MERGE_SMALL(w, segments) + direct)
     except BaseException:
         writer.cancel()

@@ -47,6 +47,10 @@ COLUMN_FIELDS = (
     "language",
     "ordinal",
     "figure_labels",
+    "body_id",
+    "province",
+    "city",
+    "series",
     "report_id",  # groups a page of results by report
 )
 NUMERIC_COLUMNS = frozenset({"year", "ordinal"})
@@ -177,12 +181,18 @@ def build_schema() -> Schema:
         year=NUMERIC(int, bits=32, stored=True, sortable=True),
         ordinal=NUMERIC(int, bits=32, stored=True, sortable=True),
         date=ID(stored=True, sortable=True),
-        section=ID(stored=True, sortable=True),
+        section=ID(stored=True, sortable=True),  # the section's kind code
         part_kind=ID(stored=True, sortable=True),
         committee=ID(stored=True, sortable=True),
         level=ID(stored=True, sortable=True),
         doc_type=ID(stored=True, sortable=True),
         language=ID(stored=True, sortable=True),
+        # The issuing body, the division codes of its province and city, its series.
+        body_id=ID(stored=True, sortable=True),
+        province=ID(stored=True, sortable=True),
+        city=ID(stored=True, sortable=True),
+        series=ID(stored=True, sortable=True),
+        versions=STORED,
         title_text=STORED,
         section_title_text=STORED,
         text=STORED,

@@ -11,15 +11,17 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from indexer.index.bodies import BodyRegistry
 from indexer.index.columns import Columns
 from indexer.search.types import FACET_FIELDS, FacetValue, SearchRequest, YearRange
 
 # facet name → the column it counts
 FACET_COLUMNS = {
     "year": "year",
-    "section": "section",
+    "section": "section",  # section kind codes
     "part": "part_kind",
-    "committee": "committee",
+    "committee": "body_id",
+    "region": "province",  # and, under a selected province, "city"
     "level": "level",
     "doc_type": "doc_type",
     "language": "language",
@@ -33,12 +35,18 @@ class ColumnCache:
     ``reports`` are the live documents of each kind; ``years`` the years the sections span.
     """
 
-    def __init__(self, columns: Columns, vocabulary: dict[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        columns: Columns,
+        vocabulary: dict[str, int] | None = None,
+        bodies: BodyRegistry | None = None,
+    ) -> None:
         self.columns = columns.values
         self.sections = columns.sections
         self.reports = columns.reports
         self.years = columns.years
         self.vocabulary = vocabulary or {}
+        self.bodies = bodies or BodyRegistry()
         # Per column, its values counted over every live section (filled on first use).
         self._totals: dict[str, Counter] = {}
         self._section_set: frozenset[int] | None = None
@@ -85,6 +93,7 @@ def selected_values(request: SearchRequest) -> dict[str, tuple[Any, ...]]:
         "section": request.sections,
         "part": request.parts,
         "committee": request.committees,
+        "region": request.regions,
         "level": request.levels,
         "doc_type": request.doc_types,
         "language": request.languages,
@@ -110,10 +119,19 @@ def keep_where(docs: list[int], column: list[Any], allowed: set[Any]) -> list[in
     return [doc for doc in docs if column[doc] in allowed]
 
 
+def keep_facet(docs: list[int], facet: str, allowed: set[Any], cache: ColumnCache) -> list[int]:
+    """The documents whose value of a facet is among the allowed ones: a region is a province
+    or a city, and a province holds everything under it."""
+    if facet == "region":
+        province, city = cache.columns["province"], cache.columns["city"]
+        return [doc for doc in docs if province[doc] in allowed or city[doc] in allowed]
+    return keep_where(docs, cache.column(facet), allowed)
+
+
 def apply_selections(docs: list[int], chosen: dict[str, set[Any]], cache: ColumnCache) -> list[int]:
     """The documents whose values are among the selected ones in every selected facet."""
     for facet, allowed in chosen.items():
-        docs = keep_where(docs, cache.column(facet), allowed)
+        docs = keep_facet(docs, facet, allowed, cache)
     return docs
 
 
@@ -132,10 +150,20 @@ def filter_and_count(
         population = docs
         for other, allowed in chosen.items():
             if other != facet:
-                population = keep_where(population, cache.column(other), allowed)
+                population = keep_facet(population, other, allowed, cache)
         column = FACET_COLUMNS[facet]
         counts[facet] = cache.count_columns([column], population)[column]
+        if facet == "region":
+            counts[facet] += city_counts(population, chosen[facet], cache)
     return filtered, counts
+
+
+def city_counts(docs: list[int], selected: set[Any], cache: ColumnCache) -> Counter:
+    """The cities of the selected provinces (and of the selected cities' provinces), counted:
+    the region facet opens a province it narrows to."""
+    provinces = {f"{str(code)[:2]}0000" for code in selected}
+    province, city = cache.columns["province"], cache.columns["city"]
+    return Counter(city[doc] for doc in docs if province[doc] in provinces)
 
 
 def facet_values(facet: str, counts: Counter, selected: set[Any]) -> list[FacetValue]:
@@ -145,4 +173,6 @@ def facet_values(facet: str, counts: Counter, selected: set[Any]) -> list[FacetV
     values.extend(FacetValue(v, 0, True) for v in selected if v not in present)
     if facet == "year":
         return sorted(values, key=lambda fv: -int(fv.value))
+    if facet == "region":  # provinces, then the cities of a selected one
+        return sorted(values, key=lambda fv: (not str(fv.value).endswith("0000"), -fv.count))
     return sorted(values, key=lambda fv: (-fv.count, str(fv.value)))

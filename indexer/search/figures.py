@@ -9,6 +9,7 @@ from typing import Any
 
 from cppcc_search.figures import unit_scale
 from indexer.search.facets import ColumnCache, apply_selections, selections
+from indexer.search.resolve import resolve_request
 from indexer.search.types import (
     FigurePoint,
     FigureSeries,
@@ -17,8 +18,8 @@ from indexer.search.types import (
     SearchRequest,
 )
 
-# The column that names a section's issuing body (the committee until reports carry body ids).
-BODY_COLUMN = "committee"
+# The column that names a section's issuing body.
+BODY_COLUMN = "body_id"
 MAX_SERIES = 50
 MAX_TERM = 100
 
@@ -35,7 +36,8 @@ def figure_series(
         raise QueryError(f"q is too long for a figure label (at most {MAX_TERM} characters)")
     labels = cache.columns["figure_labels"]
     docs = [d for d in cache.sections if labels[d] and term in labels[d].casefold()]
-    docs = apply_selections(docs, selections(request, cache), cache)
+    chosen = selections(resolve_request(request, cache.bodies)[0], cache.years)
+    docs = apply_selections(docs, chosen, cache)
     bodies = cache.columns[BODY_COLUMN]
     grouped: dict[tuple[Any, str, str], list[FigurePoint]] = defaultdict(list)
     for doc in docs:

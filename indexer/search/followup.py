@@ -11,8 +11,8 @@ from indexer.search.types import FollowupResponse, ReportSummary
 
 
 def next_in_series(report: Report, series: list[ReportSummary]) -> ReportSummary | None:
-    """The series' first report of a later year (a series: one committee's reports of one
-    document type and language, until reports carry series ids)."""
+    """The series' first report of a later year in the report's language (a series: one body's
+    reports of one document type)."""
     if report.year is None:
         return None
     later = [

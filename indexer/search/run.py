@@ -15,10 +15,12 @@ from indexer.search.facets import (
     years_in,
 )
 from indexer.search.grouping import order_reports
+from indexer.search.labels import facet_value_label
 from indexer.search.matching import MatchMemo, query_docs
 from indexer.search.queries import CompiledQuery, compile_query
 from indexer.search.querylang import ParsedQuery, parse_query
 from indexer.search.ranking import VersionState, rank_scores
+from indexer.search.resolve import resolve_request
 from indexer.search.snippets import stored_word_spans, substring_spans
 from indexer.search.sources import SourcePages
 from indexer.search.spelling import WhooshSpelling, suggest_query
@@ -76,6 +78,7 @@ def run_search(
 ) -> SearchResponse:
     """Answer one search request."""
     state = state or VersionState()
+    request, resolved = resolve_request(request, cache.bodies)
     parsed = parse_query(request.query)
     compiled = compile_query(parsed)
     raw = query_matches(searcher, cache, compiled, state.memo)
@@ -110,15 +113,24 @@ def run_search(
         page=request.page,
         per_page=request.per_page,
         results=[_hit(searcher, doc, score, compiled, pages) for doc, score in page_docs],
-        facets={f: facet_values(f, counts[f], chosen.get(f, set())) for f in FACET_FIELDS},
+        facets={f: _labelled(f, counts[f], chosen.get(f, set()), cache) for f in FACET_FIELDS},
         terms=tuple(dict.fromkeys(compiled.display_terms)),
         reports=reports,
         report_matches=report_matches,
+        filters=resolved,
     )
     if response.total < SUGGEST_BELOW and parsed.groups:
         spelling = WhooshSpelling(searcher, cache.vocabulary, state.memo)
         response.suggestion = suggest_query(spelling, request.query, response.total)
     return response
+
+
+def _labelled(facet: str, counts: Any, selected: set[Any], cache: ColumnCache) -> list:
+    """A facet's values, each code with its ``{zh, en}`` label."""
+    values = facet_values(facet, counts, selected)
+    for value in values:
+        value.label = facet_value_label(facet, value.value, cache.bodies)
+    return values
 
 
 def _page(

@@ -31,6 +31,7 @@ from indexer.errors import (
     QueryError,
     SearchError,
 )
+from indexer.index.bodies import BodyRegistry, read_bodies
 from indexer.index.columns import column_file, load_saved_columns, read_columns
 from indexer.index.documents import report_from_stored
 from indexer.index.generations import read_pointer
@@ -73,6 +74,7 @@ class _Generation:
     directory: Path
     index: Any
     vocabulary: dict[str, int]
+    bodies: BodyRegistry
     caches: dict[int, tuple[ColumnCache, VersionState]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -83,7 +85,9 @@ class _Generation:
             cached = self.caches.get(version)
             if cached is None:
                 columns = load_saved_columns(column_file(self.directory, version))
-                cache = ColumnCache(columns or read_columns(searcher.reader()), self.vocabulary)
+                cache = ColumnCache(
+                    columns or read_columns(searcher.reader()), self.vocabulary, self.bodies
+                )
                 cached = (cache, VersionState())
                 self.caches = {version: cached}  # older versions are no longer served
             return cached
@@ -101,7 +105,7 @@ def _open_generation(index_root: Path, name: str) -> _Generation:
             raise _damaged(error) from error  # a table of contents Whoosh cannot read
         # A generation swapped and removed between reading the pointer and opening it.
         raise IndexMissingError(f"cannot open the index in {directory}: {error}") from None
-    return _Generation(name, directory, ix, read_vocabulary(directory))
+    return _Generation(name, directory, ix, read_vocabulary(directory), read_bodies(directory))
 
 
 def _damaged(error: BaseException) -> IndexDamagedError:
@@ -200,7 +204,7 @@ class SearchService:
         report = self.get_report(report_id)
         if report is None:
             return None
-        series = self.committee_reports(report.committee) if report.committee else []
+        series = self.series_reports(report.series_id) if report.series_id else []
         following = next_in_series(report, series)
         return followup(report, self.get_report(following.id) if following else None)
 
@@ -223,7 +227,24 @@ class SearchService:
 
     def committee_reports(self, committee: str) -> list[ReportSummary]:
         """Every report of a committee, newest first."""
-        return self._with_searcher(lambda s, c, v: _committee_reports(s, c, committee))
+        return self._with_searcher(lambda s, c, v: _reports_where(s, c, "committee", committee))
+
+    def body_reports(self, body_id: str) -> list[ReportSummary]:
+        """Every report of a body (in every term and language), newest first."""
+        return self._with_searcher(lambda s, c, v: _reports_where(s, c, "body_id", body_id))
+
+    def series_reports(self, series_id: str) -> list[ReportSummary]:
+        """Every report of a series (one body's reports of one type), newest first."""
+        return self._with_searcher(lambda s, c, v: _reports_where(s, c, "series", series_id))
+
+    def bodies(self) -> list[dict[str, Any]]:
+        """Every body of the index: ``{id, name_zh, name_en, kind, level, region, parent,
+        reports}``, most reports first."""
+        return self._with_searcher(lambda s, c, v: c.bodies.public())
+
+    def body(self, body_id: str) -> dict[str, Any] | None:
+        """One body's record (as /api/bodies lists it), or None."""
+        return next((b for b in self.bodies() if b["id"] == body_id), None)
 
     def stats(self) -> IndexStats:
         """How many reports and sections the index holds, and the years they span."""
@@ -377,12 +398,15 @@ def _report(searcher: Any, cache: ColumnCache, report_id: str) -> Report | None:
     )
 
 
-def _committee_reports(searcher: Any, cache: ColumnCache, committee: str) -> list[ReportSummary]:
-    committees = cache.columns["committee"]
+def _reports_where(
+    searcher: Any, cache: ColumnCache, column: str, value: str
+) -> list[ReportSummary]:
+    """The reports whose column holds the value, newest first."""
+    values = cache.columns[column]
     return newest_first(
         summary_from_stored(searcher.stored_fields(doc))
         for doc in cache.reports
-        if committees[doc] == committee
+        if values[doc] == value
     )
 
 
@@ -391,7 +415,7 @@ def _stats(cache: ColumnCache) -> IndexStats:
     for doc in cache.reports:
         language = cache.columns["language"][doc] or "unknown"
         languages[language] = languages.get(language, 0) + 1
-    committees = {cache.columns["committee"][d] for d in cache.reports} - {None}
+    committees = {cache.columns["body_id"][d] for d in cache.reports} - {None}
     return IndexStats(
         reports=len(cache.reports),
         sections=len(cache.sections),

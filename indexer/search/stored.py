@@ -40,6 +40,9 @@ def hit_from_stored(
         period_year=stored.get("period_year"),
         ordinal=int(stored.get("ordinal") or 0),
         score=float(score),
+        section_kind=stored.get("section"),
+        body_id=stored.get("body_id"),
+        versions=list(stored.get("versions") or ()),
     )
 
 
@@ -64,6 +67,8 @@ def summary_from_stored(stored: dict[str, Any]) -> ReportSummary:
         doc_type=stored.get("doc_type"),
         language=stored.get("language"),
         url=stored.get("url") or "",
+        series_id=stored.get("series"),
+        body_id=stored.get("body_id"),
     )
 
 

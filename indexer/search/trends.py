@@ -11,6 +11,7 @@ from indexer.search.matching import MatchMemo
 from indexer.search.queries import compile_query
 from indexer.search.querylang import parse_query
 from indexer.search.ranking import VersionState
+from indexer.search.resolve import resolve_request
 from indexer.search.run import chosen_key, matching_sections
 from indexer.search.stored import first_appearance
 from indexer.search.types import (
@@ -37,7 +38,7 @@ def trend_series(
     compiled = compile_query(parsed)
     if compiled.query is None:
         raise QueryError(f"nothing to search for in {term!r}")
-    chosen = selections(request, cache.years)
+    chosen = selections(resolve_request(request, cache.bodies)[0], cache.years)
     memo = state.memo if state is not None else MatchMemo(max_entries=0)
     key = (compiled.query, tuple((r.start, r.end) for r in parsed.years), chosen_key(chosen))
     hits, totals, by_year_part, first = memo.get_or_compute(

@@ -13,7 +13,7 @@ from indexer.errors import QueryError
 
 MAX_PER_PAGE = 1000
 SORTS = ("relevance", "newest", "oldest")
-FACET_FIELDS = ("year", "section", "part", "committee", "level", "doc_type", "language")
+FACET_FIELDS = ("year", "section", "part", "committee", "region", "level", "doc_type", "language")
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,8 @@ class SearchRequest:
     years: tuple[YearRange, ...] = ()
     sections: tuple[str, ...] = ()
     parts: tuple[str, ...] = ()
-    committees: tuple[str, ...] = ()
+    committees: tuple[str, ...] = ()  # body ids or names
+    regions: tuple[str, ...] = ()  # division codes or names
     levels: tuple[str, ...] = ()
     doc_types: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
@@ -91,9 +92,27 @@ class FacetValue:
     value: str | int
     count: int
     selected: bool = False
+    label: dict[str, str] | None = None  # {zh, en} for a value that is a code
 
     def to_dict(self) -> dict[str, Any]:
-        return {"value": self.value, "count": self.count}
+        data: dict[str, Any] = {"value": self.value, "count": self.count}
+        if self.label is not None:
+            data["label"] = self.label
+        return data
+
+
+@dataclass
+class ResolvedFilter:
+    """What a filter value given by name was taken to mean: the codes it stands for and their
+    labels ([] when it names nothing in the index)."""
+
+    facet: str
+    given: str
+    values: list[str]
+    labels: list[dict[str, str]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"facet": self.facet, "given": self.given, "values": self.values}
 
 
 @dataclass
@@ -119,6 +138,9 @@ class Hit:
     period_year: int | None = None
     ordinal: int = 0
     score: float = 0.0
+    section_kind: str | None = None
+    body_id: str | None = None
+    versions: list[str] = field(default_factory=list)  # the report in other languages
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -126,6 +148,9 @@ class Hit:
             "report_id": self.report_id,
             "title": self.title,
             "section_title": self.section_title,
+            "section_kind": self.section_kind,
+            "body_id": self.body_id,
+            "versions": self.versions,
             "year": self.year,
             "date": self.date,
             "url": self.url,
@@ -152,6 +177,7 @@ class SearchResponse:
     # sections match in each report of the page (more than the page shows, often).
     reports: int | None = None
     report_matches: dict[str, int] = field(default_factory=dict)
+    filters: list[ResolvedFilter] = field(default_factory=list)  # values given by name
 
     @property
     def pages(self) -> int:
@@ -171,6 +197,7 @@ class SearchResponse:
                 for name in FACET_FIELDS
             },
             "suggestion": self.suggestion,
+            "filters": [resolved.to_dict() for resolved in self.filters],
         }
 
 
@@ -240,6 +267,8 @@ class ReportSummary:
     doc_type: str | None
     language: str | None
     url: str = ""
+    series_id: str | None = None
+    body_id: str | None = None
 
 
 @dataclass

@@ -82,3 +82,20 @@ def test_older_files_without_optional_fields_still_read(tmp_path: Path) -> None:
     (report,) = read_documents(path)
     assert report.id == "7" and report.urls == ["http://x.cn/b.html"]
     assert report.language == "zh" and report.sections[0].text == ""
+
+
+def test_a_file_written_before_bodies_and_kinds_still_reads(tmp_path: Path) -> None:
+    old = GOOD.to_dict()
+    for name in ("body_id", "body_kind", "body_name", "region", "series_id", "versions"):
+        del old[name]
+    del old["sections"][0]["kind"]
+    (report,) = read_documents(written(tmp_path, [json.dumps(old, ensure_ascii=False) + "\n"]))
+    assert (report.body_id, report.body_kind) == (None, None)
+    assert (report.region, report.versions) == ([], [])
+    assert report.sections[0].kind is None
+
+
+def test_body_fields_of_the_wrong_type_are_named(tmp_path: Path) -> None:
+    bad = GOOD.to_dict() | {"region": "江苏省"}
+    with pytest.raises(DocumentsFileError, match="region must be a list of text"):
+        list(read_documents(written(tmp_path, [json.dumps(bad, ensure_ascii=False) + "\n"])))

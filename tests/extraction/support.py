@@ -128,6 +128,11 @@ def changzhou_checks(report: Report | None) -> dict[str, bool]:
             "strengthen political guidance"
             for s in numbered
         ),
+        "opening kept": report.sections[0].title is None
+        and report.sections[0].text.startswith(
+            "——At the third meeting of the 15th CPPCC Changzhou Committee on January 15, 2024\n"
+            "Dai Yuan\nDear members:"
+        ),
         "speaker": report.speaker == "Dai Yuan",
         "meeting date": report.meeting_date == "2024-01-15",
         "committee": report.committee == "15th Changzhou Municipal Committee",

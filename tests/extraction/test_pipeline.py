@@ -111,7 +111,7 @@ def test_report_id_is_stable_and_depends_on_the_url(shared_dir: Path) -> None:
     [
         (b"", None, "empty response body"),
         (b"   \n\t ", None, "empty response body"),
-        (b"%PDF-1.7\n%binary", None, "not an HTML page: PDF"),
+        (b"%PDF-1.7\n%binary", None, "unreadable PDF"),
         (b'{"a": 1}', [("Content-Type", "application/json")], "not an HTML page"),
         (b"<html><body></body></html>", None, "no body"),
         (b"<html><body><p>hi</p>", None, "no body"),

@@ -20,9 +20,10 @@ from extraction.blocks import Block, element_blocks
 from extraction.content import extract_content
 from extraction.dates import date_from_url, find_dates
 from extraction.metadata import find_title, meta_tags
+from extraction.periods import part_kind, period_year
 from extraction.pipeline import extract_page
 from extraction.profiles import load_profile
-from extraction.sections import build_sections, part_kind, period_year
+from extraction.sections import build_sections
 
 
 @pytest.mark.parametrize(
@@ -297,7 +298,9 @@ def test_a_meeting_line_dated_on_the_next_line() -> None:
         "http://x.test/t20240122_1.html",
     ).report
     assert report is not None and report.meeting_date == "2024-01-20"
-    assert report.body_text().startswith("各位委员：")
+    # The meeting, its date and the speaker open the text (issue 14), as they stand on the page.
+    assert report.body_text().startswith("\n".join(lines))
+    assert report.sections[0].title is None
 
 
 def test_no_meeting_line_in_ordinary_text() -> None:
@@ -444,3 +447,33 @@ def test_plain_numbered_items_in_a_row_stay_list_items_under_bold_headings() -> 
 )
 def test_english_committee_levels(committee: str, level: str) -> None:
     assert detect_level(committee, committee, "work report") == level
+
+
+def test_one_sentence_numbered_paragraphs_are_headings_down_to_four_levels() -> None:
+    blocks = _blocks(
+        "一、2023年工作回顾",
+        "过去一年，我们围绕中心履职尽责。",
+        "（一）坚持党的领导，确保正确政治方向。",
+        "我们始终坚持党的领导，全年召开党组会议二十次。",
+        "1．加强理论学习。",
+        "组织委员开展专题学习十二次。",
+        "（1）开展读书活动。",
+        "全年举办读书班三期，参加委员五百人次。",
+        "（2）举办专题讲座。",
+        "邀请专家学者作辅导报告八场。",
+        "（二）聚焦中心大局。围绕新能源产业开展协商，提出建议三十条，多项被采纳。",
+        # Two sentences: a run-in heading and its text.
+        "（三）加强自身建设。我们修订了委员履职管理办法。",
+        "（四）深化团结联谊。我们组织了海外侨胞座谈会。",
+    )
+    got = [(s.level, s.title) for s in build_sections(blocks, 2024) if s.title]
+    assert got == [
+        (1, "一、2023年工作回顾"),
+        (2, "（一）坚持党的领导，确保正确政治方向。"),
+        (3, "1．加强理论学习。"),
+        (4, "（1）开展读书活动。"),
+        (4, "（2）举办专题讲座。"),
+        (2, "（二）聚焦中心大局"),
+        (2, "（三）加强自身建设"),
+        (2, "（四）深化团结联谊"),
+    ]

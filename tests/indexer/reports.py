@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from cppcc_search.kinds import classify_report
 from cppcc_search.models import Report, Section, write_documents
 from cppcc_search.settings import DataPaths
 
@@ -62,7 +63,9 @@ def corpus_report(record: dict) -> Report:
     """One corpus line as a Report."""
     year = int(record["year"]) if record.get("year") else None
     report_id = hashlib.sha1(record["url"].encode("utf-8")).hexdigest()[:16]
-    return Report(
+    # The State Council's reports and the NPC's resolutions approving them.
+    kind = "government" if year else "npc"
+    report = Report(
         id=report_id,
         url=record["url"],
         urls=[record["url"]],
@@ -76,8 +79,19 @@ def corpus_report(record: dict) -> Report:
         speaker=None,
         meeting_date=None,
         encoding="utf-8",
+        body_id=f"{kind}-national",
+        body_kind=kind,
+        series_id=f"{kind}-national/{'government-work-report' if year else 'resolution'}",
         sections=sections_of(paragraphs_of(record["content"])),
     )
+    return with_kinds(report)
+
+
+def with_kinds(report: Report) -> Report:
+    """The report with its sections' kinds, as extraction gives them."""
+    for section, kind in zip(report.sections, classify_report(report), strict=True):
+        section.kind = kind
+    return report
 
 
 def corpus_reports(shared_dir: Path) -> list[Report]:
@@ -129,6 +143,11 @@ def english_report(report_id: str, year: int, sections: Iterable[tuple[str, str,
         speaker=None,
         meeting_date=None,
         encoding="utf-8",
+        body_id="cppcc-320400",
+        body_kind="cppcc",
+        body_name="政协常州市委员会",
+        region=["江苏省", "常州市"],
+        series_id="cppcc-320400/work-report",
         sections=[
             Section(i, 1, title, None, kind, year, text)
             for i, (title, kind, text) in enumerate(sections)

@@ -8,6 +8,7 @@ from urllib.parse import quote
 import pytest
 
 from tests.webapp.browser import shot
+from tests.webapp.support import LiveServer
 from webapp import create_app
 
 pytestmark = pytest.mark.browser
@@ -28,10 +29,10 @@ def test_search_facet_page_report_and_trends(page, live_server):
     assert groups > 0
     shot(page, "search")
 
-    # Choose a facet: the committee sidebar link narrows the results and shows a chip.
-    page.locator("#facet-committee + ul.values a", has_text="全国政协").click()
+    # Choose a facet: the body sidebar link narrows the results and shows a chip.
+    page.locator("#facet-box-committee a", has_text="全国委员会").first.click()
     page.wait_for_url("**committee=*")
-    assert page.locator(".chips a", has_text="全国政协").count() == 1
+    assert page.locator(".chips a", has_text="全国委员会").count() == 1
     titles = page.locator("li.group h3").all_inner_texts()
     assert titles and all("全国政协" in t for t in titles)
 
@@ -71,6 +72,49 @@ def test_search_facet_page_report_and_trends(page, live_server):
     assert page.console_errors == []
 
 
+def test_a_long_facet_has_a_filter_box_and_a_keyboard_disclosure(page, web_paths):
+    app = create_app({"TESTING": True, "FACET_VISIBLE": 2}, paths=web_paths)
+    try:
+        with LiveServer(app) as server:
+            page.goto(f"{server.url}/search")
+            facet = page.locator("#facet-box-section")
+            values = facet.locator("ul.values > li")
+            total = values.count()
+            assert total > 2 and facet.locator("ul.values > li:visible").count() == 2
+            # "Show all" is a disclosure reached and opened from the keyboard.
+            summary = facet.locator("details.more summary")
+            assert summary.inner_text().startswith("显示全部 Show all")
+            summary.focus()
+            page.keyboard.press("Enter")
+            assert facet.locator("details.more").evaluate("d => d.open")
+            assert facet.locator("ul.values > li:visible").count() == total
+            page.keyboard.press("Enter")
+            assert not facet.locator("details.more").evaluate("d => d.open")
+            # The filter box keeps the values whose label holds what is typed, in either
+            # language, and opens the list so every match is in view.
+            box = page.get_by_label("筛选章节类别 Section kind Filter the values")
+            assert box.is_visible()
+            box.focus()
+            page.keyboard.type("民生")
+            assert facet.locator("details.more").evaluate("d => d.open")
+            shown = facet.locator("ul.values > li:visible").all_inner_texts()
+            assert shown and all("民生" in text for text in shown)
+            assert facet.locator("[role=status]").inner_text().startswith(f"{len(shown)} ")
+            box.fill("ECOLOGY")
+            shown = facet.locator("ul.values > li:visible").all_inner_texts()
+            assert shown and all("ecology" in text.lower() for text in shown)
+            shot(page, "facet-filter")
+            box.fill("")
+            assert values.filter(has_text="").count() == total
+            assert facet.locator("ul.values > li:visible").count() == total
+            facet.locator("ul.values > li:visible a").last.click()
+            page.wait_for_url("**section=*")
+            assert page.locator(".chips a", has_text="章节类别 Section kind").count() == 1
+            assert page.console_errors == []
+    finally:
+        app.extensions["cppcc_search"].close()
+
+
 def test_narrow_screen_and_no_javascript(browser, live_server):
     context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
     tab = context.new_page()
@@ -82,14 +126,14 @@ def test_narrow_screen_and_no_javascript(browser, live_server):
         assert tab.locator("li.group").count() > 0
         box = tab.locator("li.group").first.bounding_box()
         assert box is not None and box["x"] + box["width"] <= 390  # no sideways scrolling
+        # Without scripts a long facet's filter box stays hidden; "show all" still works.
+        assert not tab.locator(".facet-filter").first.is_visible()
         shot(tab, "search-mobile")
     finally:
         context.close()
 
 
 def test_archived_copy_cannot_run_scripts(page, live_server, hostile_archive):
-    from tests.webapp.support import LiveServer
-
     response = page.goto(f"{live_server}/archive?url=http://127.0.0.1:9/none.html")
     assert response.status == 404  # an unknown capture is a friendly page
     assert "no archived copy" in page.content()

@@ -57,7 +57,13 @@ def test_search_shows_the_hit_count_facets_and_exports(web_client):
     html = web_client.get("/search?q=elderly").get_data(as_text=True)
     assert api["total"] > 0
     assert f"<strong>{api['total']}</strong>" in html
-    for label in ("年份 Year", "部分 Part", "政协 Committee", "语言 Language"):
+    for label in (
+        "年份 Year",
+        "部分 Part",
+        "发布机构 Issuing body",
+        "地区 Region",
+        "语言 Language",
+    ):
         assert label in html
     hrefs = links(html)
     assert any(h.startswith("/search.csv?q=elderly") for h in hrefs)
@@ -72,7 +78,7 @@ def test_facet_links_toggle_a_filter_and_chips_remove_it(web_client):
     api = web_client.get(toggle.replace("/search?", "/api/search?")).get_json()
     assert api["total"] == 18  # three English reports of six sections
     assert all(r["report_id"].startswith(("czen", "wx")) for r in api["results"])
-    assert "语言 Language: English 英文" in filtered  # the chip
+    assert "语言 Language: 英文 English" in filtered  # the chip
     chip = re.search(r'<a href="([^"]*)" aria-label="移除 Remove 语言 Language', filtered)
     assert chip is not None
     assert "language=" not in chip.group(1).replace("&amp;", "&")
@@ -174,9 +180,11 @@ def test_report_view_has_metadata_toc_highlights_and_neighbours(web_client):
     assert 'href="#s2"' in html and 'id="s2"' in html  # table of contents → section
     assert "<mark>新能源</mark>" in html
     assert "工作回顾 Review" in html and "工作部署 Plan" in html
-    neighbours = html.split("相邻年份 Neighbouring years")[1].split("</section>")[0]
-    assert "/report/nat-2021-2" in neighbours and "/report/nat-2024-4" in neighbours
-    assert "/report/nat-2019-1" not in neighbours  # four years away
+    # The national committee's work reports over the years, this one marked.
+    timeline = html.split('class="timeline"')[1].split("</ol>")[0]
+    for other in ("nat-2019-1", "nat-2021-2", "nat-2024-4"):
+        assert f"/report/{other}" in timeline
+    assert '<span aria-current="page"' in timeline and "/report/nat-2023-3" not in timeline
     assert html.count('href="#s1"') == 1  # a part's own heading is listed once, as the part
     assert "/archive?url=" in html and "http://127.0.0.1:9/nat-2023-3.html" in html
 
@@ -191,12 +199,15 @@ def test_report_view_for_unknown_id_is_404(web_client):
 
 def test_api_search_matches_the_contract(web_client):
     data = web_client.get("/api/search?q=新能源&per_page=3&sort=newest").get_json()
-    assert set(data) == {"query", "total", "page", "per_page", "results", "facets", "suggestion"}
+    assert set(data) == {
+        "query", "total", "page", "per_page", "results", "facets", "suggestion", "filters",
+    }  # fmt: skip
     assert (data["query"], data["page"], data["per_page"]) == ("新能源", 1, 3)
     assert len(data["results"]) == 3
     assert set(data["results"][0]) == {
-        "id", "report_id", "title", "section_title", "year", "date", "url", "passage_url",
-        "snippet", "snippet_text", "part_kind", "committee", "language",
+        "id", "report_id", "title", "section_title", "section_kind", "body_id", "versions",
+        "year", "date", "url", "passage_url", "snippet", "snippet_text", "part_kind",
+        "committee", "language",
     }  # fmt: skip
     for result in data["results"]:
         assert result["passage_url"].startswith(result["url"] + "#:~:text=")
@@ -207,7 +218,7 @@ def test_api_search_matches_the_contract(web_client):
     years = [r["year"] for r in data["results"]]
     assert years == sorted(years, reverse=True)
     assert set(data["facets"]) == {
-        "year", "section", "part", "committee", "level", "doc_type", "language",
+        "year", "section", "part", "committee", "region", "level", "doc_type", "language",
     }  # fmt: skip
     assert sum(v["count"] for v in data["facets"]["language"]) == data["total"]
     assert {v["value"] for v in data["facets"]["part"]} <= {"review", "plan", "other"}
@@ -234,7 +245,7 @@ def test_api_report_is_the_document(web_client, web_paths):
     data = web_client.get("/api/report/czen-2024-8").get_json()
     line = next(
         line for line in web_paths.documents.read_text(encoding="utf-8").splitlines()
-        if '"czen-2024-8"' in line
+        if '"id": "czen-2024-8"' in line
     )  # fmt: skip
     import json
 
@@ -323,7 +334,8 @@ def test_browsing_shows_newest_reports_first_with_a_few_sections_each(web_client
     assert "5 more matching sections in this report" in html  # six sections, one shown
     searched = web_client.get("/search?q=year OR members OR energy").get_data(as_text=True)
     assert "more matching section" in searched  # a search shows up to three sections each
-    assert "政协报告全文检索" in html and "11 份报告 reports" in html
+    assert "政协报告全文检索" in html and "12 份报告 reports" in html
+    assert "5 个发布机构 issuing bodies" in html
 
 
 def test_app_picks_up_an_index_built_or_rebuilt_after_it_started(tmp_path):
@@ -343,7 +355,7 @@ def test_app_picks_up_an_index_built_or_rebuilt_after_it_started(tmp_path):
 
     write_documents(paths.documents, reports)
     index_documents(paths, rebuild=True)
-    assert client.get("/api/search").get_json()["total"] == 61
+    assert client.get("/api/search").get_json()["total"] == 67
     client.application.extensions["cppcc_search"].close()
 
 
@@ -365,6 +377,7 @@ def test_long_facets_are_listed_up_to_a_limit(web_paths):
     html = app.test_client().get("/search").get_data(as_text=True)
     committees = html.split('id="facet-committee"')[1].split("</section>")[0]
     assert committees.count('class="count"') == 3  # two shown, one behind "more"
-    assert "更多 1 more" in committees
-    assert "另有 3 项 3 more values" in committees  # six committees in the sample
+    assert "显示全部 Show all (3)" in committees
+    assert "另有 2 项 2 more values" in committees  # five bodies in the sample
+    assert 'id="facet-filter-committee"' in committees  # a long facet gets a filter box
     app.extensions["cppcc_search"].close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request, url_for
 
+from cppcc_search.kinds import section_kinds
 from indexer.errors import QueryError
 from webapp.citation import citations
 from webapp.params import parse_int
@@ -21,8 +22,8 @@ def index():
     return jsonify(
         {
             "endpoints": {
-                "/api/search": "q, year (Y or Y1..Y2), section, part, committee, level, doc_type, "
-                "language (repeatable), sort, page, per_page (max 1000)",
+                "/api/search": "q, year (Y or Y1..Y2), section, part, committee, region, level, "
+                "doc_type, language (repeatable), sort, page, per_page (max 1000)",
                 "/api/trends": "q (repeatable or comma-separated), by_part, and the search filters",
                 "/api/figures": "q (what the figures measure), and the search filters",
                 "/api/report/<report_id>": "the report as in documents.jsonl",
@@ -30,6 +31,9 @@ def index():
                 "next report in its series that report on them",
                 "/api/report/<report_id>/cite": "the report's citation in gbt7714, apa, chicago, "
                 "bibtex and ris; section=<ordinal> cites one passage",
+                "/api/bodies": "every issuing body: {id, name_zh, name_en, kind, level, region, "
+                "parent, reports}",
+                "/api/section-kinds": "the section kinds: {code, zh, en, description}",
                 "/search.csv": "the search's result set as CSV (same parameters as /api/search)",
                 "/search.ris, /search.bib": "the result set's reports as RIS or BibTeX",
                 "/search.atom": "an Atom feed of the search's newest matches",
@@ -99,3 +103,15 @@ def cite(report_id: str):
     if request.args.get("section", "").strip():
         ordinal = parse_int(request.args, "section", 0, 0, 1_000_000)
     return jsonify(citations(citation_target(found, ordinal)))
+
+
+@bp.get("/bodies")
+def bodies():
+    """Every body that issued a report in the index, most reports first."""
+    return jsonify(search_service().bodies())
+
+
+@bp.get("/section-kinds")
+def kinds():
+    """The vocabulary of section kinds (docs/section-kinds.md)."""
+    return jsonify(section_kinds())

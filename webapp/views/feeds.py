@@ -22,7 +22,7 @@ from webapp.views.common import citation_target, current_search
 bp = Blueprint("feeds", __name__)
 CSV_COLUMNS = (
     "report_id", "section_id", "title", "section_title", "part_kind", "committee", "level",
-    "doc_type", "language", "year", "date", "url", "snippet",
+    "doc_type", "language", "year", "date", "url", "snippet", "body_id", "section_kind",
 )  # fmt: skip
 _TAG = re.compile(r"<[^>]*>")
 # Cells a spreadsheet would run as a formula.
@@ -45,6 +45,7 @@ def csv_row(hit: Hit) -> list[str]:
     values = (
         hit.report_id, hit.id, hit.title, hit.section_title, hit.part_kind, hit.committee,
         hit.level, hit.doc_type, hit.language, hit.year, hit.date, hit.url, plain(hit.snippet),
+        hit.body_id, hit.section_kind,
     )  # fmt: skip
     return [csv_cell(v) for v in values]
 

@@ -1,4 +1,5 @@
-"""The report view: metadata, table of contents, highlighted text, neighbouring years."""
+"""The report view: metadata, table of contents, highlighted text, the series' timeline, the
+versions in other languages and the same body's other reports of nearby years."""
 
 from __future__ import annotations
 
@@ -72,6 +73,8 @@ def show(report_id: str):
             s.ordinal: count_matches(f"{s.title or ''}\n{s.text}", pattern) for s in report.sections
         },
         neighbours=neighbours(service, report),
+        series=series_timeline(service, report),
+        body=service.body(report.body_id) if report.body_id else None,
         archive_url=archive_link(report.url),
         sources=list(dict.fromkeys([report.url, *report.urls])),
         citations=citations(citation_target(report)),
@@ -96,11 +99,29 @@ def table_of_contents(report: Report) -> list[PartView]:
     return parts
 
 
-def neighbours(service: Any, report: Report) -> list[Any]:
-    """The same committee's other reports from nearby years, oldest first."""
-    if not report.committee:
+def series_timeline(service: Any, report: Report) -> list[Any]:
+    """Every report of the report's series (its body's reports of its type, in every
+    language), oldest first."""
+    if not report.series_id:
         return []
-    others = [r for r in service.committee_reports(report.committee) if r.id != report.id]
+    return sorted(
+        service.series_reports(report.series_id), key=lambda r: (r.year or 0, r.date or "", r.id)
+    )
+
+
+def neighbours(service: Any, report: Report) -> list[Any]:
+    """The same body's reports of other types from nearby years, oldest first (the series'
+    own reports are on its timeline)."""
+    if report.body_id:
+        others = [
+            r
+            for r in service.body_reports(report.body_id)
+            if r.series_id != report.series_id and r.id not in report.versions
+        ]
+    elif report.committee:
+        others = [r for r in service.committee_reports(report.committee) if r.id != report.id]
+    else:
+        return []
     if report.year is not None:
         others = [r for r in others if r.year and abs(r.year - report.year) <= NEIGHBOUR_YEARS]
     return sorted(others, key=lambda r: (r.year or 0, r.date or "", r.title))

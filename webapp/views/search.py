@@ -53,6 +53,11 @@ def results_context(search_request: SearchRequest, response: SearchResponse) -> 
     path = url_for("search.search")
     config = current_app.config
     state = UrlState.from_args(request.args)
+    body_names = {
+        str(value.value): value.label["zh"]
+        for value in response.facets.get("committee", [])
+        if value.label
+    }
     return {
         "req": search_request,
         "resp": response,
@@ -62,12 +67,13 @@ def results_context(search_request: SearchRequest, response: SearchResponse) -> 
             lambda report_id, ordinal: report_link(report_id, state, ordinal),
             archive_link,
             search_request.per_report,
+            body_names,
         ),
         "years": present.year_histogram(response, search_request, state, path),
         "facets": present.build_facets(
             response, state, path, config["FACET_VISIBLE"], config["FACET_MAX"]
         ),
-        "chips": present.build_chips(state, path),
+        "chips": present.build_chips(state, path, present.value_labels(response)),
         "pages": present.pagination(response, state, path),
         "filters_active": filter_count(state),
         "suggestion_url": suggestion_url(response.suggestion, state, path),

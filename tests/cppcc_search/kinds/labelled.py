@@ -85,17 +85,19 @@ def _resolve(entry: _Entry, shared_dir: Path) -> LabelledReport:
         report = _fixture_report(entry)
     else:
         report = _source_report(entry.source, shared_dir)
-    titled = [i for i, section in enumerate(report.sections) if section.title]
-    if len(titled) != len(entry.lines):
-        raise LabelledDataError(
-            f"{entry.id}: {len(entry.lines)} labels for {len(titled)} titled sections"
-        )
     labels: list[str | None] = [None] * len(report.sections)
-    for index, (kind, title, _spec) in zip(titled, entry.lines, strict=True):
-        found = report.sections[index].title or ""
-        if _squash(found) != _squash(title):
-            raise LabelledDataError(f"{entry.id}: label for {title!r} meets {found!r}")
-        labels[index] = kind
+    # Each label names the next titled section with its title; titled sections the extractor
+    # has learnt to find since the labels were written stay unlabelled (None) and unscored.
+    position = 0
+    for kind, title, _spec in entry.lines:
+        while position < len(report.sections) and _squash(
+            report.sections[position].title or ""
+        ) != _squash(title):
+            position += 1
+        if position == len(report.sections):
+            raise LabelledDataError(f"{entry.id}: no section {title!r} (in label order)")
+        labels[position] = kind
+        position += 1
     return LabelledReport(entry.id, entry.source, entry.split, entry.pair, report, labels)
 
 

@@ -15,7 +15,6 @@ from indexer.index.analysis import (
     run_bigrams,
     word_tokens,
 )
-from indexer.index.documents import normalise_heading
 from indexer.index.schema import build_schema
 from indexer.index.spans import PackedCharacters, PackedPositions, decode_positions, decode_spans
 
@@ -146,24 +145,6 @@ def test_word_field_postings_are_word_tokens_encoded_as_the_field_formats_do(
 
 def test_lone_surrogates_and_controls_do_not_break_analysis():
     assert word_tokens("\ud800energy\x00") and bigram_tokens("新\udfff能") == [("新", 0), ("能", 2)]
-
-
-@pytest.mark.parametrize(
-    ("heading", "label"),
-    [
-        ("一、2023年工作回顾", "工作回顾"),
-        ("二、2024年工作回顾", "工作回顾"),
-        ("（三）坚持创新驱动", "坚持创新驱动"),
-        ("2023 work review", "Work review"),
-        ("Main tasks in 2024", "Main tasks"),
-        ("1. Always adhere to the guidance.Adhere to the rule", "Always adhere to the guidance"),
-        ("第一章 总则", "总则"),
-        ("2024年", None),
-        (None, None),
-    ],
-)
-def test_headings_become_facet_labels(heading, label):
-    assert normalise_heading(heading) == label
 
 
 SPAN_NUMBERS = st.integers(min_value=0, max_value=200_000)

@@ -25,6 +25,7 @@ from indexer.index.generations import (
     write_pointer,
     writer_lock,
 )
+from indexer.index.manifest import read_manifest
 from indexer.index.parallel import write_segments
 from indexer.index.schema import build_schema
 from indexer.search.service import SearchService
@@ -249,7 +250,7 @@ def test_an_unreadable_index_is_rebuilt_not_a_traceback(data_paths):
 
 
 def test_a_segment_without_a_facet_column_keeps_every_document_aligned(data_paths, monkeypatch):
-    """A new segment where no report has a committee or date has no such columns at all."""
+    """A new segment where no report has a body or date has no such columns at all."""
     first = ENERGY_REPORTS[0]
     build_index(data_paths, [first])
     bare = dataclasses.replace(
@@ -257,6 +258,8 @@ def test_a_segment_without_a_facet_column_keeps_every_document_aligned(data_path
         committee=None,
         date=None,
         level=None,
+        body_id=None,
+        region=[],
     )
     write_reports(data_paths, [first, bare])
     monkeypatch.setattr(build, "PARALLEL_MIN_SECTIONS", 1)  # the new report as its own segment
@@ -264,13 +267,13 @@ def test_a_segment_without_a_facet_column_keeps_every_document_aligned(data_path
     ix = whoosh_index.open_dir(str(data_paths.index_dir / read_pointer(data_paths.index_dir)))
     with ix.reader() as reader:
         segments = [sub for sub, _ in reader.leaf_readers()]
-        assert len(segments) == 2 and not segments[1].has_column("committee")
+        assert len(segments) == 2 and not segments[1].has_column("body_id")
     with SearchService.open(data_paths) as service:
         result = service.search(SearchRequest(query="energy"))
         reports = [hit.report_id for hit in result.results]
         assert set(reports) == {"en-2023", "bare"} and len(reports) == result.total
         committees = {f.value: f.count for f in result.facets["committee"]}
-        assert committees == {first.committee: reports.count("en-2023")}
+        assert committees == {first.body_id: reports.count("en-2023")}
         years = {f.value: f.count for f in result.facets["year"]}
         assert years == {2023: reports.count("en-2023"), 2021: 1}
 
@@ -310,3 +313,29 @@ def test_a_failing_worker_is_a_clear_error_and_the_old_index_stays(data_paths, w
     assert read_pointer(data_paths.index_dir) == before
     with SearchService.open(data_paths) as service:
         assert report_ids(service, "energy") == {"en-2023"}
+
+
+def test_bodies_json_follows_every_update(data_paths):
+    """bodies.json is rewritten with each commit (report counts, parents) and in the manifest."""
+    first = ENERGY_REPORTS[0]
+    build_index(data_paths, [first])
+    province = dataclasses.replace(
+        english_report("js-2023", 2023, [("Review", "review", "Energy.")]),
+        body_id="cppcc-320000",
+        body_name="政协江苏省委员会",
+        region=["江苏省"],
+        level="provincial",
+        committee="12th Jiangsu Provincial Committee",
+    )
+    again = dataclasses.replace(first, id="en-2024", url="http://example.org/en-2024.html")
+    write_reports(data_paths, [first, again, province])
+    index_documents(data_paths)
+    with SearchService.open(data_paths) as service:
+        bodies = {body["id"]: body for body in service.bodies()}
+        assert bodies["cppcc-320400"]["reports"] == 2
+        assert bodies["cppcc-320400"]["parent"] == "cppcc-320000"
+        assert bodies["cppcc-320000"]["name_en"] == "CPPCC Jiangsu Provincial Committee"
+        found = service.search(SearchRequest(committees=("12th Jiangsu Provincial Committee",)))
+        assert {hit.report_id for hit in found.results} == {"js-2023"}
+    gen_dir = data_paths.index_dir / read_pointer(data_paths.index_dir)
+    assert "bodies.json" in read_manifest(gen_dir)["files"]

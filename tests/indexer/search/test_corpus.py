@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
+from cppcc_search.kinds import section_kinds
 from cppcc_search.models import Report
 from cppcc_search.settings import DataPaths
 from indexer.errors import QueryError
@@ -106,14 +106,16 @@ def test_selected_year_keeps_the_other_years_counts(service):
     assert {hit.year for hit in narrowed.results} == {chosen}
 
 
-def test_section_facet_groups_headings_across_years(service):
+def test_section_facet_counts_kinds_with_labels(service):
     response = service.search(SearchRequest(query="", per_page=5))
-    labels = {v.value: v.count for v in response.facets["section"]}
-    assert labels.get("工作回顾", 0) >= 3  # "一、2024年工作回顾", "一、2023年工作回顾", …
-    assert not any(re.match(r"^[一二三四五六七八九十]+、", str(label)) for label in labels)
+    kinds = {v.value: v for v in response.facets["section"]}
+    assert kinds["overview"].count >= 3  # "一、2024年工作回顾", "一、2023年工作回顾", …
+    assert kinds["overview"].label == {"zh": "总体情况", "en": "Overview"}
+    assert set(kinds) <= {kind["code"] for kind in section_kinds()}
     narrowed = service.search(SearchRequest(query="", sections=("工作回顾",), per_page=50))
-    assert narrowed.total == labels["工作回顾"]
-    assert all(hit.section_title and "工作回顾" in hit.section_title for hit in narrowed.results)
+    assert narrowed.total == kinds["overview"].count
+    assert [(f.given, f.values) for f in narrowed.filters] == [("工作回顾", ["overview"])]
+    assert all(hit.section_kind == "overview" for hit in narrowed.results)
 
 
 def test_sort_newest_and_oldest(service, corpus):
@@ -175,12 +177,24 @@ def test_snippets_mark_the_term(service):
 
 def test_contract_json_shape(service):
     data = service.search(SearchRequest(query="新能源")).to_dict()
-    assert set(data) == {"query", "total", "page", "per_page", "results", "facets", "suggestion"}
+    assert set(data) == {
+        "query",
+        "total",
+        "page",
+        "per_page",
+        "results",
+        "facets",
+        "suggestion",
+        "filters",
+    }
     assert set(data["results"][0]) == {
         "id",
         "report_id",
         "title",
         "section_title",
+        "section_kind",
+        "body_id",
+        "versions",
         "year",
         "date",
         "url",
