@@ -66,6 +66,7 @@ def show(report_id: str):
         query=query,
         back_url=state.url(url_for("search.search")),
         clear_url=report_link(report.id, state.without("q")),
+        # Other reports (versions, the series, nearby years) carry the search on as well.
         neighbour_url=lambda other_id: report_link(other_id, state),
         parts=table_of_contents(report),
         highlight=lambda text: highlight(text, pattern),
