@@ -1,11 +1,12 @@
 """Links that land on a hit's passage in its source page: URL text fragments (``#:~:text=``).
 
-A browser scrolls to the first place in the page where a text directive matches, and only where
-the directive's outer ends fall on word boundaries (Chromium decides those with ICU's word
-breaker; WICG "URL Fragment Text Directives"). So a directive is built against the text the page
+A browser scrolls to the first place in the page where a text directive matches, and Chromium
+matches each of its terms only where the term starts and ends on a word boundary, as ICU's word
+breaker finds them (measured: "建立促进新能源利,传统产业改造升级" misses, its first term ending
+inside 利用; "建立促进新能源利用的机制,…" lands). So a directive is built against the text the page
 shows — the report's title, headings and paragraphs up to the hit, in page order, one line per
-block — its ends are put where :mod:`indexer.search.boundaries` finds a boundary in any
-segmentation, and the shortest directive whose first match in that text is the passage wins:
+block — every term starts and ends where :mod:`indexer.search.boundaries` finds a boundary in
+any segmentation, and the shortest directive whose first match in that text is the passage wins:
 the passage itself when short, else its first and last words (``textStart,textEnd``), with the
 words just before (``prefix-,``) or after (``,-suffix``) it where the string repeats earlier.
 
