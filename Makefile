@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+AXE := node_modules/axe-core/axe.min.js
 
 .PHONY: demo test lint format bench browser documents office clean-data install cluster cluster-down
 
@@ -15,32 +16,43 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-demo: $(STAMP) documents
-	$(BIN)/cppcc-search demo --port 8000
+# The web UI's port: make demo PORT=8080. A port already taken is found before anything is built,
+# and the demo then takes a free one and prints it.
+PORT ?= 8000
 
-test: $(STAMP) browser documents office
+demo: $(STAMP) documents
+	$(BIN)/cppcc-search demo --port $(PORT)
+
+test: $(STAMP) browser documents office $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# Debian packages the tests need, installed as root or through sudo.
+APT_INSTALL = SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq
 
 # Browser tests drive Debian's Chromium through Playwright (never a downloaded browser build);
 # a CJK font makes Chinese text readable in their screenshots.
 browser:
 	@{ command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi wenquanyi; } || { \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei; }
+	  $(APT_INSTALL) chromium fonts-wqy-microhei; }
+
+# axe-core, which the accessibility tests load into Chromium pages: the version package-lock.json
+# pins, from npm (Debian's npm when there is none).
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { $(APT_INSTALL) npm; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(AXE)
 
 # Word 97-2003 (.doc) attachments are read with Debian's antiword (catdoc as a second try).
 documents:
 	@{ command -v antiword && command -v catdoc; } >/dev/null 2>&1 || { \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq antiword catdoc; }
+	  $(APT_INSTALL) antiword catdoc; }
 
 # The attachment tests write .doc files with LibreOffice (headless, no GUI packages).
 office:
 	@command -v soffice >/dev/null 2>&1 || { \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && \
-	  $$SUDO apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui; }
+	  $(APT_INSTALL) --no-install-recommends libreoffice-writer-nogui; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

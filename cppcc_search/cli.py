@@ -27,6 +27,7 @@ from cppcc_search.settings import (
     DataPaths,
     EngineSettings,
 )
+from indexer.errors import IndexMissingError
 from indexer.search.types import MAX_PER_PAGE, SORTS
 
 if TYPE_CHECKING:
@@ -54,8 +55,23 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     except BrokenPipeError:
         return EXIT_OK
     except Exception as error:  # the contract: one clear line, never a traceback
-        print(f"cppcc-search: error: {describe_error(error)}", file=sys.stderr)
+        message = describe_error(error)
+        note = data_dir_note(args.data_dir) if isinstance(error, IndexMissingError) else ""
+        if note and getattr(args, "engine", "whoosh") == "whoosh":
+            message = f"{message} ({note})"
+        print(f"cppcc-search: error: {message}", file=sys.stderr)
         return EXIT_FAILURE
+
+
+def data_dir_note(data_dir: Path) -> str:
+    """Where the data dir is, for a message about something missing from it: a relative one
+    is read from the current folder, which is the usual surprise ("" for an absolute one)."""
+    if data_dir.is_absolute():
+        return ""
+    return (
+        f"the data dir {data_dir} is relative to the current folder {Path.cwd()}: run from the "
+        f"folder that holds it, or give --data-dir or set {DATA_DIR_ENV}"
+    )
 
 
 def default_data_dir(environ: Mapping[str, str]) -> Path:
@@ -337,8 +353,10 @@ def run_index_command(args: argparse.Namespace) -> int:
 
 def run_search_command(args: argparse.Namespace) -> int:
     from indexer.engines import open_search_service
+    from indexer.search.clauses import searchable_query
 
     request = search_request_from_args(args)
+    searchable_query(request.query)  # a query that cannot work says so, index or not
     service = open_search_service(DataPaths(args.data_dir), engine_settings(args))
     try:
         response = service.search(request)
@@ -424,9 +442,28 @@ def run_serve_command(args: argparse.Namespace) -> int:
     app = create_app(
         {"BASE_URL": site}, paths=DataPaths(args.data_dir), engine=engine_settings(args)
     )
-    print(f"cppcc-search: serving {args.data_dir} on http://{args.host}:{args.port}/", flush=True)
-    serve(app, host=args.host, port=args.port)
+    if args.engine == "whoosh" and not has_index(DataPaths(args.data_dir)):
+        where = DataPaths(args.data_dir).index_dir.absolute()
+        note = data_dir_note(args.data_dir)
+        print(
+            f"cppcc-search: no index in {where} yet{f' ({note})' if note else ''}; pages say "
+            "so until `cppcc-search index` builds one",
+            file=sys.stderr,
+            flush=True,
+        )
+    serve(app, host=args.host, port=args.port, ready=lambda url: _say(serving(args.data_dir, url)))
     return EXIT_OK
+
+
+def serving(data_dir: Path, url: str) -> str:
+    return f"cppcc-search: serving {data_dir} on {url}"
+
+
+def has_index(paths: DataPaths) -> bool:
+    """Whether the data dir has a current index generation."""
+    from indexer.index.generations import read_pointer
+
+    return read_pointer(paths.index_dir) is not None
 
 
 def run_demo_command(args: argparse.Namespace) -> int:

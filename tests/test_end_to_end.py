@@ -235,3 +235,40 @@ def test_a_damaged_index_is_reported_by_check_and_repaired_by_index(archive: Pat
     assert repaired.returncode == 0 and "rebuilding it" in repaired.stderr
     assert cli("index", "--check", "--data-dir", str(data_dir)).returncode == 0
     assert search_json(data_dir, "新能源")["total"] > 0
+
+
+def test_demo_on_a_taken_port_says_so_first_and_serves_on_a_free_one(tmp_path: Path) -> None:
+    """The port is checked before the build: its message is the first line, and the web UI
+    then answers on the free port the demo prints."""
+    import re
+    import socket
+    import urllib.request
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        with subprocess.Popen(
+            [CLI, "demo", "--port", str(busy)],
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        ) as demo:
+            try:
+                assert demo.stdout is not None
+                first = demo.stdout.readline()
+                assert f"port {busy} is taken" in first, first
+                free = int(re.search(r"will use port (\d+)", first).group(1))
+                lines = [first]
+                while "web UI:" not in lines[-1]:
+                    line = demo.stdout.readline()
+                    assert line, "".join(lines)  # the demo ended before serving
+                    lines.append(line)
+                assert f"http://127.0.0.1:{free}/" in lines[-1]
+                assert not any("Traceback" in line or "Warning" in line for line in lines)
+                with urllib.request.urlopen(f"http://127.0.0.1:{free}/search?q=energy") as page:
+                    assert page.status == 200
+            finally:
+                demo.terminate()
+                demo.wait(timeout=60)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from indexer.errors import (
@@ -15,6 +15,8 @@ from indexer.errors import (
     QueryTooBroadError,
     SearchError,
 )
+from webapp.params import limits_from_config, valid_state
+from webapp.present import build_chips
 
 log = logging.getLogger(__name__)
 
@@ -27,10 +29,22 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, message: str, title: str):
-    """A JSON ``{"error": ...}`` for the API, an HTML page otherwise."""
+    """A JSON ``{"error": ...}`` for the API, an HTML page otherwise: the site's layout with the
+    message and a search box holding the query as typed (editable) and the filters that parse."""
     if wants_json():
         return jsonify({"error": message}), status
-    return render_template("error.html", status=status, message=message, title=title), status
+    limits = limits_from_config(current_app.config, api=False)
+    state = valid_state(request.args, limits)
+    page = render_template(
+        "error.html",
+        status=status,
+        message=message,
+        title=title,
+        query=request.args.get("q", "")[: limits.max_query_length],
+        state=state,
+        chips=build_chips(state, url_for("search.search")),
+    )
+    return page, status
 
 
 def register(app: Flask) -> None:
@@ -38,7 +52,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(QueryError)
     def bad_query(error: QueryError):
-        return error_response(400, str(error), "Bad request · 请求有误")
+        return error_response(400, str(error), "检索式有误 · A problem with this search")
 
     @app.errorhandler(IndexMissingError)
     def no_index(error: IndexMissingError):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
 from indexer.search.types import FACET_FIELDS, FacetValue, Hit, SearchRequest, SearchResponse
-from webapp.fragments import fragment_url, snippet_passage
 from webapp.labels import bilingual, facet_label, value_label
 from webapp.params import UrlState
 
@@ -158,30 +158,32 @@ def selected_missing(
 
 @dataclass
 class YearBar:
-    """One year of the year histogram."""
+    """One year of the year histogram (no link for a year without hits)."""
 
     year: int
     count: int
     selected: bool
-    url: str
+    url: str | None
     height: float
 
 
 def year_histogram(
     response: SearchResponse, request: SearchRequest, state: UrlState, path: str
 ) -> list[YearBar]:
-    """The year facet as bars in year order, heights relative to the largest count."""
-    values = sorted(
-        (v for v in response.facets.get("year", []) if str(v.value).isdigit()),
-        key=lambda v: int(v.value),
-    )
-    top = max((v.count for v in values), default=0) or 1
+    """The year facet as bars on a true time axis: every year from the first with hits to the
+    last, a year without hits an empty slot; heights relative to the largest count."""
+    counts = {
+        int(v.value): v.count for v in response.facets.get("year", []) if str(v.value).isdigit()
+    }
+    if not counts:
+        return []
+    top = max(counts.values()) or 1
     bars = []
-    for value in values:
-        year = int(value.value)
+    for year in range(min(counts), max(counts) + 1):
+        count = counts.get(year, 0)
         selected = any(r.start <= year <= r.end for r in request.years)
-        url = state.toggled("year", str(year)).url(path)
-        bars.append(YearBar(year, value.count, selected, url, value.count / top))
+        url = state.toggled("year", str(year)).url(path) if count else None
+        bars.append(YearBar(year, count, selected, url, count / top))
     return bars
 
 
@@ -200,20 +202,22 @@ def build_chips(
 
 
 def group_hits(
-    hits: list[Hit],
-    query: str,
-    report_url,
-    archive_url,
+    response: SearchResponse,
+    report_url: Callable[[str, int | None], str],
+    archive_url: Callable[[str], str],
     shown_per_report: int = 3,
     body_names: dict[str, str] | None = None,
 ) -> list[ReportGroup]:
     """Group a page of hits by report, keeping the order in which reports first appear.
 
-    A report is shown under its body's name (``body_names``: id → name), and lists its
-    versions in other languages."""
+    ``report_url(report_id, ordinal)`` links the report view (at a section); the response's
+    ``report_matches`` says how many sections of each report match beyond those shown. A report
+    is shown under its body's name (``body_names``: id → name), and lists its versions in other
+    languages.
+    """
     groups: dict[str, ReportGroup] = {}
     names = body_names or {}
-    for hit in hits:
+    for hit in response.results:
         group = groups.get(hit.report_id)
         if group is None:
             group = ReportGroup(
@@ -225,11 +229,11 @@ def group_hits(
                 url=hit.url,
                 doc_type=hit.doc_type,
                 language=hit.language,
-                report_url=report_url(hit.report_id, query, None),
+                report_url=report_url(hit.report_id, None),
                 archive_url=archive_url(hit.url),
                 body_id=hit.body_id,
                 versions=[
-                    VersionLink(other_language(hit.language), report_url(version, query, None))
+                    VersionLink(other_language(hit.language), report_url(version, None))
                     for version in hit.versions
                 ],
             )
@@ -242,10 +246,14 @@ def group_hits(
                 hit=hit,
                 # The service escapes snippet text and adds only <mark>: the one trusted field.
                 snippet=Markup(hit.snippet),
-                source_url=fragment_url(hit.url, snippet_passage(hit.snippet)),
-                report_url=report_url(hit.report_id, query, hit.ordinal),
+                source_url=hit.passage_url or hit.url,
+                report_url=report_url(hit.report_id, hit.ordinal),
             )
         )
+    for group in groups.values():
+        matching = response.report_matches.get(group.report_id)
+        if matching is not None:
+            group.more = matching - len(group.hits)
     return list(groups.values())
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterator
 from functools import lru_cache
 from operator import itemgetter
@@ -79,11 +80,54 @@ def segmenter() -> Any:
     return rjieba
 
 
-def word_tokens(text: str, stemming: bool = True) -> list[WordToken]:
-    """Segment text (jieba search mode) into terms with sequential positions and char offsets."""
-    rjieba = segmenter()
+# A word of Latin letters and digits joined by hyphens ("new-energy", "low-carbon", "COVID-19").
+_HYPHENATED = re.compile(r"[A-Za-z0-9]+(?:[-\u2010\u2011][A-Za-z0-9]+)+")
+_HYPHENS = ("-", "\u2010", "\u2011")
+_LATIN_PART = re.compile(r"[A-Za-z0-9]+")
+Segment = tuple[str, int, int]  # word, start, end
+
+
+def segment(text: str, joined: bool = True) -> list[Segment]:
+    """jieba's search-mode words of a text, a hyphenated word given as its parts.
+
+    jieba lists "new-energy" whole (and some of its parts): indexed so, ``new-energy`` would
+    not find "new energy". Its parts are listed instead, at the positions of their own, so the
+    hyphenated, spaced and phrase forms match alike. With ``joined`` (the index side), the word
+    is also listed without its hyphens where it starts ("newenergy", a word with letters only),
+    so a query that joins it finds the hyphenated text too; a query (``joined=False``) never
+    asks for the joined form, which the spaced text does not hold.
+    """
+    text = clean_text(text)
+    raw = segmenter().tokenize(text, mode="search")
+    if not any(hyphen in text for hyphen in _HYPHENS):
+        return raw
+    compounds = [match.span() for match in _HYPHENATED.finditer(text)]
+    if not compounds:
+        return raw
+    starts = [start for start, _ in compounds]
+    words = [word for word in raw if not _inside(word, compounds, starts)]
+    for start, end in compounds:
+        compound = text[start:end]
+        words.extend(
+            (part.group(), start + part.start(), start + part.end())
+            for part in _LATIN_PART.finditer(compound)
+        )
+        if joined and any(char.isalpha() for char in compound):
+            words.append(("".join(_LATIN_PART.findall(compound)), start, end))
+    return words
+
+
+def _inside(word: Segment, compounds: list[tuple[int, int]], starts: list[int]) -> bool:
+    """Whether a segmented word lies within one of the (sorted) hyphenated words."""
+    at = bisect_right(starts, word[1]) - 1
+    return at >= 0 and word[2] <= compounds[at][1]
+
+
+def word_tokens(text: str, stemming: bool = True, joined: bool = True) -> list[WordToken]:
+    """Segment text (jieba search mode) into terms with sequential positions and char offsets
+    (a query passes ``joined=False``: see :func:`segment`)."""
     term_of = _stemmed_term if stemming else _plain_term
-    raw = rjieba.tokenize(clean_text(text), mode="search")
+    raw = segment(text, joined)
     # Search mode lists a word's sub-words after it; positions follow start offsets.
     raw.sort(key=_START_END)
     tokens: list[WordToken] = []

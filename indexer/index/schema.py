@@ -51,6 +51,7 @@ COLUMN_FIELDS = (
     "province",
     "city",
     "series",
+    "report_id",  # groups a page of results by report
 )
 NUMERIC_COLUMNS = frozenset({"year", "ordinal"})
 # The fields of Chinese bigrams, whose columns hold the section's Chinese text.
@@ -170,7 +171,7 @@ def build_schema() -> Schema:
     return Schema(
         kind=ID(stored=True, sortable=True),
         doc_id=ID(stored=True, unique=True),
-        report_id=ID(stored=True),
+        report_id=ID(stored=True, sortable=True),
         title=AnalysedText("words"),
         section_title=AnalysedText("words"),
         body=AnalysedText("words+chars"),

@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cppcc_search.cjk import CJK_RUN
+from indexer.errors import QueryError
 from indexer.index.analysis import WordToken, word_tokens
-from indexer.search.querylang import Clause, ParsedQuery
+from indexer.search.querylang import NOTHING_SEARCHABLE, Clause, ParsedQuery, parse_query
 
-NOTHING_SEARCHABLE = "the query has no searchable words (only stop words or punctuation)"
 HEADING_BOOST = 2.0
 FieldBoosts = tuple[tuple[str, float], ...]
 # scope → ((word field, boost), ...), ((bigram field, boost), ...): the same field names on
@@ -69,8 +69,18 @@ def clause_parts(clause: Clause) -> list[ClausePart]:
     return parts
 
 
+def searchable_query(text: str) -> ParsedQuery:
+    """Parse a query and check, as both engines would, that something in it can be searched
+    for (QueryError: a field prefix alone, only operators, stop words or punctuation)."""
+    parsed = parse_query(text)
+    if parsed.groups and not any(clause_parts(c) for group in parsed.groups for c in group):
+        raise QueryError(NOTHING_SEARCHABLE)
+    return parsed
+
+
 def _words(text: str, phrase: bool) -> list[Words]:
-    tokens = word_tokens(text) if text.strip() else []
+    # A query never asks for the joined form of a hyphenated word (see analysis.segment).
+    tokens = word_tokens(text, joined=False) if text.strip() else []
     if phrase:
         # One term per position: search mode also lists "high-quality" where "high" starts, and
         # a phrase cannot hold two terms at one position.

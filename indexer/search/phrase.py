@@ -134,10 +134,10 @@ def _verified(searcher: Any, q: CjkPhrase, memo: MatchMemo | None) -> PhraseMatc
     candidates = sets[0].intersection(*sets[1:])
     if not candidates:
         return PhraseMatches({})
-    return PhraseMatches(_occurrences(searcher, fieldname, q.run.encode("utf-8"), candidates))
+    return PhraseMatches(column_occurrences(searcher, fieldname, q.run.encode("utf-8"), candidates))
 
 
-def _occurrences(
+def column_occurrences(
     searcher: Any, fieldname: str, needle: bytes, candidates: set[int]
 ) -> dict[int, int]:
     """Candidate (global docnum) → occurrences of needle in its column text, where there are any."""

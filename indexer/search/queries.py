@@ -11,7 +11,6 @@ from cppcc_search.cjk import CJK_RUN
 from indexer.errors import QueryError
 from indexer.index.schema import KIND_SECTION
 from indexer.search.clauses import (
-    NOTHING_SEARCHABLE,
     SCOPE_FIELDS,
     ChineseRun,
     QueryTerms,
@@ -19,7 +18,7 @@ from indexer.search.clauses import (
     clause_parts,
 )
 from indexer.search.phrase import CjkPhrase
-from indexer.search.querylang import Clause, ParsedQuery
+from indexer.search.querylang import NOTHING_SEARCHABLE, Clause, ParsedQuery
 
 
 @dataclass

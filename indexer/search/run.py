@@ -18,6 +18,7 @@ from indexer.search.facets import (
     selections,
     years_in,
 )
+from indexer.search.grouping import order_reports
 from indexer.search.labels import facet_value_label
 from indexer.search.lexicon import Lexicon
 from indexer.search.matching import MatchMemo, query_docs
@@ -25,7 +26,8 @@ from indexer.search.queries import CompiledQuery, compile_query
 from indexer.search.querylang import ParsedQuery, parse_query
 from indexer.search.ranking import VersionState, rank_scores
 from indexer.search.resolve import resolve_request
-from indexer.search.snippets import render_snippet, stored_word_spans, substring_spans
+from indexer.search.snippets import stored_word_spans, substring_spans
+from indexer.search.sources import SourcePages
 from indexer.search.spelling import WhooshSpelling, suggest_query
 from indexer.search.stored import hit_from_stored
 from indexer.search.types import (
@@ -151,15 +153,32 @@ def run_search(
         lambda: filter_and_count(in_query_years(raw, cache, parsed), chosen, cache),
     )
     check()
-    page_docs = _page(searcher, cache, compiled, request, raw, filtered, state, key)
+    report_matches: dict[str, int] = {}
+    reports = None
+    if request.per_report:
+        order = state.memo.get_or_compute(
+            ("reports", key, request.sort, request.per_report),
+            lambda: order_reports(
+                _ranked(searcher, cache, compiled, request, filtered, state, key),
+                cache.columns["report_id"],
+                request.per_report,
+            ),
+        )
+        page_docs, report_matches = order.page(request.page, request.per_page)
+        reports = len(order.keys)
+    else:
+        page_docs = _page(searcher, cache, compiled, request, raw, filtered, state, key)
+    pages = SourcePages(searcher, cache)
     response = SearchResponse(
         query=request.query,
         total=len(filtered),
         page=request.page,
         per_page=request.per_page,
-        results=[_hit(searcher, doc, score, compiled) for doc, score in page_docs],
+        results=[_hit(searcher, doc, score, compiled, pages) for doc, score in page_docs],
         facets={f: _labelled(f, counts[f], chosen.get(f, set()), cache) for f in FACET_FIELDS},
         terms=tuple(dict.fromkeys(compiled.display_terms)),
+        reports=reports,
+        report_matches=report_matches,
         filters=resolved,
         translations=translated.translations,
     )
@@ -219,6 +238,33 @@ def _page(
     return [(doc, 0.0) for doc in ranked[first:wanted]]
 
 
+def _ranked(
+    searcher: Any,
+    cache: ColumnCache,
+    compiled: CompiledQuery,
+    request: SearchRequest,
+    filtered: list[int],
+    state: VersionState,
+    key: tuple,
+) -> list[tuple[int, float]]:
+    """Every filtered section in the requested order, with its score (0 unless relevance)."""
+    if request.sort == "relevance" and compiled.positive is not None:
+        scores = state.memo.get_or_compute(
+            ("scores", key), lambda: _relevance_scores(searcher, compiled, filtered, state)
+        )
+        if scores is None:  # a query shape the block-wise ranker leaves to Whoosh: one pass
+            _, found = scored_matches(searcher, compiled)
+            scores = {doc: found.get(doc, 0.0) for doc in filtered}
+        check()
+        return [(doc, scores[doc]) for doc in sorted(filtered, key=lambda d: (-scores[d], d))]
+    years, dates = cache.columns["year"], cache.columns["date"]
+    if request.sort == "oldest":
+        ordered = sorted(filtered, key=lambda d: (years[d] or 9999, dates[d] or "", d))
+    else:
+        ordered = sorted(filtered, key=lambda d: (years[d] or 0, dates[d] or "", -d), reverse=True)
+    return [(doc, 0.0) for doc in ordered]
+
+
 def _relevance_scores(
     searcher: Any, compiled: CompiledQuery, filtered: list[int], state: VersionState
 ) -> dict[int, float] | None:
@@ -251,11 +297,13 @@ def top_scored(scores: dict[int, float], docs: list[int], k: int) -> list[int]:
     return sorted(above, key=lambda d: (-scores[d], d))[:k]
 
 
-def _hit(searcher: Any, docnum: int, score: float, compiled: CompiledQuery) -> Hit:
+def _hit(
+    searcher: Any, docnum: int, score: float, compiled: CompiledQuery, pages: SourcePages
+) -> Hit:
     check()
     stored = searcher.stored_fields(docnum)
     text = stored.get("text") or ""
     spans = substring_spans(text, compiled.cjk_strings)
     if compiled.word_terms:
         spans += stored_word_spans(searcher, docnum, compiled.word_terms)
-    return hit_from_stored(stored, render_snippet(text, spans), score)
+    return hit_from_stored(stored, spans, score, pages.earlier(docnum, stored))

@@ -399,7 +399,9 @@ def _open_searcher(generation: _Generation) -> Any:
 def _current_name(paths: DataPaths) -> str:
     name = read_pointer(paths.index_dir)
     if name is None:
-        raise IndexMissingError(f"no index in {paths.index_dir}: run `cppcc-search index` first")
+        raise IndexMissingError(
+            f"no index in {paths.index_dir.absolute()}: run `cppcc-search index` first"
+        )
     return name
 
 

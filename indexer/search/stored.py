@@ -7,11 +7,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from indexer.search.passages import EarlierText, passage_url
+from indexer.search.snippets import Span, plain_snippet, render_snippet, snippet_window
 from indexer.search.types import FirstAppearance, Hit, ReportSummary
 
 
-def hit_from_stored(stored: dict[str, Any], snippet: str, score: float) -> Hit:
-    """A search hit from a section's stored fields and its rendered snippet."""
+def hit_from_stored(
+    stored: dict[str, Any], spans: list[Span], score: float, earlier: EarlierText | None = None
+) -> Hit:
+    """A search hit from a section's stored fields and where the query matched its text: the
+    snippet around the best matches, and the link that lands on that passage of the source
+    page (checked against the sections before it when ``earlier`` offers them)."""
+    text = stored.get("text") or ""
+    window = snippet_window(text, spans)
     return Hit(
         id=stored["doc_id"],
         report_id=stored["report_id"],
@@ -20,7 +28,9 @@ def hit_from_stored(stored: dict[str, Any], snippet: str, score: float) -> Hit:
         year=stored.get("year") or None,
         date=stored.get("date"),
         url=stored.get("url") or "",
-        snippet=snippet,
+        snippet=render_snippet(text, spans, window),
+        snippet_text=plain_snippet(text, window),
+        passage_url=_passage_url(stored, window, earlier),
         committee=stored.get("committee"),
         level=stored.get("level"),
         doc_type=stored.get("doc_type"),
@@ -34,6 +44,17 @@ def hit_from_stored(stored: dict[str, Any], snippet: str, score: float) -> Hit:
         body_id=stored.get("body_id"),
         versions=list(stored.get("versions") or ()),
     )
+
+
+def _passage_url(
+    stored: dict[str, Any], window: tuple[int, int], earlier: EarlierText | None
+) -> str:
+    heading = stored.get("section_title_text")
+    text = stored.get("text") or ""
+    if not text:  # a part's own heading is the whole passage
+        heading, text, window = None, heading or "", (0, len(heading or ""))
+    title = stored.get("title_text") or ""
+    return passage_url(stored.get("url") or "", title, heading, text, window, earlier)
 
 
 def summary_from_stored(stored: dict[str, Any]) -> ReportSummary:

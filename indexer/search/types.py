@@ -33,10 +33,11 @@ class YearRange:
             end = int(end_text) if sep and end_text else (9999 if sep else start)
         except ValueError:
             raise QueryError(
-                f"not a year or year range: {text!r} (use 2019 or 2015..2020)"
+                f"not a year or year range: {text!r}; use 2019 or 2015..2020 "
+                f"(年份应为 2019 或 2015..2020 这样的形式，而不是 {text!r})"
             ) from None
         if not (0 <= start <= 9999 and 0 <= end <= 9999):
-            raise QueryError(f"year out of range: {text!r}")
+            raise QueryError(f"year out of range: {text!r} (年份超出范围：{text!r})")
         if start > end:
             start, end = end, start
         return cls(start, end)
@@ -65,14 +66,29 @@ class SearchRequest:
     # query's own language(s) only. Renderings named in renderings_off are not searched.
     expand: bool = True
     renderings_off: tuple[str, ...] = ()
+    # 0: a page is ``per_page`` sections. N: a page is ``per_page`` reports, each with its best
+    # N matching sections (reports ranked by their best section), as the search page shows them.
+    per_report: int = 0
 
     def __post_init__(self) -> None:
         if self.sort not in SORTS:
-            raise QueryError(f"unknown sort {self.sort!r} (use one of {', '.join(SORTS)})")
+            raise QueryError(unknown_sort(self.sort))
         if self.page < 1:
-            raise QueryError("page must be 1 or more")
+            raise QueryError("page must be 1 or more (页码应从 1 开始)")
         if not 1 <= self.per_page <= MAX_PER_PAGE:
-            raise QueryError(f"per_page must be between 1 and {MAX_PER_PAGE}")
+            raise QueryError(
+                f"per_page must be between 1 and {MAX_PER_PAGE} "
+                f"(每页条数应在 1 到 {MAX_PER_PAGE} 之间)"
+            )
+        if self.per_report < 0:
+            raise QueryError("per_report must be 0 or more")
+
+
+def unknown_sort(sort: str) -> str:
+    """Why a sort is refused, in both languages."""
+    return (
+        f"unknown sort {sort!r}; use one of {', '.join(SORTS)} (排序方式只能是 {'、'.join(SORTS)})"
+    )
 
 
 @dataclass(frozen=True)
@@ -133,6 +149,8 @@ class Hit:
     date: str | None
     url: str
     snippet: str  # HTML: escaped text, matched terms in <mark>
+    snippet_text: str = ""  # the same passage as plain text
+    passage_url: str = ""  # url with a text fragment that lands on the snippet's passage
     committee: str | None = None
     level: str | None = None
     doc_type: str | None = None
@@ -158,7 +176,12 @@ class Hit:
             "year": self.year,
             "date": self.date,
             "url": self.url,
+            "passage_url": self.passage_url,
             "snippet": self.snippet,
+            "snippet_text": self.snippet_text,
+            "part_kind": self.part_kind,
+            "committee": self.committee,
+            "language": self.language,
         }
 
 
@@ -172,12 +195,18 @@ class SearchResponse:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     suggestion: str | None = None
     terms: tuple[str, ...] = ()  # the query's positive terms, for highlighting elsewhere
+    # Grouped by report (SearchRequest.per_report): how many reports match, and how many
+    # sections match in each report of the page (more than the page shows, often).
+    reports: int | None = None
+    report_matches: dict[str, int] = field(default_factory=dict)
     filters: list[ResolvedFilter] = field(default_factory=list)  # values given by name
     translations: list[Translation] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        """Pages of sections, or of reports when the results are grouped."""
+        counted = self.total if self.reports is None else self.reports
+        return max(1, -(-counted // self.per_page))
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -19,7 +19,6 @@ from indexer.errors import QueryError
 from indexer.index.analysis import ENGLISH_STOP_WORDS
 from indexer.index.schema import KIND_SECTION
 from indexer.search.clauses import (
-    NOTHING_SEARCHABLE,
     SCOPE_FIELDS,
     ChineseRun,
     FieldBoosts,
@@ -28,7 +27,7 @@ from indexer.search.clauses import (
     clause_parts,
 )
 from indexer.search.facets import FACET_COLUMNS
-from indexer.search.querylang import Clause, ParsedQuery
+from indexer.search.querylang import NOTHING_SEARCHABLE, Clause, ParsedQuery
 from indexer.search.types import FACET_FIELDS, SearchRequest, YearRange
 
 JsonQuery = dict[str, Any]

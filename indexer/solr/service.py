@@ -22,7 +22,7 @@ from indexer.search.clauses import positive_terms
 from indexer.search.facets import facet_values, selected_values, years_in
 from indexer.search.querylang import parse_query
 from indexer.search.run import SUGGEST_BELOW
-from indexer.search.snippets import render_snippet, substring_spans
+from indexer.search.snippets import substring_spans
 from indexer.search.spelling import suggest_query
 from indexer.search.stored import (
     first_appearance,
@@ -93,7 +93,11 @@ class SolrSearchService:
     # -- public API -----------------------------------------------------------------------------
 
     def search(self, request: SearchRequest) -> SearchResponse:
-        """Matching sections, one page of hits, facet counts and a suggestion."""
+        """Matching sections, one page of hits, facet counts and a suggestion.
+
+        ``request.per_report`` (pages of reports) is not done here yet: a page is ``per_page``
+        sections, which the search page groups as it finds them.
+        """
         parsed = parse_query(request.query)
         translated = translate_query(parsed)
         chosen = selected_values(request)
@@ -326,4 +330,6 @@ def _hit(doc: dict[str, Any], answer: dict[str, Any], translated: TranslatedQuer
     spans = substring_spans(text, translated.cjk_strings)
     if translated.word_terms:
         spans += highlighted_spans(answer, doc["id"], text)
-    return hit_from_stored(stored, render_snippet(text, spans), doc.get("score") or 0.0)
+    # Built on the report's title and the hit's own section: the sections before it are not
+    # fetched, so a passage link whose start those repeat lands on the earlier occurrence.
+    return hit_from_stored(stored, spans, doc.get("score") or 0.0)

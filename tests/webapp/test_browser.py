@@ -2,62 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
+import itertools
 from urllib.parse import quote
 
 import pytest
 
+from tests.webapp.browser import shot
 from tests.webapp.support import LiveServer
 from webapp import create_app
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """A headless Chromium, or a skip that says what is missing."""
-    if not CHROMIUM.exists() and shutil.which("chromium") is None:
-        pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium (CI installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture
-def page(browser, request):
-    """A fresh page at a desktop size; console errors (e.g. CSP violations) are collected."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    tab = context.new_page()
-    tab.console_errors = []
-    tab.on("console", lambda m: m.type == "error" and tab.console_errors.append(m.text))
-    yield tab
-    context.close()
-
-
-def shot(page, name: str) -> Path:
-    """Save a full-page screenshot under tests/artifacts/."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
 
 
 def test_search_facet_page_report_and_trends(page, live_server):
@@ -107,8 +61,9 @@ def test_search_facet_page_report_and_trends(page, live_server):
     page.get_by_label("词语（逗号分隔）Terms, comma-separated").fill("新能源, elderly")
     page.get_by_role("button", name="绘制 Chart").click()
     page.wait_for_url("**/trends?q=*")
-    assert page.locator("figure.chart svg").count() == 2
-    bar = page.locator("figure.chart a").first
+    assert page.locator("figure.chart svg.wide").count() == 2  # and a narrow one each, hidden
+    assert page.locator("figure.chart svg.narrow").first.is_hidden()
+    bar = page.locator("figure.chart svg.wide a").first
     href = bar.get_attribute("href")
     assert href and "year=" in href
     shot(page, "trends")
@@ -180,8 +135,6 @@ def test_narrow_screen_and_no_javascript(browser, live_server):
 
 
 def test_archived_copy_cannot_run_scripts(page, live_server, hostile_archive):
-    from tests.webapp.support import LiveServer
-
     response = page.goto(f"{live_server}/archive?url=http://127.0.0.1:9/none.html")
     assert response.status == 404  # an unknown capture is a friendly page
     assert "no archived copy" in page.content()
@@ -196,21 +149,22 @@ def test_archived_copy_cannot_run_scripts(page, live_server, hostile_archive):
         shot(page, "archive")
 
 
-def test_source_passage_links_scroll_to_the_matching_text(page, tmp_path):
-    from cppcc_search.sitehost import serve_directory
-    from webapp.fragments import fragment_url, snippet_passage
-
-    filler = "".join(f"<p>填充段落 filler paragraph {i}</p>" for i in range(200))
-    target = "<p>围绕动力电池、光伏、储能和新能源汽车整车制造等产业链开展系列调研。</p>"
-    (tmp_path / "p.html").write_text(
-        f"<html><meta charset=utf-8><body>{filler}{target}{filler}</body></html>", encoding="utf-8"
-    )
-    snippet = "…围绕动力电池、光伏、储能和<mark>新能源</mark>汽车整车制造等产业链开展系列调研…"
-    with serve_directory(tmp_path) as base:
-        page.goto(fragment_url(f"{base}/p.html", snippet_passage(snippet)))
-        page.wait_for_function("window.scrollY > 1000")  # the browser found the passage
-        page.goto(f"{base}/p.html")
-        assert page.evaluate("window.scrollY") == 0
+def test_filters_survive_a_report_and_a_new_query_can_drop_them(page, live_server):
+    page.goto(f"{live_server}/search?q=养老&language=zh")
+    within = page.locator("form.searchbox .within")
+    assert within.is_visible() and "语言 Language: 中文 Chinese" in within.inner_text()
+    page.locator("li.group h3 a").first.click()
+    page.wait_for_url("**/report/**")
+    page.get_by_role("link", name="← 返回检索 Back to search").click()
+    page.wait_for_url("**/search?*")
+    assert "language=zh" in page.url and "q=%E5%85%BB%E8%80%81" in page.url
+    # A new query, searched over everything in one click.
+    page.get_by_label("检索词 Search terms").fill("energy")
+    page.get_by_role("button", name="检索全部 Search everything").click()
+    page.wait_for_url("**/search?q=energy")
+    assert page.locator("form.searchbox .within").count() == 0
+    assert page.locator("li.group").count() > 0
+    assert page.console_errors == []
 
 
 def copy_citation(tab, menu, style: str) -> tuple[str, str]:
@@ -305,5 +259,45 @@ def test_spread_chart_on_a_true_time_axis_readable_on_a_phone(
         assert rows.count() == 10 and "2017" in (rows.nth(1).text_content() or "")
         assert tab.get_by_role("link", name="常州市政协常务委员会工作报告（2022年）").count() == 1
         shot(tab, f"spread-{width}")
+    finally:
+        context.close()
+
+
+def test_a_refused_query_can_be_corrected_in_place(page, live_server):
+    response = page.goto(f"{live_server}/search?q=title%3A&language=zh")
+    assert response.status == 400
+    assert "needs a word right after it" in page.get_by_role("alert").inner_text()
+    box = page.get_by_label("检索词 Search terms")
+    assert box.input_value() == "title:" and box.get_attribute("aria-invalid") == "true"
+    box.fill("title:政协")
+    page.get_by_role("button", name="检索 Search", exact=True).click()
+    page.wait_for_url("**/search?q=title*")
+    assert "language=zh" in page.url and page.locator("li.group").count() > 0
+
+
+def test_trends_chart_is_readable_on_a_phone(browser, live_server):
+    """At 390 px the narrow chart shows: its year and count labels are at least 9 px high and
+    none overlaps another."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    tab = context.new_page()
+    try:
+        tab.goto(f"{live_server}/trends?q=新能源,养老,elderly")
+        chart = tab.locator("figure.chart svg.narrow").first
+        assert chart.is_visible() and tab.locator("figure.chart svg.wide").first.is_hidden()
+        shot(tab, "trends-mobile")
+        for axis in ("x", "y"):
+            boxes = [text.bounding_box() for text in chart.locator(f"text.axis.{axis}").all()]
+            assert len(boxes) >= 2 and all(box["height"] >= 9 for box in boxes)
+            for a, b in itertools.combinations(boxes, 2):
+                apart = (
+                    a["x"] + a["width"] <= b["x"]
+                    or b["x"] + b["width"] <= a["x"]
+                    or a["y"] + a["height"] <= b["y"]
+                    or b["y"] + b["height"] <= a["y"]
+                )
+                assert apart, (a, b)
+            assert all(box["x"] >= 0 and box["x"] + box["width"] <= 390 for box in boxes)
+        ticks = [int(label) for label in chart.locator("text.axis.y").all_text_contents()]
+        assert ticks == sorted(ticks) and ticks[0] == 0  # whole numbers from 0
     finally:
         context.close()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import html as html_lib
 import io
 import re
 import xml.etree.ElementTree as ET
 from urllib.parse import parse_qs, urlsplit
 
+from cppcc_search.models import PART_KINDS
 from cppcc_search.settings import DataPaths
 from webapp import create_app
 
@@ -107,6 +109,45 @@ def test_pagination_links_move_through_results(web_client):
     assert 'aria-current="page" class="current">2<' in second
 
 
+def test_a_page_of_results_counts_reports_not_sections(web_client):
+    api = web_client.get("/api/search?q=新能源&per_page=1000").get_json()
+    reports = list(dict.fromkeys(r["report_id"] for r in api["results"]))
+    assert len(api["results"]) > len(reports) > 4  # reports with several matching sections
+    first = web_client.get("/search?q=新能源&per_page=4").get_data(as_text=True)
+    second = web_client.get("/search?q=新能源&per_page=4&page=2").get_data(as_text=True)
+    on_first = re.findall(r'<h3 id="r-\d+"><a href="/report/([^"?#]+)', first)
+    on_second = re.findall(r'<h3 id="r-\d+"><a href="/report/([^"?#]+)', second)
+    assert on_first == reports[:4] and on_second == reports[4:8]
+    assert f"{len(reports)} 份报告 reports" in first
+    assert f"page 1 of {-(-len(reports) // 4)}" in first
+
+
+def test_report_links_carry_the_search_and_back_to_search_returns_to_it(web_client):
+    search = "/search?q=新能源&year=2019..2024&language=zh&page=1"
+    html = web_client.get(search).get_data(as_text=True)
+    report_href = next(h for h in links(html) if h.startswith("/report/nat-"))
+    carried = parse_qs(urlsplit(report_href).query)
+    assert carried == {"q": ["新能源"], "year": ["2019..2024"], "language": ["zh"], "page": ["1"]}
+    report = web_client.get(report_href).get_data(as_text=True)
+    back = re.search(r'<a href="([^"]*)">← 返回检索 Back to search', report).group(1)
+    assert parse_qs(urlsplit(back.replace("&amp;", "&")).query) == carried
+    aside = report.split('<aside class="report-side">')[1]
+    others = [h for h in links(aside) if h.startswith("/report/")]
+    assert others and all("year=2019..2024" in h for h in others)  # the series and nearby years
+    assert "<mark>新能源</mark>" in report
+
+
+def test_active_filters_show_beside_the_box_and_search_everything_drops_them(web_client):
+    html = web_client.get("/search?q=养老&language=zh&committee=全国政协").get_data(as_text=True)
+    form = html.split('<form class="searchbox"')[1].split("</form>")[0]
+    assert "Searching within" in form and "语言 Language: 中文 Chinese" in form
+    assert 'name="scope" value="all"' in form  # one click: the typed query, no filters
+    everything = web_client.get("/search?q=老年&language=zh&committee=全国政协&scope=all")
+    assert everything.status_code == 303
+    assert parse_qs(urlsplit(everything.headers["Location"]).query) == {"q": ["老年"]}
+    assert "Searching within" not in web_client.get("/search?q=养老").get_data(as_text=True)
+
+
 def test_empty_results_help_the_user(web_client):
     html = web_client.get("/search?q=zzzzqqqq&language=en").get_data(as_text=True)
     assert "没有找到结果 No matches" in html
@@ -158,7 +199,7 @@ def test_report_view_for_unknown_id_is_404(web_client):
 
 
 def test_api_search_matches_the_contract(web_client):
-    data = web_client.get("/api/search?q=新能源&per_page=3&sort=newest").get_json()
+    data = web_client.get("/api/search?q=新能源&per_page=3&sort=newest&language=zh").get_json()
     assert set(data) == {
         "query", "total", "page", "per_page", "results", "facets", "suggestion", "filters",
         "translations",
@@ -170,14 +211,24 @@ def test_api_search_matches_the_contract(web_client):
     assert len(data["results"]) == 3
     assert set(data["results"][0]) == {
         "id", "report_id", "title", "section_title", "section_kind", "body_id", "versions",
-        "year", "date", "url", "snippet",
+        "year", "date", "url", "passage_url", "snippet", "snippet_text", "part_kind",
+        "committee", "language",
     }  # fmt: skip
+    for result in data["results"]:
+        assert result["passage_url"].startswith(result["url"] + "#:~:text=")
+        plain = html_lib.unescape(re.sub("</?mark>", "", result["snippet"]))
+        assert result["snippet_text"] == plain
+        assert result["part_kind"] in PART_KINDS and result["language"] == "zh"
+        assert result["committee"]
     years = [r["year"] for r in data["results"]]
     assert years == sorted(years, reverse=True)
     assert set(data["facets"]) == {
         "year", "section", "part", "committee", "region", "level", "doc_type", "language",
     }  # fmt: skip
-    assert sum(v["count"] for v in data["facets"]["language"]) == data["total"]
+    # The language facet is multi-select: the selected value counts the total, the other
+    # language still shows what selecting it would add.
+    languages = {v["value"]: v["count"] for v in data["facets"]["language"]}
+    assert languages["zh"] == data["total"] and languages.get("en", 0) > 0
     assert {v["value"] for v in data["facets"]["part"]} <= {"review", "plan", "other"}
 
 
@@ -211,12 +262,26 @@ def test_api_report_is_the_document(web_client, web_paths):
 
 def test_trends_page_draws_linked_svg_charts(web_client):
     html = web_client.get("/trends?q=新能源, elderly care&by_part=1").get_data(as_text=True)
-    assert html.count('<svg viewBox="0 0 760 260"') == 2
+    assert html.count('<svg class="wide" viewBox="0 0 760 260"') == 2
+    assert html.count('<svg class="narrow" viewBox="0 0 360 240"') == 2
     bar_links = [h for h in links(html) if h.startswith("/search?q=") and "year=" in h]
     assert bar_links, "every bar links to the search for its year"
     assert any("part=review" in h for h in bar_links)
     assert "首次出现 first appears" in html
     assert "/api/trends?q=" in html
+
+
+def test_year_histogram_keeps_a_slot_for_every_year_in_range(web_client):
+    """Hits in 2022 and 2024 only: 2023 stays an empty, unlinked slot between them."""
+    html = web_client.get("/search?q=Solar OR Hydrogen").get_data(as_text=True)
+    histogram = html.split('<ul class="histogram"')[1].split("</ul>")[0]
+    slots = re.findall(r'<li(?: class="(gap)")?[^>]*>.*?(20\d\d): (\d+)', histogram)
+    assert [(year, count, bool(gap)) for gap, year, count in slots] == [
+        ("2022", "1", False),
+        ("2023", "0", True),
+        ("2024", "1", False),
+    ]
+    assert "year=2023" not in histogram
 
 
 def test_trends_page_without_terms_shows_examples(web_client):

@@ -10,7 +10,7 @@ from cppcc_search.models import Report
 from indexer.errors import QueryError
 from indexer.search.types import SearchRequest
 from webapp.citation import CitationTarget, Passage
-from webapp.params import limits_from_config, parse_search_args
+from webapp.params import UrlState, limits_from_config, parse_search_args
 from webapp.urls import absolute_url
 
 
@@ -19,9 +19,11 @@ def current_search(*, api: bool = False) -> SearchRequest:
     return parse_search_args(request.args, limits_from_config(current_app.config, api=api))
 
 
-def report_link(report_id: str, query: str = "", ordinal: int | None = None) -> str:
-    """The report view, with the query kept for highlighting and an anchor on a section."""
-    url = url_for("report.show", report_id=report_id, q=query or None)
+def report_link(report_id: str, state: UrlState | None = None, ordinal: int | None = None) -> str:
+    """The report view at a section, carrying the search's whole state: its query highlights
+    the report, and "Back to search" returns to the same search, filters and page."""
+    path = url_for("report.show", report_id=report_id)
+    url = state.url(path) if state is not None else path
     return f"{url}#s{ordinal}" if ordinal is not None else url
 
 

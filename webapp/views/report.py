@@ -6,14 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from cppcc_search.models import Report, Section
 from webapp.citation import citations
 from webapp.highlight import count_matches, highlight, term_pattern
-from webapp.params import limits_from_config, parse_query
+from webapp.params import UrlState, limits_from_config, parse_query
 from webapp.services import search_service
-from webapp.views.common import archive_link, citation_target
+from webapp.views.common import archive_link, citation_target, report_link
 
 bp = Blueprint("report", __name__)
 NEIGHBOUR_YEARS = 3
@@ -57,10 +57,17 @@ def show(report_id: str):
     if report is None:
         abort(404, description=f"no report with id {report_id!r}")
     pattern = term_pattern(query_terms(service, query)) if query else None
+    # The search this report was opened from rides along in the URL: "Back to search" returns
+    # to it, filters and page included, and other years' reports carry it on.
+    state = UrlState.from_args(request.args)
     return render_template(
         "report.html",
         report=report,
         query=query,
+        back_url=state.url(url_for("search.search")),
+        clear_url=report_link(report.id, state.without("q")),
+        # Other reports (versions, the series, nearby years) carry the search on as well.
+        neighbour_url=lambda other_id: report_link(other_id, state),
         parts=table_of_contents(report),
         highlight=lambda text: highlight(text, pattern),
         matches={

@@ -85,7 +85,38 @@ WORDS = [
     " ",
     "2024",
     "。",
+    "-",
+    "low",
+    "carbon",
+    "e-",
 ]
+
+
+@pytest.mark.parametrize(
+    ("text", "index_terms", "query_terms"),
+    [
+        ("new-energy cars", ["new", "newenergi", "energi", "car"], ["new", "energi", "car"]),
+        ('"low-carbon" life', ["low", "lowcarbon", "carbon", "life"], ["low", "carbon", "life"]),
+        ("e-commerce", ["e", "ecommerc", "commerc"], ["e", "commerc"]),
+        ("COVID-19 cases", ["covid", "covid19", "19", "case"], ["covid", "19", "case"]),
+        ("2019-2020年", ["2019", "2020", "年"], ["2019", "2020", "年"]),  # no joined number
+    ],
+)
+def test_hyphenated_words_are_their_parts_and_joined_only_when_indexed(
+    text, index_terms, query_terms
+):
+    """Parts at positions of their own, as if spaced; the joined word shares the first part's
+    position on the index side alone, so the spaced and joined spellings both match."""
+    indexed = word_tokens(text)
+    assert [t.term for t in indexed] == index_terms
+    assert [t.term for t in word_tokens(text, joined=False)] == query_terms
+    spaced = word_tokens(text.replace("-", " "), joined=False)
+    assert [(t.term, t.pos) for t in spaced] == [
+        (t.term, t.pos) for t in word_tokens(text, joined=False)
+    ]
+    joined = next((t for t in indexed if t.term not in query_terms), None)
+    if joined is not None:
+        assert joined.pos == indexed[0].pos and text[joined.start : joined.end].count("-") == 1
 
 
 @pytest.mark.parametrize("with_chars", [True, False])

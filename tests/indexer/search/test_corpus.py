@@ -140,6 +140,34 @@ def test_paging_is_disjoint_and_total_stable(service):
     assert scores == sorted(scores, reverse=True)
 
 
+@pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
+def test_grouped_pages_count_reports(service, sort):
+    """Grouped, a page holds per_page reports with their best sections; pages are disjoint
+    and together hold every matching report once, in the order of its best section."""
+    everything = service.search(SearchRequest(query="粮食", sort=sort, per_page=1000))
+    matching: dict[str, int] = {}
+    for hit in everything.results:
+        matching[hit.report_id] = matching.get(hit.report_id, 0) + 1
+    seen: list[str] = []
+    page = 1
+    while True:
+        response = service.search(
+            SearchRequest(query="粮食", sort=sort, per_page=7, page=page, per_report=2)
+        )
+        assert response.total == everything.total and response.reports == len(matching)
+        reports = list(dict.fromkeys(hit.report_id for hit in response.results))
+        if not reports:
+            break
+        assert len(reports) <= 7 and response.pages == -(-len(matching) // 7)
+        for report in reports:
+            hits = [hit for hit in response.results if hit.report_id == report]
+            assert len(hits) == min(2, matching[report]) == min(2, response.report_matches[report])
+            assert response.report_matches[report] == matching[report]
+        seen.extend(reports)
+        page += 1
+    assert seen == list(matching)  # each report once, ranked by its best section
+
+
 def test_snippets_mark_the_term(service):
     response = service.search(SearchRequest(query="开发新能源"))
     assert response.results
@@ -171,7 +199,12 @@ def test_contract_json_shape(service):
         "year",
         "date",
         "url",
+        "passage_url",
         "snippet",
+        "snippet_text",
+        "part_kind",
+        "committee",
+        "language",
     }
     assert [v["value"] for v in data["facets"]["part"]] == ["other"]
     assert all(isinstance(v["value"], int) for v in data["facets"]["year"])
