@@ -33,6 +33,10 @@ MAX_CANDIDATES = 16  # renderings counted per term: each costs one lookup in the
 MIN_CHINESE = 2  # a single character matches as a substring almost anywhere: only joins use one
 JOIN_WIDTH = 4  # renderings of each side tried in a join
 MAX_JOINED = 16  # joined forms tried for one Chinese term split into known pieces
+# Renderings counted for one whole query. Each count is a lookup in the index, so a query of
+# dozens of terms (64 single characters, say) would otherwise spend seconds translating; past
+# this, further renderings count as absent and the terms are searched as typed.
+MAX_LOOKUPS = 96
 
 
 @dataclass
@@ -86,14 +90,17 @@ def _language(text: str) -> str | None:
 
 
 class _Counts:
-    """The frequency callback, asked once per rendering."""
+    """The frequency callback, asked once per rendering and at most ``budget`` times a query."""
 
-    def __init__(self, frequency: Frequency) -> None:
+    def __init__(self, frequency: Frequency, budget: int = MAX_LOOKUPS) -> None:
         self._frequency = frequency
         self._known: dict[str, int] = {}
+        self._budget = budget
 
     def __call__(self, text: str) -> int:
         if text not in self._known:
+            if len(self._known) >= self._budget:
+                return 0
             self._known[text] = self._frequency(text)
         return self._known[text]
 
@@ -135,6 +142,8 @@ class _Translator:
         for clause in clauses:
             expanded.append(clause)
             language = _language(clause.text)
+            if language == "zh" and len(clause.text) < MIN_CHINESE:
+                continue  # one character's dictionary senses are too many to mean anything
             if language == "zh":
                 found = self.chosen(clause.text, self.chinese_candidates(clause.text), "en")
             elif language == "en":
