@@ -169,6 +169,11 @@ class SolrSearchService:
         except QueryError:
             return ()
 
+    def highlight_terms(self, request: SearchRequest) -> tuple[str, ...]:
+        """The terms to mark in a report opened from a search: the query's own (queries are
+        not translated on Solr yet, so there are no renderings to add)."""
+        return self.query_terms(request.query)
+
     def get_report(self, report_id: str) -> Report | None:
         """The full report, rebuilt from the index alone (None when unknown)."""
         record = self.client.get(
