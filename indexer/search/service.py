@@ -64,6 +64,7 @@ from indexer.search.types import (
 from indexer.whoosh_internals import (
     discard_failed_open,
     latest_toc_generation,
+    open_searcher,
     pin_segment_files,
 )
 
@@ -394,7 +395,7 @@ def _open_searcher(generation: _Generation) -> Any:
     """A searcher over the generation's newest version, its files opened now (a snapshot)."""
     searcher = None
     try:
-        searcher = generation.index.searcher()
+        searcher = open_searcher(generation.index)
         reader = searcher.reader()
         pin_segment_files(reader)
         for sub, _ in reader.leaf_readers():
