@@ -26,7 +26,9 @@ from indexer.search.querylang import Clause, ParsedQuery
 from indexer.search.types import Translation
 
 # How many sections of the archive hold a rendering (a Chinese string, or English words as a
-# phrase): 0 means the rendering is not searched.
+# phrase): 0 means the rendering is not searched. A frequency may also offer
+# ``many(texts) -> {text: count}``, which is then asked for a term's candidates at once (an
+# engine behind a network counts them in one request).
 Frequency = Callable[[str], int]
 LIMIT = 3  # renderings kept per term
 MAX_CANDIDATES = 16  # renderings counted per term: each costs one lookup in the index
@@ -103,6 +105,14 @@ class _Counts:
                 return 0
             self._known[text] = self._frequency(text)
         return self._known[text]
+
+    def prefetch(self, texts: Iterable[str]) -> None:
+        """Count the texts not counted yet together, when the frequency can."""
+        many = getattr(self._frequency, "many", None)
+        wanted = [text for text in dict.fromkeys(texts) if text not in self._known]
+        wanted = wanted[: max(0, self._budget - len(self._known))]
+        if many is not None and len(wanted) > 1:
+            self._known.update(many(wanted))
 
 
 @dataclass
@@ -245,6 +255,7 @@ class _Translator:
         senses: dict[str, int] = {}
         for text, sense in candidates[: MAX_CANDIDATES * 4]:
             senses[text] = min(sense, senses.get(text, sense))
+        self.counts.prefetch(list(senses)[:MAX_CANDIDATES])
         counted = [
             (self.counts(text) / (1 + sense), Rendering(text, sense))
             for text, sense in list(senses.items())[:MAX_CANDIDATES]
