@@ -203,9 +203,13 @@ class SolrSearchService:
             return ()
 
     def highlight_terms(self, request: SearchRequest) -> tuple[str, ...]:
-        """The terms to mark in a report opened from a search: the query's own (queries are
-        not translated on Solr yet, so there are no renderings to add)."""
-        return self.query_terms(request.query)
+        """The terms to mark in a report opened from a search: the query's own and the
+        renderings the search also searched in the other language, as on Whoosh."""
+        try:
+            expanded = expand_query(self, parse_query(request.query), request, self._lexicon)
+            return positive_terms(expanded.parsed).highlighted()
+        except QueryError:
+            return ()
 
     def get_report(self, report_id: str) -> Report | None:
         """The full report, rebuilt from the index alone (None when unknown)."""

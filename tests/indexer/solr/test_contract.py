@@ -309,6 +309,15 @@ def test_queries_are_also_searched_in_the_other_language(whoosh, solr, query):
     assert fewer.translations[0].off == off
 
 
+@pytest.mark.parametrize("query", ["new energy", "养老"])
+def test_a_report_opened_from_a_hit_marks_the_same_renderings(whoosh, solr, query):
+    request = SearchRequest(query=query)
+    marked = solr.highlight_terms(request)
+    assert set(marked) == set(whoosh.highlight_terms(request))
+    renderings = solr.search(request).translations[0].renderings
+    assert renderings and set(renderings) <= set(marked)
+
+
 @pytest.mark.parametrize("request_", NAMED_FILTERS, ids=lambda r: repr(r))
 def test_body_region_and_kind_filters_and_facets(whoosh, solr, request_):
     _, found = assert_same_answers(whoosh, solr, request_)
