@@ -145,9 +145,8 @@ def facet_filters(chosen: dict[str, tuple[Any, ...]], tagged: bool) -> list[Json
     leave it out (multi-select facets)."""
     filters: list[JsonQuery | str] = []
     for facet, values in chosen.items():
-        filters.append(
-            {f"#{facet}": facet_filter(facet, values)} if tagged else facet_filter(facet, values)
-        )
+        query = facet_filter(facet, values)
+        filters.append({f"#{facet}": query} if tagged else query)
     return filters
 
 
@@ -157,13 +156,8 @@ def facet_filter(facet: str, values: Iterable[Any]) -> JsonQuery | str:
     values = list(values)
     if facet == "year":
         return years_between(values)
-    if facet == "region":
-        either = [term_in("province", values), term_in("city", values)]
-        return (
-            {"bool": {"should": [q for q in either if q != MATCH_NOTHING]}}
-            if values
-            else MATCH_NOTHING
-        )
+    if facet == "region" and values:
+        return {"bool": {"should": [term_in("province", values), term_in("city", values)]}}
     return term_in(FACET_COLUMNS[facet], values)
 
 
