@@ -9,6 +9,7 @@ writer, which also merges small segments.
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -221,17 +222,23 @@ def _rebuild(
     name = next_generation_name(index_root)
     gen_dir = index_root / name
     gen_dir.mkdir()
-    schema = build_schema()
-    whoosh_index.create_in(str(gen_dir), schema)
-    say(f"building {name} from {len(reports)} reports")
-    segments = write_segments(gen_dir, schema, reports, _worker_count(reports, workers), say)
-    write_vocabulary(gen_dir, report_vocabulary(reports))
-    write_bodies(gen_dir, build_bodies(reports))
     sections = sum(len(r.sections) for r in reports)
-    say(f"committing {sections} sections in {len(segments)} segments")
-    commit_segments(FileStorage(str(gen_dir)), schema, segments)
-    save_newest_columns(gen_dir)
-    write_manifest(gen_dir, reports=len(reports))
+    try:
+        schema = build_schema()
+        whoosh_index.create_in(str(gen_dir), schema)
+        say(f"building {name} from {len(reports)} reports")
+        segments = write_segments(gen_dir, schema, reports, _worker_count(reports, workers), say)
+        write_vocabulary(gen_dir, report_vocabulary(reports))
+        write_bodies(gen_dir, build_bodies(reports))
+        say(f"committing {sections} sections in {len(segments)} segments")
+        commit_segments(FileStorage(str(gen_dir)), schema, segments)
+        save_newest_columns(gen_dir)
+        write_manifest(gen_dir, reports=len(reports))
+    except BaseException:
+        # Stopped or failed before the swap: readers never saw this generation, and its
+        # gigabytes of half-written segments should not wait for the next writer to go.
+        shutil.rmtree(gen_dir, ignore_errors=True)
+        raise
     write_pointer(index_root, name)
     remove_other_generations(index_root, keep=name)
     return IndexSummary(
