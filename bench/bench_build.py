@@ -30,7 +30,7 @@ from bench.bench_index import finer_sections, replicated  # noqa: E402
 from indexer.index.documents import report_documents  # noqa: E402
 from indexer.index.schema import build_schema  # noqa: E402
 from indexer.index.segments import SegmentBuilder  # noqa: E402
-from tests.index_support import corpus_reports  # noqa: E402
+from tests.indexer.reports import corpus_reports  # noqa: E402
 
 
 def main() -> None:
