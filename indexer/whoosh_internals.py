@@ -12,11 +12,11 @@ which compares our segments with Whoosh's own byte for byte) were run on.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator, Sequence
-from itertools import accumulate, chain
+from collections.abc import Sequence
+from itertools import chain
 from operator import sub
-from pickle import dumps
-from typing import Any
+from pickle import dumps, loads
+from typing import Any, NamedTuple
 
 from whoosh.codec.whoosh3 import (
     LENGTHS_COLUMN,
@@ -39,8 +39,17 @@ COMPRESSION = 3
 
 # -- reading posting blocks --------------------------------------------------------------------
 
-# One decoded block of a term's postings: docnums, weights and values as Whoosh stores them.
-RawBlock = tuple[Sequence[int], Sequence[float], Sequence[Any]]
+
+class BlockRef(NamedTuple):
+    """One block of a term's postings in a segment, known from its header alone: its last
+    docnum (segment-local), where its pickled data lies in the postings file, whether that is
+    zlib-compressed, and how many postings it holds."""
+
+    last: int
+    start: int
+    length: int
+    compressed: bool
+    count: int
 
 
 def live_matcher(reader: Any, matcher: Any) -> tuple[Any, frozenset[int]]:
@@ -51,40 +60,52 @@ def live_matcher(reader: Any, matcher: Any) -> tuple[Any, frozenset[int]]:
     return matcher, frozenset()
 
 
-def iter_blocks(matcher: Any) -> Iterator[RawBlock]:
-    """Every block of a posting matcher, decoded a block at a time (deleted documents included).
+def posting_blocks(reader: Any, matcher: Any) -> list[BlockRef] | None:
+    """Every block of a segment's raw posting matcher, from the block headers only (no block's
+    data is read), or None when the postings are not Whoosh 3 blocks in the postings file
+    (a term inlined in the terms table, another codec): then :func:`walk_postings`.
 
-    A Whoosh 3 leaf matcher decodes a block's pickle whole; its private ``_ids``, ``_weights``
-    and ``_values`` (None until read) and ``_next_block`` are read as W3LeafMatcher itself does.
-    Any other matcher is walked posting by posting.
+    W3LeafMatcher keeps the current block's header in private attributes (``_maxid``,
+    ``_dataoffset``, ``_nextoffset``, ``_compression``, ``_blocklength``; ``_byteids`` is set
+    only for term vectors) and steps to the next header with ``_next_block``.
     """
-    if not isinstance(matcher, W3LeafMatcher):
-        ids, weights, values = [], [], []
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            values.append(matcher.value())
-            matcher.next()
-        if ids:
-            yield ids, weights, values
-        return
+    if not isinstance(matcher, W3LeafMatcher) or matcher._byteids:
+        return None
+    refs = []
     while matcher.is_active():
-        if matcher._ids is None:  # W3LeafMatcher: None until the block's ids are decoded
-            _read_ids(matcher)
-        if matcher._weights is None:  # likewise the weights, decoded by _read_weights
-            matcher._read_weights()
-        if matcher._values is None:  # likewise the values, decoded by _read_values
-            matcher._read_values()
-        yield matcher._ids, matcher._weights, matcher._values
-        matcher._next_block()  # W3LeafMatcher's step to its next block (reads its header)
+        refs.append(
+            BlockRef(
+                matcher._maxid,
+                matcher._dataoffset,
+                matcher._nextoffset - matcher._dataoffset,
+                bool(matcher._compression),
+                matcher._blocklength,
+            )
+        )
+        matcher._next_block()
+    return refs
 
 
-def _read_ids(block: W3LeafMatcher) -> None:
-    """Decode a block's docnums as W3LeafMatcher._read_ids does, with a C-speed running sum."""
-    if block._data is None:  # the block's unpickled (ids, weights, values), read by _read_data
-        block._read_data()
-    ids = block._data[0]  # delta-encoded docnums, or byte ids (_byteids) left as they are
-    block._ids = ids if block._byteids else tuple(accumulate(ids))
+def read_block(reader: Any, ref: BlockRef) -> tuple[Sequence[int], Any]:
+    """A block's docnum deltas (the first relative to 0) and its weights as stored: None when
+    all are 1, one float when all are equal (W3LeafMatcher reads it as float32), else one per
+    posting. The block's data is the pickled (deltas, weights, values) W3LeafMatcher._read_data
+    reads, from the segment reader's postings file (its terms reader's private ``_postfile``)."""
+    data = reader._terms._postfile.get(ref.start, ref.length)
+    if ref.compressed:
+        data = zlib.decompress(data)
+    ids, weights, _ = loads(data)
+    return ids, weights
+
+
+def walk_postings(matcher: Any) -> tuple[list[int], list[float]]:
+    """Docnums and weights of any posting matcher, one posting at a time (deleted included)."""
+    ids, weights = [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return ids, weights
 
 
 # -- column files and length columns ------------------------------------------------------------

@@ -16,7 +16,7 @@ from whoosh import query as wq
 from cppcc_search.cjk import CJK_RUN
 from indexer.errors import SearchError
 from indexer.index.analysis import run_bigrams
-from indexer.search.matching import query_docs
+from indexer.search.matching import match_docs
 from indexer.search.memo import MatchMemo
 from indexer.search.phrase import CjkPhrase
 from indexer.search.queries import compile_query
@@ -44,21 +44,21 @@ def correct_english(word: str, vocabulary: dict[str, int]) -> str | None:
     return max(candidates)[1] if candidates else None
 
 
-def _docs_holding(searcher: Any, run: str, memo: MatchMemo | None) -> list[int]:
-    """The sections holding a Chinese string, by the same (memoised) path as the search itself."""
+def _held_by(searcher: Any, run: str, memo: MatchMemo | None) -> int:
+    """How many sections hold a Chinese string, by the same (memoised) path as the search."""
     q = wq.Term("cjk", run) if len(run) == 2 else CjkPhrase("cjk", run)
-    return query_docs(searcher, q, memo)
+    return len(match_docs(searcher, q, memo))
 
 
 def correct_chinese(searcher: Any, run: str, memo: MatchMemo | None = None) -> str | None:
     """A one-character variant of a Chinese string that the index contains, if any."""
-    if len(run) < 3 or _docs_holding(searcher, run, memo):
+    if len(run) < 3 or _held_by(searcher, run, memo):
         return None
     reader = searcher.reader()
     candidates = sorted(_plausible_variants(reader, run), reverse=True)[:_MAX_CJK_CANDIDATES]
     best: tuple[int, str] | None = None
     for _, variant in candidates:
-        found = len(_docs_holding(searcher, variant, memo))
+        found = _held_by(searcher, variant, memo)
         if found and (best is None or found > best[0]):
             best = (found, variant)
     return best[1] if best else None
@@ -110,4 +110,4 @@ def _total_for(searcher: Any, query: str, memo: MatchMemo | None) -> int:
         return 0
     if compiled.query is None:
         return 0
-    return len(query_docs(searcher, compiled.query, memo))
+    return len(match_docs(searcher, compiled.query, memo))
