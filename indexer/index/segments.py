@@ -45,6 +45,9 @@ WHOOSH_BLOCK = 128  # W3Codec's default blocklimit
 # blocks cut the per-block cost of writing (a pickle, a zlib stream) and of reading whole
 # posting lists, which is what the search service does (indexer.search.postings).
 BLOCK_POSTINGS = 512
+WHOOSH_PROTOCOL = 2  # the pickle protocol of W3PostingsWriter's blocks
+# Blocks here are pickled with protocol 4 (indexer.whoosh_internals.write_term_blocks says why).
+BLOCK_PROTOCOL = 4
 # Memory a posting costs while a segment accumulates: key, document and weight columns; a
 # value adds its bytes and offset.
 _POSTING_BYTES = 16
@@ -210,7 +213,15 @@ class SegmentBuilder:
             )
             for term, (ids, weights, values, doc_lengths) in postings:
                 terminfo = write_term_blocks(
-                    postfile, ids, weights, values, doc_lengths, fixedsize, block, compress_from
+                    postfile,
+                    ids,
+                    weights,
+                    values,
+                    doc_lengths,
+                    fixedsize,
+                    block,
+                    compress_from,
+                    WHOOSH_PROTOCOL if self.whoosh_bytes else BLOCK_PROTOCOL,
                 )
                 fieldwriter.add_term(term, terminfo)
             fieldwriter.finish_field()
