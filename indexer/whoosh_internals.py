@@ -133,21 +133,38 @@ def field_length_bytes(reader: Any, fieldname: str) -> bytes | None:
     """A segment's field-length column as raw bytes, one per document (None: not Whoosh 3's).
 
     The lengths live in a per-document column named ``_<field>_len`` of W3PerDocReader
-    (``reader._perdoc``, cached by its ``_cached_reader``); a NumericColumn of typecode "B"
-    whose bytes are read straight from its file (``_dbfile``, ``_basepos``, ``_count``).
-    A segment without the field has no column: its documents read as byte 0.
+    (``reader._perdoc``, cached by its ``_cached_reader``). A segment without the field has no
+    column: its documents read as byte 0.
     """
     perdoc = getattr(reader, "_perdoc", None)  # SegmentReader's per-document reader
     if not isinstance(perdoc, W3PerDocReader):
         return None
-    count = reader.doc_count_all()
     column = perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+    return _byte_column(reader, column)
+
+
+def byte_column(reader: Any, name: str) -> bytes | None:
+    """A segment's column of one unsigned byte per document (NumericColumn "B") as raw bytes;
+    None when the column is another kind or the codec not Whoosh 3's. A segment where no
+    document had a value has no column: its documents read as 0."""
+    perdoc = getattr(reader, "_perdoc", None)
+    if not isinstance(perdoc, W3PerDocReader):
+        return None
+    if not perdoc.has_column(name):
+        return bytes(reader.doc_count_all())
+    return _byte_column(reader, perdoc.column_reader(name, reader.schema[name].column_type))
+
+
+def _byte_column(reader: Any, column: Any) -> bytes | None:
+    """A NumericColumn of typecode "B", read straight from its file (its ``_dbfile``,
+    ``_basepos`` and ``_count``); documents past its end (or without it) read as 0."""
+    count = reader.doc_count_all()
     if column is None:
         return bytes(count)
     if not isinstance(column, NumericColumn.Reader) or column._typecode != "B":
         return None
     stored = column._dbfile.get(column._basepos, column._count)[:count]
-    return stored + bytes(count - len(stored))  # documents past the column's end: byte 0
+    return stored + bytes(count - len(stored))
 
 
 def pin_segment_files(reader: Any) -> None:

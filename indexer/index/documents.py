@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from cppcc_search.models import Report, Section
+from indexer.index.analysis import words_are_literal
 from indexer.index.schema import KIND_REPORT, KIND_SECTION
 
 _NUMERALS = "一二三四五六七八九十百零〇两"
@@ -88,6 +89,7 @@ def section_document(report: Report, section: Section) -> dict[str, Any]:
         part=section.part,
         period_year=section.period_year,
         section_level=section.level,
+        words_literal=int(words_are_literal(report.title, section.title or "", section.text)),
     )
     label = normalise_heading(section.title)
     if label:

@@ -14,6 +14,7 @@ from indexer.index.analysis import (
     bigram_tokens,
     run_bigrams,
     word_tokens,
+    words_are_literal,
 )
 from indexer.index.documents import normalise_heading
 from indexer.index.schema import build_schema
@@ -165,3 +166,17 @@ def test_packed_positions_round_trip(raw):
 def test_one_short_occurrence_packs_into_nine_bytes():
     assert len(PackedCharacters().encode([(3, 120, 124)])) == 9
     assert len(PackedPositions().encode([3])) == 5
+
+
+@pytest.mark.parametrize(
+    ("texts", "literal"),
+    [
+        (("社会主义", "English and ２０２４年"), True),
+        (("进\u2f00步",), False),  # a Kangxi radical, NFKC 一
+        (("\ufa4c会",), False),  # a compatibility ideograph, NFKC 社
+        (("第\u3280条",), False),  # a circled ideograph, NFKC 一
+        (("", "新能源"), True),
+    ],
+)
+def test_words_are_literal_unless_a_character_normalises_into_a_chinese_one(texts, literal):
+    assert words_are_literal(*texts) is literal

@@ -18,7 +18,7 @@ from whoosh import index as whoosh_index
 from cppcc_search.settings import DataPaths
 from indexer.index.generations import read_pointer
 from indexer.search.matching import match_docs
-from indexer.search.phrase import CjkPhrase, phrase_matches
+from indexer.search.phrase import CjkPhrase, literal_sections, phrase_matches
 from indexer.search.postings import term_postings
 from indexer.search.queries import compile_query
 from indexer.search.querylang import parse_query
@@ -56,11 +56,16 @@ def reports(rng: random.Random, count: int, prefix: str) -> list:
     return made
 
 
+# Sections whose words are not all strings of their text (a Kangxi radical, a compatibility
+# ideograph), next to one that is: the first two must be verified by reading their text.
+ODD = chinese_report("odd", ["进⼀步发展。进一。一步", "社会\ufa4c会主义。进一步", "进一步发展"])
+
+
 @pytest.fixture(scope="module")
 def searcher(tmp_path_factory: pytest.TempPathFactory):
     rng = random.Random(18)
     paths = DataPaths(tmp_path_factory.mktemp("ranking") / "data").ensure()
-    first = reports(rng, 300, "a")
+    first = [*reports(rng, 300, "a"), ODD]
     build_index(paths, first)  # direct segments (protocol 4, blocks of 512)
     build_index(paths, first[1:] + reports(rng, 40, "b"))  # Whoosh's writer; "a0" deleted
     ix = whoosh_index.open_dir(str(paths.index_dir / read_pointer(paths.index_dir)))
@@ -148,3 +153,16 @@ def test_exact_strings_and_their_bounds(searcher, needle):
     at = np.random.default_rng(1).permutation(len(matches.docs))[: len(matches.docs) // 2]
     assert matches.counts(searcher, at).tolist() == [truth[d] for d in matches.docs[at].tolist()]
     assert matches.frequencies(searcher) == truth
+
+
+def test_only_sections_whose_words_are_their_own_strings_are_literal(searcher):
+    docs = {
+        stored["doc_id"]: doc
+        for doc, stored in searcher.reader().iter_docs()
+        if stored["report_id"] == "odd" and stored["kind"] == "section"
+    }
+    literal = literal_sections(searcher)
+    assert [bool(literal[docs[f"odd#{n}"]]) for n in range(3)] == [False, False, True]
+    assert sum(literal) > 1500  # the random sections are plain
+    held = phrase_matches(searcher, CjkPhrase("cjk", "进一步")).docs.tolist()
+    assert docs["odd#0"] not in held and {docs["odd#1"], docs["odd#2"]} <= set(held)
