@@ -104,17 +104,26 @@ def word_tokens(text: str, stemming: bool = True) -> list[WordToken]:
 def _becoming_chinese() -> re.Pattern[str]:
     """A character class of every character that NFKC turns into something else holding a
     Chinese character: Kangxi radicals, compatibility ideographs, circled and squared
-    ideographs (1,452 in Unicode 15). Compatibility decompositions exist only in planes 0-2,
-    which are scanned once per process (~0.1 s, indexing only)."""
-    found = []
+    ideographs (1,452 in Unicode 15, in 26 runs of consecutive code points). Compatibility
+    decompositions exist only in planes 0-2, which are scanned once per process (~0.1 s,
+    indexing only). The class lists runs, not characters: a class of 1,452 single characters
+    beyond the BMP is matched item by item (3.4 ms a section, measured; 60 µs as runs)."""
+    runs: list[list[int]] = []
     for code in range(0x30000):
         if 0xD800 <= code <= 0xDFFF:
             continue
         char = chr(code)
         normal = unicodedata.normalize("NFKC", char)
         if normal != char and CJK_CHAR.search(normal):
-            found.append(re.escape(char))
-    return re.compile(f"[{''.join(found)}]")
+            if runs and runs[-1][1] == code - 1:
+                runs[-1][1] = code
+            else:
+                runs.append([code, code])
+    parts = (
+        re.escape(chr(low)) + (f"-{re.escape(chr(high))}" if high > low else "")
+        for low, high in runs
+    )
+    return re.compile(f"[{''.join(parts)}]")
 
 
 def words_are_literal(*texts: str) -> bool:

@@ -180,3 +180,18 @@ def test_one_short_occurrence_packs_into_nine_bytes():
 )
 def test_words_are_literal_unless_a_character_normalises_into_a_chinese_one(texts, literal):
     assert words_are_literal(*texts) is literal
+
+
+def test_the_class_of_characters_becoming_chinese_is_exactly_them():
+    import unicodedata
+
+    from cppcc_search.cjk import CJK_CHAR
+    from indexer.index.analysis import _becoming_chinese
+
+    pattern = _becoming_chinese()
+    for code in range(0x30000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        char = chr(code)
+        normal = unicodedata.normalize("NFKC", char)
+        assert bool(pattern.match(char)) == bool(normal != char and CJK_CHAR.search(normal))
