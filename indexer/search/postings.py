@@ -43,6 +43,8 @@ def within_range(docs: np.ndarray, start: int, end: int) -> np.ndarray:
 def positions_of(haystack: np.ndarray, needles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Where each needle sits in an ascending array: (positions, found mask), both aligned with
     the needles (a position is meaningless where the mask is False)."""
+    if len(haystack) == len(needles) and np.array_equal(haystack, needles):
+        return np.arange(len(needles)), np.ones(len(needles), dtype=bool)  # a term's own docs
     at = np.searchsorted(haystack, needles)
     found = at < len(haystack)
     found[found] = haystack[at[found]] == needles[found]
