@@ -34,10 +34,11 @@ from whoosh.system import emptybytes
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from indexer.whoosh_internals import (
+    PostingRun,
     TermWriter,
     abandon_document,
     latest_toc_generation,
-    write_term_blocks,
+    write_postings,
 )
 
 WHOOSH_BLOCK = 128  # W3Codec's default blocklimit
@@ -208,41 +209,26 @@ class SegmentBuilder:
             fixedsize = fieldobj.format.fixed_value_size()
             block = WHOOSH_BLOCK if self.whoosh_bytes else BLOCK_POSTINGS
             compress_from = 1 if self.whoosh_bytes else WHOOSH_BLOCK
-            postings = _inverted(
-                table, np.frombuffer(lengths, dtype=np.uint32), integral=not self.whoosh_bytes
-            )
-            for term, (ids, weights, values, doc_lengths) in postings:
-                terminfo = write_term_blocks(
-                    postfile,
-                    ids,
-                    weights,
-                    values,
-                    doc_lengths,
-                    fixedsize,
-                    block,
-                    compress_from,
-                    WHOOSH_PROTOCOL if self.whoosh_bytes else BLOCK_PROTOCOL,
-                )
-                fieldwriter.add_term(term, terminfo)
+            protocol = WHOOSH_PROTOCOL if self.whoosh_bytes else BLOCK_PROTOCOL
+            for terms, run in _inverted(table, np.frombuffer(lengths, dtype=np.uint32)):
+                infos = write_postings(postfile, run, fixedsize, block, compress_from, protocol)
+                for term, terminfo in zip(terms, infos, strict=True):
+                    fieldwriter.add_term(term, terminfo)
             fieldwriter.finish_field()
         fieldwriter.close()
         self.segment.set_doc_count(self.doc_count)
         return self.segment
 
 
-# One term's postings: documents, weights, values (or None) and the documents' field lengths.
-TermPostings = tuple[list[int], list[float], list[bytes] | None, list[int]]
-# Postings converted from numpy to Python lists at a time while a field is written.
+# Postings written at a time (whole terms): their values become Python objects only then.
 _CHUNK_POSTINGS = 1 << 20
 
 
 def _inverted(
-    table: _FieldPostings, lengths: np.ndarray, integral: bool
-) -> Iterator[tuple[bytes, TermPostings]]:
-    """Each term in byte order with its documents, weights, values and the documents' lengths.
-
-    With ``integral``, weights that are whole numbers come as ints.
-    """
+    table: _FieldPostings, lengths: np.ndarray
+) -> Iterator[tuple[list[bytes], PostingRun]]:
+    """Runs of whole terms in byte order (about _CHUNK_POSTINGS postings each): the terms and
+    their postings, each term's in document order."""
     ranks, ranked_terms = _byte_order_ranks(table)
     # Stable: within a term, postings stay in document order, as the codec needs them.
     order = np.argsort(ranks, kind="stable")
@@ -256,8 +242,7 @@ def _inverted(
     else:
         terms = ranked_terms  # every rank has postings: group i is rank i
     del sorted_ranks
-    ends = np.append(starts[1:], len(docs)).tolist()
-    starts = starts.tolist()
+    ends = np.append(starts[1:], len(docs))
     value_ends = None
     blob = b""
     if table.has_values:
@@ -267,27 +252,23 @@ def _inverted(
         table.values = bytearray()
     group = 0
     while group < len(starts):
-        # A run of whole terms holding about _CHUNK_POSTINGS postings, as Python lists.
-        first = starts[group]
-        last_group = group
-        while last_group + 1 < len(starts) and ends[last_group + 1] - first <= _CHUNK_POSTINGS:
-            last_group += 1
-        stop = ends[last_group]
-        chunk_docs = docs[first:stop]
-        doc_list = chunk_docs.tolist()
-        chunk_weights = weights[first:stop]
-        if integral and np.array_equal(chunk_weights, np.rint(chunk_weights)):
-            weight_list = chunk_weights.astype(np.int64).tolist()
-        else:
-            weight_list = chunk_weights.tolist()
-        length_list = lengths[chunk_docs].tolist()
-        value_list = None
+        # Whole terms up to about _CHUNK_POSTINGS postings (at least one term).
+        first = int(starts[group])
+        last_group = max(group, int(np.searchsorted(ends, first + _CHUNK_POSTINGS, "right")) - 1)
+        stop = int(ends[last_group])
+        chunk_docs = docs[first:stop].astype(np.int64)
+        values = None
         if value_ends is not None:
-            value_list = _values_at(blob, value_ends, order[first:stop])
-        for number in range(group, last_group + 1):
-            a, b = starts[number] - first, ends[number] - first
-            values = value_list[a:b] if value_list is not None else None
-            yield terms[number], (doc_list[a:b], weight_list[a:b], values, length_list[a:b])
+            values = _values_at(blob, value_ends, order[first:stop])
+        run = PostingRun(
+            docs=chunk_docs,
+            weights=weights[first:stop],
+            lengths=lengths[chunk_docs],
+            values=values,
+            starts=starts[group : last_group + 1] - first,
+            ends=ends[group : last_group + 1] - first,
+        )
+        yield terms[group : last_group + 1], run
         group = last_group + 1
 
 

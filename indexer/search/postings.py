@@ -16,6 +16,7 @@ import mmap
 import os
 import threading
 import weakref
+from array import array
 from collections.abc import Sequence
 from typing import Any
 
@@ -101,24 +102,18 @@ class _SegmentPostings:
 
     def decode(self, reader: Any, numbers: Sequence[int]) -> None:
         """Decode the given blocks (not yet decoded) as global docnums of live documents."""
-        deltas: list[int] = []
-        weights: list[float] = []
+        id_parts, weight_parts, counts = [], [], []
         for number in numbers:
             ref = self.refs[number]
-            block_deltas, stored = read_block(reader, ref)
-            deltas += block_deltas
-            if stored is None:
-                weights += [1.0] * ref.count
-            elif isinstance(stored, float):  # read as float32 by W3LeafMatcher
-                weights += [float(np.float32(stored))] * ref.count
-            else:
-                weights += stored
-        counts = np.fromiter((self.refs[n].count for n in numbers), np.int64, len(numbers))
-        ids = np.cumsum(np.array(deltas, dtype=np.int64))
+            deltas, stored = read_block(reader, ref)
+            id_parts.append(_numbers(deltas, np.int64))
+            weight_parts.append(_weights(stored, ref.count))
+            counts.append(ref.count)
+        ids = np.cumsum(np.concatenate(id_parts))
         # Each block's deltas start from 0: take off the running sum of the blocks before it.
         ends = np.cumsum(counts)
         ids -= np.repeat(np.concatenate(([0], ids[ends[:-1] - 1])), counts)
-        weights = np.array(weights, dtype=np.float64)
+        weights = np.concatenate(weight_parts)
         for number, part, part_weights in zip(
             numbers, np.split(ids, ends[:-1]), np.split(weights, ends[:-1]), strict=True
         ):
@@ -129,6 +124,22 @@ class _SegmentPostings:
             keep = ~np.isin(ids, self.deleted, assume_unique=True)
             ids, weights = ids[keep], weights[keep]
         return ids + self.offset, weights
+
+
+def _numbers(stored: Any, dtype: Any) -> np.ndarray:
+    """A block's numbers as an array: an array.array is read in place, a tuple item by item."""
+    if isinstance(stored, array):
+        return np.frombuffer(stored, dtype=stored.typecode).astype(dtype)
+    return np.fromiter(stored, dtype, len(stored))
+
+
+def _weights(stored: Any, count: int) -> np.ndarray:
+    """A block's weights as W3LeafMatcher presents them (an all-equal float as float32)."""
+    if stored is None:
+        return np.ones(count)
+    if isinstance(stored, float):
+        return np.full(count, np.float32(stored), dtype=np.float64)
+    return _numbers(stored, np.float64)
 
 
 class TermPostings:
