@@ -20,7 +20,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import IndexError as WhooshIndexError
 from whoosh.writing import MERGE_SMALL, SegmentWriter
 
-from cppcc_search.models import DocumentsFileError, Report, read_documents
+from cppcc_search.models import DocumentsFileError, Report
 from cppcc_search.settings import DataPaths
 from indexer.errors import DocumentsError
 from indexer.index.columns import save_newest_columns
@@ -32,14 +32,18 @@ from indexer.index.generations import (
     write_pointer,
     writer_lock,
 )
-from indexer.index.parallel import write_segments
+from indexer.index.parallel import vocabulary_text, write_segments
 from indexer.index.schema import KIND_REPORT, build_schema
 from indexer.index.segments import commit_segments
-from indexer.index.vocabulary import build_vocabulary, write_vocabulary
+from indexer.index.sources import DocumentLines, document_lines
+from indexer.index.vocabulary import build_vocabulary, most_frequent, write_vocabulary
 
 Progress = Callable[[str], None]
 # Below this many sections, starting worker processes costs more than it saves.
 PARALLEL_MIN_SECTIONS = 3000
+# The same for a rebuild, which knows the documents' size before it reads them: 3,000 sections
+# of the corpus's 1,800 characters are about 16 MB of JSON.
+PARALLEL_MIN_BYTES = 16 * 2**20
 _WRITER_LIMIT_MB = 512
 
 
@@ -87,7 +91,7 @@ def index_documents(
     """
     say = progress or (lambda message: None)
     started = time.perf_counter()
-    reports, duplicates = _load_reports(paths.documents)
+    lines, duplicates = _document_lines(paths.documents)
     index_root = paths.index_dir
     with writer_lock(index_root):
         current = read_pointer(index_root)
@@ -98,9 +102,9 @@ def index_documents(
             say(f"the index {current} was written by an older version: rebuilding it")
             rebuild = True
         if rebuild or current is None:
-            summary = _rebuild(index_root, reports, say, workers)
+            summary = _rebuild(index_root, lines, say, workers)
         else:
-            summary = _update(index_root, current, reports, say, workers)
+            summary = _update(index_root, current, _load_reports(lines), say, workers)
     summary.duplicates = duplicates
     summary.seconds = time.perf_counter() - started
     return summary
@@ -127,47 +131,52 @@ def _current_schema(gen_dir: Path) -> bool:
     )
 
 
-def _load_reports(path: Path) -> tuple[list[Report], int]:
-    """Read every report once; a repeated id keeps its first report."""
+def _document_lines(path: Path) -> tuple[DocumentLines, int]:
+    """The documents file's report lines (the first of each id) and how many ids repeat."""
     if not path.is_file():
         raise DocumentsError(f"no documents file at {path}: run `cppcc-search extract` first")
-    reports: dict[str, Report] = {}
-    duplicates = 0
     try:
-        for report in read_documents(path):
-            if report.id in reports:
-                duplicates += 1
-                continue
-            reports[report.id] = report
-    except (DocumentsFileError, UnicodeDecodeError, OSError) as error:
+        return document_lines(path)
+    except (DocumentsFileError, OSError) as error:
         raise DocumentsError(f"cannot read {path}: {error}") from None
-    return list(reports.values()), duplicates
+
+
+def _load_reports(lines: DocumentLines) -> list[Report]:
+    """Every report of the lines, parsed (an update compares them all with the index)."""
+    try:
+        return list(lines)
+    except (DocumentsFileError, OSError) as error:
+        raise DocumentsError(f"cannot read {lines.path}: {error}") from None
 
 
 def _rebuild(
-    index_root: Path, reports: list[Report], say: Progress, workers: int | None
+    index_root: Path, lines: DocumentLines, say: Progress, workers: int | None
 ) -> IndexSummary:
-    """Write a whole new generation aside, then swap the pointer and drop the old ones."""
+    """Write a whole new generation aside, then swap the pointer and drop the old ones.
+
+    The workers read the documents themselves (indexer.index.sources): this process never
+    holds them, so its memory and theirs do not grow with the archive.
+    """
     name = next_generation_name(index_root)
     gen_dir = index_root / name
     gen_dir.mkdir()
     schema = build_schema()
     whoosh_index.create_in(str(gen_dir), schema)
-    say(f"building {name} from {len(reports)} reports")
-    segments = write_segments(gen_dir, schema, reports, _worker_count(reports, workers), say)
-    write_vocabulary(gen_dir, _vocabulary(reports))
-    sections = sum(len(r.sections) for r in reports)
-    say(f"committing {sections} sections in {len(segments)} segments")
-    commit_segments(FileStorage(str(gen_dir)), schema, segments)
+    say(f"building {name} from {len(lines)} reports")
+    count = workers if workers is not None else _rebuild_workers(lines)
+    written = write_segments(gen_dir, schema, lines, max(1, count), say)
+    write_vocabulary(gen_dir, most_frequent(written.words))
+    say(f"committing {written.sections} sections in {len(written.segments)} segments")
+    commit_segments(FileStorage(str(gen_dir)), schema, written.segments)
     save_newest_columns(gen_dir)
     write_pointer(index_root, name)
     remove_other_generations(index_root, keep=name)
     return IndexSummary(
         generation=name,
         rebuilt=True,
-        reports=len(reports),
-        added=len(reports),
-        sections_written=sections,
+        reports=len(lines),
+        added=len(lines),
+        sections_written=written.sections,
     )
 
 
@@ -201,7 +210,7 @@ def _update(
     if _sections(batch) >= PARALLEL_MIN_SECTIONS:
         # Written before Whoosh's writer commits them with the deletions: one new TOC, so a
         # searcher sees either the old index or the whole update.
-        direct = write_segments(index_root / name, ix.schema, batch, workers, say)
+        direct = write_segments(index_root / name, ix.schema, batch, workers, say).segments
     writer = ix.writer(limitmb=_WRITER_LIMIT_MB, compound=False)
     try:
         for report_id in vanished + [r.id for r in changed]:
@@ -219,11 +228,18 @@ def _update(
 
 
 def _vocabulary(reports: list[Report]) -> dict[str, int]:
-    return build_vocabulary(f"{r.title}\n{r.body_text()}" for r in reports)
+    return build_vocabulary(map(vocabulary_text, reports))
 
 
 def _sections(reports: list[Report]) -> int:
     return sum(len(r.sections) for r in reports)
+
+
+def _rebuild_workers(lines: DocumentLines) -> int:
+    """Processes to rebuild with: one per core unless the documents are few."""
+    if sum(lines.sizes()) < PARALLEL_MIN_BYTES:
+        return 1
+    return os.cpu_count() or 1
 
 
 def _worker_count(reports: list[Report], workers: int | None) -> int:

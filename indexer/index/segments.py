@@ -21,6 +21,7 @@ packed into one integer (in term order, so no dictionary at all), a word a term 
 
 from __future__ import annotations
 
+import os
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -307,20 +308,74 @@ def commit_segments(
     clean_files(storage, indexname, generation, kept)
 
 
+class PostingsBudget:
+    """Ends a segment once it holds ``limit`` bytes of postings (estimated)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+
+    def full(self, builder: SegmentBuilder) -> bool:
+        return builder.memory_bytes >= self.limit
+
+
+class ResidentBudget:
+    """Ends a segment before writing it would take the process over ``limit`` bytes resident.
+
+    Writing sorts each field's postings by term, which needs about ``WRITE_FACTOR`` times the
+    postings' memory on top of what the process holds (measured by bench/bench_build.py), so
+    the segment ends when resident memory plus that reaches the limit. Resident memory is read
+    from /proc (Linux); elsewhere the postings alone are held to the limit's share.
+    """
+
+    WRITE_FACTOR = 1.0
+    # Never end a segment smaller than this: memory the allocator keeps after writing one must
+    # not turn the next into a stream of tiny segments.
+    MIN_POSTINGS = 64 * 2**20
+    CHECK_EVERY = 16  # documents
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._added = 0
+
+    def full(self, builder: SegmentBuilder) -> bool:
+        self._added += 1
+        if builder.memory_bytes < self.MIN_POSTINGS or self._added % self.CHECK_EVERY:
+            return False
+        held = resident_bytes()
+        if held is None:
+            return builder.memory_bytes * (1 + self.WRITE_FACTOR) >= self.limit * 0.75
+        return held + builder.memory_bytes * self.WRITE_FACTOR >= self.limit
+
+
+def resident_bytes() -> int | None:
+    """This process's resident memory now (Linux /proc; None elsewhere)."""
+    try:
+        with open("/proc/self/statm", "rb") as handle:
+            return int(handle.read().split()[1]) * _PAGE_SIZE
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
 def build_segments(
     storage: Any,
     schema: Any,
     documents: Iterator[dict[str, Any]],
-    limit_bytes: int,
+    budget: PostingsBudget | ResidentBudget | int,
     whoosh_bytes: bool = False,
 ) -> list[Any]:
-    """Write documents into as many segments as the memory limit needs; return them in order."""
+    """Write documents into as many segments as the memory budget needs (an int: bytes of
+    postings per segment); return them in order."""
+    if isinstance(budget, int):
+        budget = PostingsBudget(budget)
     segments = []
     builder = SegmentBuilder(storage, schema, whoosh_bytes=whoosh_bytes)
     try:
         for doc in documents:
             builder.add_document(doc)
-            if builder.memory_bytes >= limit_bytes:
+            if budget.full(builder):
                 segments.append(builder.finish())
                 builder = SegmentBuilder(storage, schema, whoosh_bytes=whoosh_bytes)
         segments.append(builder.finish())
