@@ -34,6 +34,7 @@ from whoosh.index import TOC, clean_files
 from whoosh.system import emptybytes
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from indexer.index.wordpostings import PackedValues
 from indexer.whoosh_internals import (
     PostingRun,
     TermWriter,
@@ -108,6 +109,11 @@ class _FieldPostings:
     def _add_values(self, values: Sequence[bytes]) -> int:
         if not values:
             return 0
+        if isinstance(values, PackedValues):  # already back to back
+            ends = values.ends.astype(np.uint64) + len(self.values)
+            self.value_ends.frombytes(ends.tobytes())
+            self.values += values.blob
+            return len(values.blob) + _VALUE_BYTES * len(values)
         joined = emptybytes.join(values)
         ends = np.cumsum(np.fromiter(map(len, values), np.uint64, len(values)))
         self.value_ends.frombytes((ends + len(self.values)).tobytes())
