@@ -55,6 +55,8 @@ BLOCK_PROTOCOL = 4
 # value adds its bytes and offset.
 _POSTING_BYTES = 16
 _VALUE_BYTES = 8
+# Values of a field without a fast path whose postings are remembered (most repeat).
+_SEEN_VALUES = 4096
 
 
 class _FieldPostings:
@@ -76,6 +78,7 @@ class _FieldPostings:
         self.values = bytearray()
         self.value_ends = array("Q")
         self.term_ids: defaultdict[bytes, int] = defaultdict(count().__next__)
+        self._seen: dict[Any, tuple[tuple, tuple, tuple, int] | None] = {}
 
     def __len__(self) -> int:
         return len(self.docs)
@@ -92,19 +95,42 @@ class _FieldPostings:
             if self.has_values and values is not None:
                 added += self._add_values(values)
             return int(counts.sum()), added
+        indexed = self._indexed(value)
+        if indexed is None:
+            return 0, 0
+        keys, weights, values, length = indexed
+        self.keys.extend(keys)
+        self.docs.extend(repeat(docnum, len(keys)))
+        self.weights.extend(weights)
+        added = len(keys) * _POSTING_BYTES
+        if self.has_values:
+            added += self._add_values(values)
+        return length, added
+
+    def _indexed(self, value: Any) -> tuple[tuple, tuple, tuple, int] | None:
+        """A value's term numbers, weights, values and length by Whoosh's ``index``; the same
+        value again (a year, a committee, a kind) is remembered, not analysed again."""
+        try:
+            return self._seen[value]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable value
+            return self._analysed(value)
+        found = self._analysed(value)
+        if len(self._seen) >= _SEEN_VALUES:
+            self._seen.clear()  # unique values (ids) would otherwise fill it
+        self._seen[value] = found
+        return found
+
+    def _analysed(self, value: Any) -> tuple[tuple, tuple, tuple, int] | None:
         items = self.field.index(value)
         if not isinstance(items, list):
             items = list(items)
         if not items:
-            return 0, 0
+            return None
         terms, freqs, weights, values = zip(*items, strict=True)
-        self.keys.extend(map(self.term_ids.__getitem__, terms))
-        self.docs.extend(repeat(docnum, len(terms)))
-        self.weights.extend(weights)
-        added = len(terms) * _POSTING_BYTES
-        if self.has_values:
-            added += self._add_values(values)
-        return sum(freqs), added
+        keys = tuple(map(self.term_ids.__getitem__, terms))
+        return keys, weights, values, sum(freqs)
 
     def _add_values(self, values: Sequence[bytes]) -> int:
         if not values:
