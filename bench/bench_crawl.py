@@ -1,6 +1,8 @@
 """Crawler overhead: pages per second and peak memory crawling the gov-zh mirror with delay 0,
 beside a plain sequential fetch loop (urllib, no parsing, no archive, no state) over the same
-URLs in the same run. Each side runs in its own process so peak RSS is its own.
+URLs in the same run. Then a 10 MB robots.txt of wildcard rules: parse time, memory and time per
+URL check, parsed whole (as before the 500 KiB cap) and as the crawler reads it now. Each side
+runs in its own process so peak RSS is its own.
 
     .venv/bin/python bench/bench_crawl.py [--rounds 3]
 
@@ -63,6 +65,66 @@ def plain_worker(urls: list[str]) -> dict:
     }
 
 
+def huge_robots(size: int = 10 * 1024 * 1024) -> bytes:
+    """``size`` bytes of robots.txt: one group of wildcard Disallow rules (the costliest kind to
+    check: every URL is matched against each of them)."""
+    lines = [b"User-agent: *\n"]
+    total, number = len(lines[0]), 0
+    while total < size:
+        line = b"Disallow: /archive/%d/*.php\n" % number
+        lines.append(line)
+        total, number = total + len(line), number + 1
+    return b"".join(lines)
+
+
+def robots_worker(whole: bool) -> dict:
+    """Parse the huge robots.txt whole (Protego on every byte) or as the crawler does now, and
+    check 200 URLs against it."""
+    import psutil
+    from protego import Protego
+
+    from crawl.options import DEFAULT_USER_AGENT
+    from crawl.robots import RobotsRules
+
+    body = huge_robots()
+    process = psutil.Process()
+    before = process.memory_info().rss
+    started = time.perf_counter()
+    if whole:
+        parser = Protego.parse(body.decode("utf-8"))
+        allows = lambda url: parser.can_fetch(url, DEFAULT_USER_AGENT)  # noqa: E731
+    else:
+        rules = RobotsRules.from_response("http://x.cn", 200, body)
+        allows = lambda url: rules.allows(url, DEFAULT_USER_AGENT)  # noqa: E731
+    parse_seconds = time.perf_counter() - started
+    urls = [f"http://x.cn/archive/zz{n}/page{n}.html" for n in range(200)]
+    started = time.perf_counter()
+    for url in urls:
+        allows(url)
+    check_seconds = (time.perf_counter() - started) / len(urls)
+    return {
+        "bytes": len(body),
+        "parse_seconds": parse_seconds,
+        "check_ms": check_seconds * 1000,
+        "kept_mb": (process.memory_info().rss - before) / 1e6,  # the parsed rules, held
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def robots_figures() -> None:
+    """Print the huge robots.txt's costs, whole and capped, each measured in its own process."""
+    whole = run_worker("--worker", "robots-whole")
+    capped = run_worker("--worker", "robots-capped")
+    print(f"robots.txt of {whole['bytes'] / 1e6:.1f} MB, wildcard rules, 200 URL checks")
+    for name, figures in (("parsed whole (before)", whole), ("500 KiB cap (now)", capped)):
+        print(
+            f"{name}: parse {figures['parse_seconds']:.2f}s, "
+            f"{figures['check_ms']:.1f} ms per check, rules hold {figures['kept_mb']:.0f} MB, "
+            f"process peak {figures['peak_mb']:.0f} MB"
+        )
+    print(f"ratio of check time (whole / capped): {whole['check_ms'] / capped['check_ms']:.0f}x")
+
+
 def run_worker(*args: str) -> dict:
     """Run this script as a worker process and read its JSON answer."""
     result = subprocess.run(
@@ -74,7 +136,11 @@ def run_worker(*args: str) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="best of N rounds (default 3)")
-    parser.add_argument("--worker", choices=["crawl", "plain"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--worker",
+        choices=["crawl", "plain", "robots-whole", "robots-capped"],
+        help=argparse.SUPPRESS,
+    )
     parser.add_argument("--base", help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--urls", type=Path, help=argparse.SUPPRESS)
@@ -84,6 +150,10 @@ def main() -> int:
         return 0
     if args.worker == "plain":
         print(json.dumps(plain_worker(json.loads(args.urls.read_text()))))
+        return 0
+    if args.worker in ("robots-whole", "robots-capped"):
+        sys.path.insert(0, str(REPO_ROOT))
+        print(json.dumps(robots_worker(whole=args.worker == "robots-whole")))
         return 0
     if not SITE.is_dir():
         print(f"skipped: {SITE} is absent", file=sys.stderr)
@@ -116,6 +186,7 @@ def main() -> int:
         f"{plain_rate:.0f} req/s; peak RSS {plain['peak_rss_kb'] / 1024:.0f} MB"
     )
     print(f"ratio (crawler time / plain loop time): {crawl['seconds'] / plain['seconds']:.2f}x")
+    robots_figures()
     return 0
 
 

@@ -34,7 +34,6 @@ import io
 import json
 import math
 import multiprocessing
-import os
 import pstats
 import re
 import resource
@@ -60,7 +59,6 @@ from querysets import KINDS, BenchQuery, draw_queries  # noqa: E402
 
 from cppcc_search.models import Report, Section, write_documents  # noqa: E402
 from cppcc_search.settings import DataPaths  # noqa: E402
-from indexer.index.build import index_documents  # noqa: E402
 from indexer.search.service import SearchService  # noqa: E402
 from indexer.search.types import SearchRequest  # noqa: E402
 from tests.indexer.reports import corpus_reports  # noqa: E402
@@ -119,11 +117,13 @@ def dir_size(path: Path) -> int:
 
 class PeakMemory:
     """Samples the resident memory of this process and its descendants (psutil, every 50 ms)
-    while a ``with`` block runs; ``peaks`` maps each pid seen to its largest RSS in bytes."""
+    while a ``with`` block runs; ``peaks`` maps each pid seen to its largest RSS in bytes and
+    ``depths`` to its depth below this process (0: this one, 1: a child, 2: a grandchild)."""
 
     def __init__(self, interval: float = 0.05) -> None:
         self.interval = interval
         self.peaks: dict[int, int] = {}
+        self.depths: dict[int, int] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -138,19 +138,31 @@ class PeakMemory:
     def _run(self) -> None:
         me = psutil.Process()
         while not self._stop.is_set():
-            for process in [me, *me.children(recursive=True)]:
+            try:
+                children = me.children()
+                descendants = me.children(recursive=True)
+            except psutil.Error:
+                children, descendants = [], []
+            direct = {child.pid for child in children}
+            for process in [me, *descendants]:
                 try:
                     rss = process.memory_info().rss
                 except psutil.Error:
                     continue
+                depth = 0 if process.pid == me.pid else 1 if process.pid in direct else 2
+                self.depths[process.pid] = depth
                 self.peaks[process.pid] = max(rss, self.peaks.get(process.pid, 0))
             self._stop.wait(self.interval)
 
-    def summary(self) -> dict[str, float]:
-        """The parent's peak and the largest peak of any other process, in MB."""
-        parent = self.peaks.get(os.getpid(), 0)
-        others = [rss for pid, rss in self.peaks.items() if pid != os.getpid()]
-        return {"parent_mb": parent / 2**20, "worker_mb": max(others, default=0) / 2**20}
+    def summary(self, builder_depth: int = 0) -> dict[str, float]:
+        """In MB: the building process's peak (at ``builder_depth``: 0 this process, 1 a child
+        it runs) and the largest peak of any process below it (its workers)."""
+        builder = [rss for pid, rss in self.peaks.items() if self.depths[pid] == builder_depth]
+        workers = [rss for pid, rss in self.peaks.items() if self.depths[pid] > builder_depth]
+        return {
+            "parent_mb": max(builder, default=0) / 2**20,
+            "worker_mb": max(workers, default=0) / 2**20,
+        }
 
 
 # -- building -----------------------------------------------------------------------------------
@@ -171,13 +183,20 @@ def build_both(reports: list[Report], paths: DataPaths, db_path: Path, workers: 
     """Full rebuild of our index and the FTS5 build, timed, with their peak memory."""
     sections = sum(len(r.sections) for r in reports)
     write_documents(paths.documents, reports)
+    # In a process of its own, as `cppcc-search index --rebuild` runs: a worker forked from this
+    # one would count this process's copy of the reports as its own resident memory.
+    command = [sys.executable, "-m", "indexer", str(paths.root), "--rebuild", "--force"]
     with PeakMemory() as ours:
         started, cpu = time.perf_counter(), cpu_seconds()
-        summary = index_documents(
-            paths, rebuild=True, progress=lambda m: print("  ours:", m, flush=True)
-        )
+        with subprocess.Popen(
+            command, cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True, bufsize=1
+        ) as build:
+            assert build.stdout is not None
+            for line in build.stdout:
+                print("  ours:", line.rstrip(), flush=True)
+        if build.returncode:
+            raise RuntimeError(f"the rebuild failed ({build.returncode}): {' '.join(command)}")
         our_build, our_cpu = time.perf_counter() - started, cpu_seconds() - cpu
-    print(f"  {summary.format()}", flush=True)
     with PeakMemory() as fts:
         started, cpu = time.perf_counter(), cpu_seconds()
         build_fts(db_path, reports, workers)
@@ -190,7 +209,7 @@ def build_both(reports: list[Report], paths: DataPaths, db_path: Path, workers: 
             "ours": dir_size(paths.index_dir) / 2**20,
             "fts5": db_path.stat().st_size / 2**20,
         },
-        "build_memory": {"ours": ours.summary(), "fts5": fts.summary()},
+        "build_memory": {"ours": ours.summary(builder_depth=1), "fts5": fts.summary()},
     }
 
 

@@ -1,42 +1,39 @@
-"""Benchmark /search under 8 concurrent clients on loopback: requests/s, p50/p95 latency, errors.
+"""Load on the web app: 8 clients over a mix of distinct searches, then the same under attack.
 
-The app is served by waitress in a subprocess over an existing data dir (index built), e.g. the demo
-data (``cppcc-search demo --build-only`` writes ./index_data) or the ~100k-section set that
-``bench/bench_index.py`` builds. Usage:
+The app is served by waitress in a subprocess, with the settings it is served with, over an
+existing data dir (index built): the demo data (``cppcc-search demo --build-only``) or the
+replicated set ``bench/bench_index.py`` builds. The mix has at least 200 distinct searches drawn
+from that data dir's own documents (words of middling frequency, pairs of words, quoted strings,
+English words, with and without filters, sorts and pages, and browsing), each asked once, so the
+figures are first-time costs, not the memo's.
 
-    .venv/bin/python bench/bench_web.py --data-dir index_data [--clients 8] [--requests 400]
+The attack phase repeats the load while attacker threads send what issue 19 found starving the
+server: 64 common single characters, a flood of repeated parameters, the longest query allowed.
+It reports the attack requests' latencies and the normal searches' p95 during the attack.
+
+    .venv/bin/python bench/bench_web.py --data-dir index_data [--clients 8] [--queries 240]
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
-import statistics
+import json
+import random
 import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from pathlib import Path
-from urllib.parse import unquote, urlencode
-
-# The index benchmark's query kinds (bench/bench_index.py): a term, two terms (AND), a phrase and
-# a broad term, each bare and with facets; plus English, a demo-site topic and a browse.
-QUERY_MIX: tuple[dict[str, str | list[str]], ...] = (
-    {"q": "新能源"},
-    {"q": "新能源", "language": "zh", "part": "plan"},
-    {"q": "农业 科技"},
-    {"q": "农业 科技", "year": "2000..2024"},
-    {"q": '"社会主义市场经济"'},
-    {"q": '"社会主义市场经济"', "sort": "newest"},
-    {"q": "发展"},
-    {"q": "发展", "level": ["national", "municipal"], "part": "review", "page": "3"},
-    {"q": "养老 服务"},
-    {"q": "energy"},
-    {"q": '"elderly care"', "language": "en"},
-    {},
-)
+from urllib.parse import quote, urlencode
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+from cppcc_search.cjk import CJK_RUN  # noqa: E402
+from cppcc_search.models import read_documents  # noqa: E402
+
 SERVER_CODE = """
 import logging
 import sys
@@ -59,11 +56,60 @@ server = create_server(app, host="127.0.0.1", port=0, threads=int(sys.argv[2]))
 print(server.effective_port, flush=True)
 server.run()
 """
+HOSTILE_PARAMS = "&".join(["committee=c"] * 20_000)
 
 
-def query_paths() -> list[str]:
-    """The request paths of the mix."""
-    return [f"/search?{urlencode(params, doseq=True)}" for params in QUERY_MIX]
+def load_texts(data_dir: Path) -> list[tuple[str, str, int | None]]:
+    """(Chinese text, English text, year) per section of the data dir's documents."""
+    texts = []
+    for report in read_documents(data_dir / "documents.jsonl"):
+        for section in report.sections:
+            chinese = "".join(CJK_RUN.findall(section.text))
+            texts.append((chinese, section.text if report.language == "en" else "", report.year))
+    return texts
+
+
+def distinct_mix(data_dir: Path, count: int, seed: int = 19) -> list[str]:
+    """``count`` distinct search paths drawn from the data dir's own text."""
+    rng = random.Random(seed)
+    texts = load_texts(data_dir)
+    chinese = [t for t, _, _ in texts if len(t) > 40]
+    english_words = Counter(
+        w.lower() for _, e, _ in texts for w in e.split() if w.isalpha() and len(w) > 4
+    )
+    english = [w for w, n in english_words.most_common(400)[40:]] or ["energy", "care"]
+    years = sorted({y for _, _, y in texts if y})
+    paths: dict[str, None] = {}
+    kinds = ("word", "pair", "phrase", "english", "browse")
+    attempts = 0
+    while len(paths) < count and attempts < count * 50:
+        attempts += 1
+        kind = kinds[len(paths) % len(kinds)]
+        params: dict[str, str] = {}
+        if kind == "browse":
+            params["sort"] = rng.choice(("newest", "oldest"))
+        elif kind == "english":
+            params["q"] = rng.choice(english)
+        else:
+            source = rng.choice(chinese)
+            start = rng.randrange(0, len(source) - 8)
+            if kind == "word":
+                params["q"] = source[start : start + 2]
+            elif kind == "pair":
+                other = rng.choice(chinese)
+                at = rng.randrange(0, len(other) - 2)
+                params["q"] = f"{source[start : start + 2]} {other[at : at + 2]}"
+            else:
+                params["q"] = f'"{source[start : start + rng.randint(3, 6)]}"'
+        if rng.random() < 0.4 and years:
+            low = rng.choice(years)
+            params["year"] = f"{low}..{min(years[-1], low + rng.randint(0, 10))}"
+        if rng.random() < 0.2:
+            params["part"] = rng.choice(("review", "plan"))
+        if rng.random() < 0.2:
+            params["page"] = str(rng.randint(2, 4))
+        paths[f"/search?{urlencode(params)}"] = None
+    return list(paths)
 
 
 def start_server(
@@ -92,45 +138,81 @@ def start_process(arguments: list[str]) -> tuple[subprocess.Popen, int]:
     return process, int(line)
 
 
-def client_loop(port: int, paths: list[str], count: int, offset: int, out: list, errors: list):
-    """One client: ``count`` requests over a keep-alive connection, cycling through the mix."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    for i in range(count):
-        path = paths[(offset + i) % len(paths)]
-        started = time.perf_counter()
-        try:
-            conn.request("GET", path)
-            response = conn.getresponse()
-            response.read()
-            status = response.status
-        except (OSError, http.client.HTTPException) as error:
-            status = f"{type(error).__name__}"
-            conn.close()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        out.append((path, time.perf_counter() - started))
-        if status != 200:
-            errors.append((path, status))
-    conn.close()
+def fetch(conn: http.client.HTTPConnection, path: str) -> tuple[int | str, float]:
+    started = time.perf_counter()
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        response.read()
+        status: int | str = response.status
+    except (OSError, http.client.HTTPException) as error:
+        status = type(error).__name__
+    return status, time.perf_counter() - started
 
 
-def run_load(port: int, clients: int, total: int) -> tuple[float, list[tuple[str, float]], list]:
-    """Run ``total`` requests from ``clients`` threads; returns wall time, latencies, errors."""
-    paths = query_paths()
-    latencies: list[tuple[str, float]] = []
-    errors: list = []
-    per_client = max(1, total // clients)
-    threads = [
-        threading.Thread(
-            target=client_loop, args=(port, paths, per_client, i * 3, latencies, errors)
-        )
-        for i in range(clients)
-    ]
+def run_clients(port: int, paths: list[str], clients: int) -> tuple[float, list, list]:
+    """Each path asked once, spread over ``clients`` keep-alive connections."""
+    timed: list[tuple[str, float]] = []
+    errors: list[tuple[str, int | str]] = []
+
+    def client(share: list[str]) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        for path in share:
+            status, seconds = fetch(conn, path)
+            timed.append((path, seconds))
+            if status != 200:
+                errors.append((path, status))
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(paths[i::clients],)) for i in range(clients)]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return time.perf_counter() - started, latencies, errors
+    return time.perf_counter() - started, timed, errors
+
+
+def common_characters(data_dir: Path, count: int = 96) -> str:
+    """The data dir's most frequent Chinese characters, most frequent first."""
+    counts = Counter(char for chinese, _, _ in load_texts(data_dir) for char in chinese)
+    return "".join(char for char, _ in counts.most_common(count))
+
+
+def attack_paths(characters: str) -> list[str]:
+    """What issue 19 found starving the server, and variants."""
+    return [
+        f"/api/search?q={quote(' '.join(characters[:64]))}",
+        f"/search.csv?q={quote(characters[0])}",
+        f"/search?q=x&{HOSTILE_PARAMS}",
+        f"/api/search?q={quote(' '.join(characters[64:80]))}",
+        f"/trends?q={quote(','.join(characters[80:88]))}",
+    ]
+
+
+def run_attackers(
+    port: int, stop: threading.Event, attackers: int, paths: list[str]
+) -> tuple[list[tuple[str, int | str, float]], list[threading.Thread]]:
+    """Hostile requests in a loop until ``stop``: the (path, status, seconds) seen, the threads."""
+    seen: list[tuple[str, int | str, float]] = []
+
+    def attacker(offset: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        step = offset
+        while not stop.is_set():
+            path = paths[step % len(paths)]
+            status, seconds = fetch(conn, path)
+            seen.append((path[:60], status, seconds))
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+            step += 1
+
+    threads = [threading.Thread(target=attacker, args=(n,)) for n in range(attackers)]
+    for thread in threads:
+        thread.start()
+    return seen, threads
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -139,39 +221,69 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
+def figures(timed: list[tuple[str, float]]) -> dict[str, float]:
+    latencies = [seconds * 1000 for _, seconds in timed]
+    return {
+        "p50_ms": round(percentile(latencies, 0.5), 1),
+        "p95_ms": round(percentile(latencies, 0.95), 1),
+        "max_ms": round(max(latencies), 1),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Measure and print the figures."""
+    """Measure and print the figures (JSON last)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=Path("index_data"))
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--queries", type=int, default=240, help="distinct searches per phase")
     parser.add_argument("--threads", type=int, default=8, help="waitress worker threads")
+    parser.add_argument("--attackers", type=int, default=8)
     args = parser.parse_args(argv)
     if not (args.data_dir / "index").exists():
         print(f"no index in {args.data_dir}: build one first (cppcc-search index)", file=sys.stderr)
         return 1
+    mix = distinct_mix(args.data_dir, args.queries * 2)
+    calm, stormy = mix[: args.queries], mix[args.queries :]
     process, port = start_server(args.data_dir, args.threads)
     try:
-        run_load(port, 2, len(QUERY_MIX) * 2)  # warm-up: open the index, fill caches
-        wall, timed, errors = run_load(port, args.clients, args.requests)
+        run_clients(port, ["/search?q=warmup"], 1)  # open the index
+        wall, timed, errors = run_clients(port, calm, args.clients)
+        stop = threading.Event()
+        hostile_paths = attack_paths(common_characters(args.data_dir))
+        seen, attackers = run_attackers(port, stop, args.attackers, hostile_paths)
+        time.sleep(2)  # let the attack fill the server first
+        _, under_attack, attack_errors = run_clients(port, stormy, args.clients)
+        stop.set()
+        for thread in attackers:
+            thread.join()
     finally:
         process.terminate()
         process.wait(timeout=10)
-    latencies = [seconds for _, seconds in timed]
-    print(f"data dir: {args.data_dir}  clients: {args.clients}  requests: {len(latencies)}")
-    print(f"requests/s: {len(latencies) / wall:.1f}")
-    print(
-        f"latency ms: p50 {statistics.median(latencies) * 1000:.1f}  "
-        f"p95 {percentile(latencies, 0.95) * 1000:.1f}  max {max(latencies) * 1000:.1f}"
-    )
-    for path in query_paths():
-        mine = [seconds for p, seconds in timed if p == path]
-        if mine:
-            print(f"  p95 {percentile(mine, 0.95) * 1000:7.1f} ms  {unquote(path)}")
-    print(f"errors: {len(errors)}")
-    for path, status in errors[:5]:
-        print(f"  {status} {path}")
-    return 1 if errors else 0
+    hostile = [seconds * 1000 for _, _, seconds in seen]
+    statuses = Counter(str(status) for _, status, _ in seen)
+    result = {
+        "data_dir": str(args.data_dir),
+        "clients": args.clients,
+        "distinct_searches": len(timed),
+        "requests_per_s": round(len(timed) / wall, 1),
+        "normal": figures(timed),
+        "errors": len(errors),
+        "under_attack": figures(under_attack) if under_attack else None,
+        "errors_under_attack": len(attack_errors),
+        "attack_requests": len(seen),
+        "attack_p95_ms": round(percentile(hostile, 0.95), 1) if hostile else None,
+        "attack_max_ms": round(max(hostile), 1) if hostile else None,
+        "attack_statuses": dict(statuses),
+    }
+    print(f"{len(timed)} distinct searches from {args.clients} clients on {args.data_dir}")
+    print(f"  normal:       {result['normal']}  errors {len(errors)}")
+    print(f"  under attack: {result['under_attack']}  errors {len(attack_errors)}")
+    print(f"  attack: {len(seen)} requests, p95 {result['attack_p95_ms']} ms, max "
+          f"{result['attack_max_ms']} ms, statuses {dict(statuses)}")  # fmt: skip
+    for path, status in (errors + attack_errors)[:5]:
+        print(f"  {status} {path[:100]}")
+    print(json.dumps(result))
+    return 1 if errors or attack_errors else 0
 
 
 if __name__ == "__main__":

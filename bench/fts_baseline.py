@@ -26,7 +26,6 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from cppcc_search.models import Report  # noqa: E402
-from indexer.index.documents import normalise_heading  # noqa: E402
 
 FACET_COLUMNS = ("year", "section", "part_kind", "committee", "level", "doc_type", "language")
 
@@ -44,7 +43,7 @@ def _segment_report(report: Report) -> list[tuple]:
                 report.id,
                 report.year,
                 report.date,
-                normalise_heading(s.title),
+                s.kind,
                 s.part_kind,
                 report.committee,
                 report.level,

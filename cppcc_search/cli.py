@@ -16,7 +16,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cppcc_search import __version__
-from cppcc_search.settings import DATA_DIR_ENV, DEFAULT_DATA_DIR, DataPaths
+from cppcc_search.errors import CppccSearchError
+from cppcc_search.models import DOC_TYPES, LANGUAGES, LEVELS, PART_KINDS
+from cppcc_search.settings import (
+    DATA_DIR_ENV,
+    DEFAULT_DATA_DIR,
+    ENGINE_ENV,
+    ENGINE_URL_ENV,
+    ENGINES,
+    DataPaths,
+    EngineSettings,
+)
+from indexer.errors import IndexMissingError
+from indexer.search.types import MAX_PER_PAGE, SORTS
 
 if TYPE_CHECKING:
     from indexer.search.types import SearchResponse
@@ -26,14 +38,14 @@ EXIT_FAILURE = 1
 EXIT_USAGE = 2
 
 
-class CliError(Exception):
+class CliError(CppccSearchError):
     """A failure to report as one line."""
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     environ = os.environ if environ is None else environ
-    parser = build_parser(default_data_dir(environ))
+    parser = build_parser(default_data_dir(environ), default_engine(environ))
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args) or EXIT_OK)
@@ -43,8 +55,23 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     except BrokenPipeError:
         return EXIT_OK
     except Exception as error:  # the contract: one clear line, never a traceback
-        print(f"cppcc-search: error: {describe_error(error)}", file=sys.stderr)
+        message = describe_error(error)
+        note = data_dir_note(args.data_dir) if isinstance(error, IndexMissingError) else ""
+        if note and getattr(args, "engine", "whoosh") == "whoosh":
+            message = f"{message} ({note})"
+        print(f"cppcc-search: error: {message}", file=sys.stderr)
         return EXIT_FAILURE
+
+
+def data_dir_note(data_dir: Path) -> str:
+    """Where the data dir is, for a message about something missing from it: a relative one
+    is read from the current folder, which is the usual surprise ("" for an absolute one)."""
+    if data_dir.is_absolute():
+        return ""
+    return (
+        f"the data dir {data_dir} is relative to the current folder {Path.cwd()}: run from the "
+        f"folder that holds it, or give --data-dir or set {DATA_DIR_ENV}"
+    )
 
 
 def default_data_dir(environ: Mapping[str, str]) -> Path:
@@ -52,19 +79,31 @@ def default_data_dir(environ: Mapping[str, str]) -> Path:
     return Path(environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR)
 
 
+def default_engine(environ: Mapping[str, str]) -> EngineSettings:
+    """``$CPPCC_SEARCH_ENGINE`` and ``$CPPCC_SEARCH_ENGINE_URL`` if set, else Whoosh."""
+    return EngineSettings(
+        engine=environ.get(ENGINE_ENV) or "whoosh", url=environ.get(ENGINE_URL_ENV) or None
+    )
+
+
+def engine_settings(args: argparse.Namespace) -> EngineSettings:
+    """The engine the options chose."""
+    return EngineSettings(engine=args.engine, url=args.engine_url)
+
+
 def describe_error(error: BaseException) -> str:
     """One line for a user: the message of our own errors, the gist of any other."""
     message = " ".join(str(error).split())
     if isinstance(error, OSError) and error.filename:
         message = f"{error.strerror or message}: {error.filename}"
-    own = type(error).__module__.split(".")[0] in {"crawl", "extraction", "indexer", "cppcc_search"}
-    if own or isinstance(error, CliError):
+    if isinstance(error, CppccSearchError):
         return message or type(error).__name__
     return f"{type(error).__name__}: {message}" if message else type(error).__name__
 
 
-def build_parser(data_dir: Path) -> argparse.ArgumentParser:
+def build_parser(data_dir: Path, engine: EngineSettings | None = None) -> argparse.ArgumentParser:
     """The whole command-line grammar (documented in docs/contracts.md)."""
+    engine = engine or EngineSettings()
     parser = argparse.ArgumentParser(
         prog="cppcc-search",
         description="Search engine over CPPCC political consultation archives.",
@@ -78,11 +117,25 @@ def build_parser(data_dir: Path) -> argparse.ArgumentParser:
         default=data_dir,
         help=f"data directory (default: ${DATA_DIR_ENV} or ./index_data; now {data_dir})",
     )
+    engines = argparse.ArgumentParser(add_help=False)
+    engines.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=engine.engine,
+        help=f"the engine that indexes and answers (default: ${ENGINE_ENV} or whoosh; "
+        f"now {engine.engine})",
+    )
+    engines.add_argument(
+        "--engine-url",
+        default=engine.url,
+        metavar="URL[,URL...]",
+        help=f"Solr node URLs, e.g. http://127.0.0.1:8983/solr (default: ${ENGINE_URL_ENV})",
+    )
     add_crawl_command(commands, common)
     add_extract_command(commands, common)
-    add_index_command(commands, common)
-    add_search_command(commands, common)
-    add_serve_command(commands, common)
+    add_index_command(commands, [common, engines])
+    add_search_command(commands, [common, engines])
+    add_serve_command(commands, [common, engines])
     add_demo_command(commands, common)
     return parser
 
@@ -101,21 +154,40 @@ def add_extract_command(commands: Any, common: argparse.ArgumentParser) -> None:
     extract = commands.add_parser(
         "extract", parents=[common], help="turn stored captures into documents.jsonl"
     )
+    extract.add_argument(
+        "--force",
+        action="store_true",
+        help="write documents.jsonl even when that drops more than half of its documents",
+    )
     extract.set_defaults(handler=run_extract_command)
 
 
-def add_index_command(commands: Any, common: argparse.ArgumentParser) -> None:
-    index = commands.add_parser("index", parents=[common], help="index documents.jsonl")
+def add_index_command(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
+    index = commands.add_parser("index", parents=parents, help="index documents.jsonl")
     index.add_argument(
         "--rebuild", action="store_true", help="build a new index aside and swap it in atomically"
+    )
+    index.add_argument(
+        "--force",
+        action="store_true",
+        help="index even when that drops more than half of the indexed reports",
+    )
+    index.add_argument(
+        "--check",
+        action="store_true",
+        help="verify the index against its checksums and report its health (writes nothing; "
+        "exit 1 when it is damaged)",
+    )
+    index.add_argument(
+        "--init", action="store_true", help="upload the product's configset first (solr)"
     )
     index.set_defaults(handler=run_index_command)
 
 
-def add_search_command(commands: Any, common: argparse.ArgumentParser) -> None:
+def add_search_command(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     search = commands.add_parser(
         "search",
-        parents=[common],
+        parents=parents,
         help="search the index",
         description='Query syntax: words (ANDed), "quoted phrases", OR, -exclusion, '
         "title:word, section:word, 2015..2020.",
@@ -124,25 +196,48 @@ def add_search_command(commands: Any, common: argparse.ArgumentParser) -> None:
     search.add_argument(
         "--year", action="append", default=[], metavar="Y|Y1..Y2", help="year or range (repeatable)"
     )
-    search.add_argument("--section", action="append", default=[], help="section heading")
-    search.add_argument("--part", action="append", default=[], choices=["review", "plan", "other"])
-    search.add_argument("--committee", action="append", default=[], help="committee")
     search.add_argument(
-        "--level", action="append", default=[], help="national, provincial, municipal, county"
+        "--section",
+        action="append",
+        default=[],
+        help="section kind: a code or label of docs/section-kinds.md, or a heading's words",
     )
-    search.add_argument("--doc-type", action="append", default=[], help="document type")
-    search.add_argument("--lang", action="append", default=[], choices=["zh", "en"])
-    search.add_argument("--sort", default="relevance", choices=["relevance", "newest", "oldest"])
+    search.add_argument("--part", action="append", default=[], choices=PART_KINDS)
+    search.add_argument(
+        "--committee",
+        action="append",
+        default=[],
+        help="issuing body: its id or any of its names (政协常州市委员会, 15th Changzhou "
+        "Municipal Committee)",
+    )
+    search.add_argument(
+        "--region",
+        action="append",
+        default=[],
+        help="province or city: a division code or name (a province holds its cities)",
+    )
+    search.add_argument("--level", action="append", default=[], choices=LEVELS)
+    search.add_argument("--doc-type", action="append", default=[], choices=DOC_TYPES)
+    search.add_argument("--lang", action="append", default=[], choices=LANGUAGES)
+    search.add_argument("--sort", default="relevance", choices=SORTS)
     search.add_argument("--page", type=positive_int, default=1)
-    search.add_argument("--per-page", type=per_page_int, default=10, help="1 to 1000")
+    search.add_argument(
+        "--per-page", type=per_page_int, default=10, help=f"1 to {MAX_PER_PAGE} (default 10)"
+    )
     search.add_argument("--json", action="store_true", help="print the JSON contract")
     search.set_defaults(handler=run_search_command)
 
 
-def add_serve_command(commands: Any, common: argparse.ArgumentParser) -> None:
-    serve = commands.add_parser("serve", parents=[common], help="serve the web UI and JSON API")
+def add_serve_command(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
+    serve = commands.add_parser("serve", parents=parents, help="serve the web UI and JSON API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=port_int, default=8000)
+    serve.add_argument(
+        "--base-url",
+        type=base_url,
+        metavar="URL",
+        help="where users reach the site, for absolute URLs in feeds (default: http://HOST:PORT/)",
+    )
     serve.set_defaults(handler=run_serve_command)
 
 
@@ -167,9 +262,19 @@ def positive_int(text: str) -> int:
 
 def per_page_int(text: str) -> int:
     value = positive_int(text)
-    if value > 1000:
-        raise argparse.ArgumentTypeError(f"at most 1000: {text}")
+    if value > MAX_PER_PAGE:
+        raise argparse.ArgumentTypeError(f"at most {MAX_PER_PAGE}: {text}")
     return value
+
+
+def base_url(text: str) -> str:
+    """An http(s) URL ending in a slash."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(text.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise argparse.ArgumentTypeError(f"not an http(s) URL: {text!r}")
+    return text.strip().rstrip("/") + "/"
 
 
 def port_int(text: str) -> int:
@@ -191,11 +296,25 @@ def stderr_progress(message: str) -> None:
 
 
 def run_crawl_command(args: argparse.Namespace) -> int:
-    from crawl.cli import options_from_args
+    from crawl.cli import command_line, failure_message, interrupted_message, options_from_args
     from crawl.crawler import run_crawl
+    from crawl.errors import CrawlInterrupted
 
-    summary = run_crawl(DataPaths(args.data_dir).ensure(), options_from_args(args), stderr_progress)
+    options = options_from_args(args)
+    try:
+        summary = run_crawl(DataPaths(args.data_dir).ensure(), options, stderr_progress)
+    except CrawlInterrupted as stop:  # Ctrl-C, or SIGTERM (run_crawl turns it into one)
+        resume = command_line("cppcc-search crawl", options, args.data_dir)
+        print(f"cppcc-search: {interrupted_message(stop.summary, resume)}", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:  # before the crawl began
+        print("cppcc-search: interrupted: run the same command again to resume", file=sys.stderr)
+        return 130
     print(summary.format())
+    failure = failure_message(summary)
+    if failure is not None:  # the summary above names the failures
+        print(f"cppcc-search: error: {failure}", file=sys.stderr)
+        return EXIT_FAILURE
     return EXIT_OK
 
 
@@ -205,34 +324,66 @@ def run_extract_command(args: argparse.Namespace) -> int:
     paths = DataPaths(args.data_dir)
     if not paths.crawl_db.exists():
         raise CliError(f"nothing crawled in {paths.root}: run `cppcc-search crawl URL` first")
-    print(extract_all(paths).format())
+    print(extract_all(paths, force=args.force).format())
     return EXIT_OK
 
 
 def run_index_command(args: argparse.Namespace) -> int:
-    from indexer.index.build import index_documents
+    from indexer.engines import index_with_engine
+    from indexer.index.build import check_index
 
     paths = DataPaths(args.data_dir)
+    if args.check:
+        health = check_index(paths)
+        print(health.format_line())
+        return EXIT_OK if health.ok else EXIT_FAILURE
     if not paths.documents.exists():
         raise CliError(f"no {paths.documents}: run `cppcc-search extract` first")
-    print(index_documents(paths, rebuild=args.rebuild, progress=stderr_progress).format())
+    summary = index_with_engine(
+        paths,
+        engine_settings(args),
+        args.rebuild,
+        args.init,
+        progress=stderr_progress,
+        force=args.force,
+    )
+    print(summary.format())
     return EXIT_OK
 
 
 def run_search_command(args: argparse.Namespace) -> int:
-    from indexer.search.service import SearchService
+    from indexer.engines import open_search_service
+    from indexer.search.clauses import searchable_query
 
     request = search_request_from_args(args)
-    service = SearchService.open(DataPaths(args.data_dir))
+    searchable_query(request.query)  # a query that cannot work says so, index or not
+    service = open_search_service(DataPaths(args.data_dir), engine_settings(args))
     try:
         response = service.search(request)
     finally:
         service.close()
+    for line in format_resolutions(response):
+        print(line, file=sys.stderr)
     if args.json:
         print(json.dumps(response.to_dict(), ensure_ascii=False, indent=2))
     else:
         print(format_response(response))
     return EXIT_OK
+
+
+def format_resolutions(response: SearchResponse) -> list[str]:
+    """One line per filter value given by name: what it was taken to mean."""
+    lines = []
+    for resolved in response.filters:
+        if not resolved.values:
+            lines.append(f"{resolved.facet} {resolved.given!r}: names nothing in the index")
+            continue
+        meant = ", ".join(
+            f"{value} ({label.get('zh', '')} {label.get('en', '')})".replace(" ()", "")
+            for value, label in zip(resolved.values, resolved.labels, strict=True)
+        )
+        lines.append(f"{resolved.facet} {resolved.given!r} → {meant}")
+    return lines
 
 
 def search_request_from_args(args: argparse.Namespace) -> Any:
@@ -244,6 +395,7 @@ def search_request_from_args(args: argparse.Namespace) -> Any:
         sections=tuple(args.section),
         parts=tuple(args.part),
         committees=tuple(args.committee),
+        regions=tuple(args.region),
         levels=tuple(args.level),
         doc_types=tuple(args.doc_type),
         languages=tuple(args.lang),
@@ -286,10 +438,32 @@ def run_serve_command(args: argparse.Namespace) -> int:
     from webapp import create_app
     from webapp.serve import serve
 
-    app = create_app(paths=DataPaths(args.data_dir))
-    print(f"cppcc-search: serving {args.data_dir} on http://{args.host}:{args.port}/", flush=True)
-    serve(app, host=args.host, port=args.port)
+    site = args.base_url or f"http://{args.host}:{args.port}/"
+    app = create_app(
+        {"BASE_URL": site}, paths=DataPaths(args.data_dir), engine=engine_settings(args)
+    )
+    if args.engine == "whoosh" and not has_index(DataPaths(args.data_dir)):
+        where = DataPaths(args.data_dir).index_dir.absolute()
+        note = data_dir_note(args.data_dir)
+        print(
+            f"cppcc-search: no index in {where} yet{f' ({note})' if note else ''}; pages say "
+            "so until `cppcc-search index` builds one",
+            file=sys.stderr,
+            flush=True,
+        )
+    serve(app, host=args.host, port=args.port, ready=lambda url: _say(serving(args.data_dir, url)))
     return EXIT_OK
+
+
+def serving(data_dir: Path, url: str) -> str:
+    return f"cppcc-search: serving {data_dir} on {url}"
+
+
+def has_index(paths: DataPaths) -> bool:
+    """Whether the data dir has a current index generation."""
+    from indexer.index.generations import read_pointer
+
+    return read_pointer(paths.index_dir) is not None
 
 
 def run_demo_command(args: argparse.Namespace) -> int:

@@ -36,6 +36,9 @@ def run_demo(
 ) -> None:
     """Serve the sample site, crawl → extract → index it into ``paths``, then serve the UI."""
     paths.ensure()
+    if not build_only:
+        # Before minutes of building: a port already taken is known now, not after.
+        port = web_port(host, port, say)
     with ExitStack() as stack:
         site_port = PREFERRED_SITE_PORT if port_is_free(PREFERRED_SITE_PORT) else 0
         base_url = stack.enter_context(serve_directory(demo_site_root(), port=site_port))
@@ -63,9 +66,30 @@ def serve_web_ui(paths: DataPaths, host: str, port: int, say: Say) -> None:
     from webapp import create_app
     from webapp.serve import serve
 
-    app = create_app(paths=paths)
-    say(f"web UI: http://{host}:{port}/  (Ctrl-C to stop)")
-    serve(app, host=host, port=port)
+    app = create_app({"BASE_URL": f"http://{host}:{port}/"}, paths=paths)
+    serve(app, host=host, port=port, ready=lambda url: say(f"web UI: {url}  (Ctrl-C to stop)"))
+
+
+def web_port(host: str, port: int, say: Say) -> int:
+    """The port the web UI will listen on: ``port`` when it is free, else a free one (said).
+
+    0 asks for any free port."""
+    if port and port_is_free(port, host):
+        return port
+    free = free_port(host)
+    if port:
+        say(
+            f"port {port} is taken on {host}: the web UI will use port {free} instead "
+            f"(make demo PORT=N or cppcc-search demo --port N chooses another)"
+        )
+    return free
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port nothing listens on now (the system's choice)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
 
 
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:

@@ -11,3 +11,11 @@ from __future__ import annotations
 
 class CppccSearchError(Exception):
     """A problem the user can act on; its message is one clear line."""
+
+
+class DataLossRefused(CppccSearchError):
+    """A command would drop most of what the data directory holds; it needs ``--force``."""
+
+
+class LexiconError(CppccSearchError):
+    """The bilingual lexicon cannot be read (a malformed term table, a missing dictionary)."""

@@ -8,10 +8,22 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
-# Labels that say nothing about the body, so the bytes decide.
+# Labels that say nothing about the body, so the bytes decide. Download scripts on government
+# sites label reports "download" types rather than what they are.
 VAGUE_TYPES = frozenset(
-    {"", "text/plain", "application/octet-stream", "binary/octet-stream", "application/unknown"}
+    {
+        "",
+        "text/plain",
+        "application/octet-stream",
+        "binary/octet-stream",
+        "application/unknown",
+        "application/download",
+        "application/x-download",
+        "application/force-download",
+    }
 )
+# A .docx file is a zip archive, and some servers say only that.
+ZIP_TYPES = frozenset({"application/zip", "application/x-zip-compressed"})
 ATTACHMENT_TYPES = frozenset(
     {
         "application/pdf",
@@ -91,6 +103,8 @@ def classify(mime: str, body: bytes, url: str, expected_sitemap: bool = False) -
             return ATTACHMENT if body[:8].startswith(_ATTACHMENT_MAGIC) else MISLABELLED
         return HTML
     if mime in ATTACHMENT_TYPES:
+        return ATTACHMENT
+    if mime in ZIP_TYPES and urlsplit(url).path.lower().endswith(".docx"):
         return ATTACHMENT
     if mime in XML_TYPES and looks_like_sitemap(body):
         return SITEMAP

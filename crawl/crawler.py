@@ -1,35 +1,38 @@
-"""The crawl loop: a polite, resumable, archival crawl over the seeds' hosts.
+"""The crawl loop: a polite, resumable, archival crawl over the seeds' hosts, many hosts at once.
 
-One thread, one request at a time: the next URL is the oldest queued one whose host may be
-contacted now (its delay since the last request has passed and any retry wait is over), so
-several hosts interleave while each sees at most one request per ``delay`` seconds. robots.txt is
-the first request to every origin. Each outcome is archived (WARC) and then committed (SQLite)
-before the next request, so a killed crawl resumes where it stopped.
+Worker threads (``crawl.pool``, ``--concurrency`` of them) make the requests and parse what comes
+back; this loop, in the calling thread, decides what to fetch next and records every outcome, so
+the state database and the WARC file have a single writer. Each host gets at most one request at
+a time and rests after each (``crawl.hosts``): ``--delay``, a longer Crawl-delay (capped by
+``--max-crawl-delay``) or a Retry-After. Hosts take turns, so a slow one never holds up the
+others. robots.txt is the first request to every origin. Each outcome is archived (WARC) and
+then committed (SQLite) as it arrives, so a killed crawl loses only the requests in flight and
+resumes where it stopped.
 """
 
 from __future__ import annotations
 
-import hashlib
+import math
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 
+from captures.warc import utc_now
 from cppcc_search.settings import DataPaths
-from crawl.content import ATTACHMENT, HTML, MISLABELLED, SITEMAP, classify
-from crawl.encoding import decode_html
-from crawl.errors import CrawlError, FetchError
-from crawl.fetch import Fetcher, FetchSettings, Response, header_text, utc_now
-from crawl.links import extract_links, parse_sitemap
+from crawl import ledger
+from crawl.errors import CrawlError, CrawlInterrupted, FetchError
+from crawl.fetch import Fetcher, FetchSettings
+from crawl.hosts import Hosts
 from crawl.options import DEFAULT_USER_AGENT, CrawlOptions, validate_options
 from crawl.pagestore import PageStore
+from crawl.pool import Outcome, WorkerPool
+from crawl.responses import PAGE, SITEMAP_KIND, Fetched, ResponseSteps, analyse
 from crawl.robots import RobotsRules
-from crawl.robotsteps import SITEMAP_KIND, RobotsSteps
+from crawl.robotsteps import UNREACHABLE, HostDown, RobotsFetch, RobotsJob, RobotsSteps
+from crawl.shutdown import Shutdown
 from crawl.state import CrawlState, QueueItem, crawl_lock
-from crawl.summary import CrawlSummary
-from crawl.traps import ChainedLinks, Link, chain_links
-from crawl.urls import Scope, canonicalize, host_of, origin_of
-
-PAGE = "page"
+from crawl.summary import FAILURES_NAMED, REFUSED_NAMED, CrawlSummary
+from crawl.urls import Scope, host_of, origin_of
 
 Progress = Callable[[str], None]
 __all__ = ["DEFAULT_USER_AGENT", "CrawlOptions", "CrawlSummary", "run_crawl", "validate_options"]
@@ -38,23 +41,31 @@ __all__ = ["DEFAULT_USER_AGENT", "CrawlOptions", "CrawlSummary", "run_crawl", "v
 def run_crawl(
     paths: DataPaths, options: CrawlOptions, progress: Progress | None = None
 ) -> CrawlSummary:
-    """Crawl from the seeds (or resume the open run) and return what happened."""
+    """Crawl from the seeds (or resume the open run) and return what the run did.
+
+    Ctrl-C stops the crawl with ``CrawlInterrupted`` (a KeyboardInterrupt carrying the summary
+    of what was kept); in the main thread SIGTERM does the same, once the outcome being
+    recorded is committed (``crawl.shutdown``). The open run resumes next time.
+    """
     seeds = validate_options(options)
     paths.ensure()
-    with crawl_lock(paths.crawl_db):
+    with Shutdown().installed() as shutdown, crawl_lock(paths.crawl_db):
         state = CrawlState(paths.crawl_db)
         try:
-            crawler = Crawler(paths, options, seeds, state, progress)
+            crawler = Crawler(paths, options, seeds, state, progress, shutdown)
             try:
                 return crawler.run()
+            except KeyboardInterrupt as stop:
+                crawler.close()
+                raise CrawlInterrupted(crawler.conclude()) from stop
             finally:
                 crawler.close()
         finally:
             state.close()
 
 
-class Crawler(RobotsSteps):
-    """One crawl invocation: scheduling, politeness, and what to do with each response."""
+class Crawler(RobotsSteps, ResponseSteps):
+    """One crawl invocation: scheduling, politeness, and what to do with each outcome."""
 
     def __init__(
         self,
@@ -63,6 +74,7 @@ class Crawler(RobotsSteps):
         seeds: tuple[str, ...],
         state: CrawlState,
         progress: Progress | None,
+        shutdown: Shutdown,
     ) -> None:
         self.options = options
         self.seeds = seeds
@@ -73,22 +85,39 @@ class Crawler(RobotsSteps):
             FetchSettings(
                 user_agent=options.user_agent,
                 timeout=options.timeout,
-                deadline=options.deadline,
                 max_body_bytes=options.max_body_bytes,
+                max_idle=max(32, 2 * options.concurrency),
             )
         )
-        self.summary = CrawlSummary()
-        self.store = PageStore(paths, state, self.summary)
+        self.pool = WorkerPool(options.concurrency)
+        self.summary = CrawlSummary(max_crawl_delay=options.max_crawl_delay)
+        self.store = PageStore(paths, state, self.summary, shutdown, options.max_frontier)
+        self.hosts = Hosts()
+        self.flights: dict[Hashable, QueueItem | None] = {}  # URL or RobotsJob -> its item
         self.robots: dict[str, RobotsRules] = {}
-        self.host_ready: dict[str, float] = {}
-        self.seen_outside: set[str] = set()
+        self.crawl_delays: dict[str, float] = {}
+        self.robots_failures: dict[str, int] = {}
+        self.hosts_down: dict[str, HostDown] = {}
+        self.capped_noted: set[str] = set()
         self.page_budget_used = 0
+        self.pages_in_flight = 0
         self.last_progress = 0.0
+        self.closed = False
 
     def close(self) -> None:
-        """Release connections and files."""
+        """Cut the requests in flight, stop the workers, release connections and files."""
+        if self.closed:
+            return
+        self.closed = True
+        self.fetcher.abort()
+        self.pool.close()
         self.fetcher.close()
         self.store.close()
+
+    def note(self, line: str) -> None:
+        """Say something in the progress output."""
+        if self.progress is not None:
+            self.progress(line)
 
     # the run ----------------------------------------------------------------------------
     def run(self) -> CrawlSummary:
@@ -96,26 +125,21 @@ class Crawler(RobotsSteps):
         self.begin_run()
         summary = self.summary
         while True:
-            if (
-                self.options.max_pages is not None
-                and self.page_budget_used >= self.options.max_pages
-            ):
-                summary.stopped_reason = f"--max-pages {self.options.max_pages} reached"
-                break
-            item = self.state.next_item(time.time(), self.busy_hosts())
-            if item is None:
-                if self.state.count_queued() == 0:
+            self.dispatch()
+            if not self.flights:
+                if self.budget_left() <= 0:
+                    summary.stopped_reason = f"--max-pages {self.options.max_pages} reached"
+                    break
+                if self.state.queued == 0:
                     summary.finished = True
                     break
-                self.wait_for_work()
-                continue
-            self.process_safely(item)
+            outcome = self.pool.next_outcome(self.wait_time())
+            if outcome is not None:
+                self.settle(outcome)
             self.report_progress()
-        summary.queued = self.state.count_queued()
         if summary.finished:
             self.state.finish_run(summary.run_id, utc_now())
-        summary.elapsed = time.monotonic() - summary.started
-        return summary
+        return self.conclude()
 
     def begin_run(self) -> None:
         """Resume the open run, or start a new one that revalidates every known URL."""
@@ -124,6 +148,7 @@ class Crawler(RobotsSteps):
         run_id = open_run if open_run is not None else self.state.start_run(self.seeds, utc_now())
         self.summary.run_id = run_id
         self.store.run_id = run_id
+        self.summary.counts = ledger.load_counts(self.state.conn, run_id)
         with self.state.transaction() as db:
             for seed in self.seeds:
                 self.state.enqueue(db, run_id, seed, host_of(seed), 0, PAGE)
@@ -131,23 +156,43 @@ class Crawler(RobotsSteps):
                 for url, depth, kind in self.state.known_urls():
                     if self.scope.allows(url) or url in self.seeds:
                         self.state.enqueue(db, run_id, url, host_of(url), depth, kind)
-        if self.progress:
-            verb = "resuming" if open_run is not None else "starting"
-            self.progress(f"crawl: {verb} run {run_id}, {self.state.count_queued()} URLs queued")
+        self.state.take_new_hosts()
+        self.hosts = Hosts(self.state.queued_hosts())
+        verb = "resuming" if open_run is not None else "starting"
+        self.note(
+            f"crawl: {verb} run {run_id}, {self.state.queued} URLs queued, up to "
+            f"{self.options.concurrency} hosts at a time"
+        )
 
-    def busy_hosts(self) -> list[str]:
-        """Hosts that must not be contacted yet (politeness delay still running)."""
-        now = time.monotonic()
-        return [host for host, ready in self.host_ready.items() if ready > now]
+    def conclude(self) -> CrawlSummary:
+        """The summary of the run so far, with the failing and refused URLs it names."""
+        summary, conn = self.summary, self.state.conn
+        summary.queued = self.state.queued
+        summary.failure_count, summary.failures = ledger.failures(conn, FAILURES_NAMED)
+        summary.refused_named = ledger.refused_sample(conn, REFUSED_NAMED)
+        summary.capped_delays = ledger.asked_delays(
+            conn, summary.run_id, self.options.max_crawl_delay
+        )
+        summary.elapsed = time.monotonic() - summary.started
+        return summary
 
-    def wait_for_work(self) -> None:
-        """Sleep until a host becomes free or a postponed retry is due (at most a second)."""
-        now = time.monotonic()
-        waits = [ready - now for ready in self.host_ready.values() if ready > now]
-        wakeup = self.state.next_wakeup()
-        if wakeup is not None:
-            waits.append(wakeup - time.time())
-        time.sleep(min(max(min(waits, default=0.05), 0.005), 1.0))
+    def budget_left(self) -> float:
+        """Pages that --max-pages still allows, counting those in flight."""
+        if self.options.max_pages is None:
+            return math.inf
+        return self.options.max_pages - self.page_budget_used - self.pages_in_flight
+
+    def count_page(self, item: QueueItem) -> None:
+        """Spend one unit of --max-pages on a page whose outcome is settled."""
+        if item.kind == PAGE:
+            self.page_budget_used += 1
+
+    def wait_time(self) -> float:
+        """How long to wait for an outcome before looking for work again: until a resting
+        host is ready, at most a second."""
+        wakeup = self.hosts.next_wakeup()
+        wait = 1.0 if wakeup is None else wakeup - time.monotonic()
+        return min(max(wait, 0.002), 1.0)
 
     def report_progress(self) -> None:
         """Call the progress callback every ``progress_every`` seconds."""
@@ -155,39 +200,46 @@ class Crawler(RobotsSteps):
         if self.progress is None or now - self.last_progress < self.options.progress_every:
             return
         self.last_progress = now
-        self.progress(self.summary.progress_line(self.state.count_queued()))
+        self.progress(self.summary.progress_line(self.state.queued, len(self.flights)))
 
-    def host_delay(self, url: str) -> float:
-        """Seconds between two requests to this URL's host: --delay or Crawl-delay if longer."""
-        rules = self.robots.get(origin_of(url))
-        crawl_delay = rules.crawl_delay(self.options.user_agent) if rules else None
-        return max(self.options.delay, crawl_delay or 0.0)
+    def host_delay(self, host: str) -> float:
+        """Seconds a host rests after each response: --delay or its (capped) Crawl-delay."""
+        return max(self.options.delay, self.crawl_delays.get(host, 0.0))
 
-    def fetch(self, url: str, headers: list[tuple[str, str]] | None = None) -> Response:
-        """One request, then the host rests for its delay (whatever the outcome)."""
-        self.summary.requests += 1
-        try:
-            return self.fetcher.get(url, headers)
-        finally:
-            self.host_ready[host_of(url)] = time.monotonic() + self.host_delay(url)
+    # dispatching ------------------------------------------------------------------------
+    def dispatch(self) -> None:
+        """Start requests while workers are free: each ready host's oldest due URL, hosts in
+        turn."""
+        while len(self.flights) < self.options.concurrency and self.budget_left() > 0:
+            for host in self.state.take_new_hosts():
+                self.hosts.add_work(host)
+            now = time.monotonic()
+            for host in self.hosts.ready(now):
+                item = self.state.next_for_host(host, time.time())
+                if item is not None:
+                    self.guarded(item, lambda item=item: self.begin(item))
+                    break
+                wakeup = self.state.host_wakeup(host)
+                if wakeup is None:
+                    self.hosts.drop_work(host)
+                else:
+                    self.hosts.idle_until(host, now + max(wakeup - time.time(), 0.0))
+            else:
+                return
 
-    # one URL ----------------------------------------------------------------------------
-    def process_safely(self, item: QueueItem) -> None:
-        """Process one URL; an unexpected failure is recorded and the crawl goes on."""
-        try:
-            self.process(item)
-        except (sqlite3.Error, OSError) as exc:
-            # The state or the archive cannot be written (disk full, read-only, corrupt):
-            # nothing more can be kept, so stop; the run stays open for a later resume.
-            raise CrawlError(f"cannot write the crawl state or archive: {exc}") from exc
-        except Exception as exc:
-            self.store.record_failure(item, "internal", f"{type(exc).__name__}: {exc}")
-
-    def process(self, item: QueueItem) -> None:
-        """Fetch one queued URL (robots.txt first if its origin has none yet) and record it."""
-        rules = self.robots_for(item.url)
+    def begin(self, item: QueueItem) -> None:
+        """Start fetching one queued URL (robots.txt first if its origin has none yet), or
+        settle it at once when no request may be made."""
+        origin = origin_of(item.url)
+        down = self.host_down(origin)
+        if down is not None:
+            self.store.record_failure(item, UNREACHABLE, down.reason)
+            return
+        rules = self.rules_for(origin)
         if rules is None:
-            return  # robots.txt was just fetched; the host rests before the page itself
+            self.flights[RobotsJob(origin, host_of(item.url))] = None
+            self.start_robots(origin)
+            return
         if rules.unreachable and item.attempts < self.options.retries:
             # RFC 9309: disallowed only while robots.txt is unreachable; ask again later.
             self.store.postpone(item, rules.fetched_at + rules.max_age + 0.001)
@@ -201,148 +253,64 @@ class Crawler(RobotsSteps):
             headers.append(("If-None-Match", validators.etag))
         if validators and validators.last_modified:
             headers.append(("If-Modified-Since", validators.last_modified))
-        try:
-            response = self.fetch(item.url, headers)
-        except FetchError as exc:
-            self.handle_failure(item, exc)
-            return
-        self.handle_response(item, response)
-
-    def count_page(self, item: QueueItem) -> None:
-        """Spend one unit of --max-pages on a page whose outcome is settled."""
+        self.hosts.start(host_of(item.url))
+        self.flights[item.url] = item
         if item.kind == PAGE:
-            self.page_budget_used += 1
+            self.pages_in_flight += 1
+        self.pool.submit(item.url, lambda: self.fetch_page(item, headers))
 
-    def handle_failure(
-        self, item: QueueItem, exc: FetchError, retry_after: float | None = None
-    ) -> None:
-        """Retry a transient failure later, or record it for good."""
-        if exc.retryable and item.attempts < self.options.retries:
-            wait = self.options.retry_backoff * (2**item.attempts)
-            if retry_after is not None:
-                if retry_after > self.options.max_retry_wait:
-                    self.count_page(item)
-                    self.store.record_failure(
-                        item, exc.kind, f"{exc.message}; Retry-After too long"
-                    )
-                    return
-                wait = max(wait, retry_after)
-                host = host_of(item.url)
-                self.host_ready[host] = max(self.host_ready.get(host, 0.0), time.monotonic() + wait)
-            self.summary.retries += 1
-            self.store.postpone(item, time.time() + wait)
+    def fetch_page(self, item: QueueItem, headers: list[tuple[str, str]]) -> Fetched:
+        """Fetch a URL and analyse its body (runs in a worker thread)."""
+        response = self.fetcher.get(item.url, headers)
+        expect_sitemap = item.kind == SITEMAP_KIND
+        options = self.options
+        analysis = analyse(
+            response, expect_sitemap, options.max_body_bytes, options.max_links_per_page
+        )
+        return Fetched(response, analysis)
+
+    # settling ---------------------------------------------------------------------------
+    def settle(self, outcome: Outcome) -> None:
+        """Record what a worker brought back; its host rests from now."""
+        key = outcome.key
+        item = self.flights.pop(key)
+        if isinstance(key, RobotsJob):
+            fetched = outcome.value
+            if outcome.error is not None:
+                error = FetchError("internal", f"{type(outcome.error).__name__}: {outcome.error}")
+                fetched = RobotsFetch(error=error)
+            try:
+                self.guarded(None, lambda: self.settle_robots(key, fetched))
+            finally:  # after the rules are known, so the rest includes their Crawl-delay
+                self.hosts.finish(key.host, self.host_delay(key.host))
             return
-        self.count_page(item)
-        self.store.record_failure(item, exc.kind, exc.message)
+        assert item is not None
+        if item.kind == PAGE:
+            self.pages_in_flight -= 1
+        host = host_of(item.url)
+        self.hosts.finish(host, self.host_delay(host))
+        self.store.count("requests")
+        self.guarded(item, lambda: self.settle_page(item, outcome))
 
-    def handle_response(self, item: QueueItem, response: Response) -> None:
-        """Decide what a response means: redirect, not modified, retry, failure or content."""
-        status = response.status
-        if 300 <= status < 400 and status != 304 and response.header("Location"):
-            self.count_page(item)
-            self.handle_redirect(item, response)
-        elif status == 304:
-            self.count_page(item)
-            self.store.record_not_modified(item, response)
-        elif status == 429 or status >= 500:
-            kind = f"http_{status}"
-            self.store.archive_failed_response(item, response)
-            error = FetchError(kind, f"HTTP {status} {response.reason}".strip(), retryable=True)
-            retry_after = response.retry_after if status in (429, 503) else None
-            if status == 429 and retry_after is None:
-                retry_after = self.options.retry_backoff * (2**item.attempts)
-            self.handle_failure(item, error, retry_after)
-        elif not 200 <= status < 300:  # 4xx, 1xx, or a 3xx without a Location
-            self.count_page(item)
-            self.store.record_http_error(item, response)
+    def settle_page(self, item: QueueItem, outcome: Outcome) -> None:
+        """A page fetch's outcome: a failure to retry or record, or a response."""
+        if isinstance(outcome.error, FetchError):
+            self.handle_failure(item, outcome.error)
+        elif outcome.error is not None:
+            raise outcome.error
         else:
-            self.handle_content(item, response)
+            self.handle_response(item, outcome.value)
 
-    def handle_redirect(self, item: QueueItem, response: Response) -> None:
-        """Queue a redirect's target (same depth), refusing loops and over-long chains."""
-        target = canonicalize(header_text(response.header("Location")), base=item.url)
-        if target is None:
-            self.store.record_redirect(item, response, None, "bad_redirect", "unusable Location")
-            return
-        if target in self.state.redirect_chain(item.url):
-            self.store.record_redirect(
-                item, response, target, "redirect_loop", f"loops to {target}"
-            )
-            return
-        if item.hops + 1 > self.options.max_redirects:
-            message = f"more than {self.options.max_redirects} redirects"
-            self.store.record_redirect(item, response, target, "too_many_redirects", message)
-            return
-        if not self.scope.allows(target):
-            self.note_outside(target)
-            self.store.record_redirect(item, response, target, None, None)
-            return
-        self.store.record_redirect(item, response, target, None, None, follow=True)
-
-    def handle_content(self, item: QueueItem, response: Response) -> None:
-        """Archive a 2xx body and follow what it links to."""
-        kind = classify(response.mime_type, response.body, item.url, item.kind == SITEMAP_KIND)
-        if kind == SITEMAP:
-            found = parse_sitemap(response.body, item.url, self.options.max_body_bytes)
-            self.summary.sitemaps += 1
-            listed = [(url, PAGE) for url in found.pages] + [
-                (u, SITEMAP_KIND) for u in found.sitemaps
-            ]
-            self.store.record_content(item, response, SITEMAP, self.scoped(item, listed))
-            return
-        self.count_page(item)
-        if kind == MISLABELLED:
-            self.store.record_mislabelled(item, response)
-            return
-        if kind not in (HTML, ATTACHMENT):
-            self.store.record_content(item, response, kind, [])
-            return
-        digest = hashlib.sha256(response.body).hexdigest()
-        links: list[Link] = []
-        canonical = chain_digest = None
-        if kind == HTML and self.state.first_url_with_hash(digest, item.url) is None:
-            text, _encoding = decode_html(response.body, response.headers)
-            found = extract_links(text, response.url)
-            canonical = canonicalize(found.canonical) if found.canonical else None
-            # A canonical URL is one more way to reach the page's preferred address.
-            targets = found.links + ([canonical] if canonical else [])
-            chained = self.capped_by_pattern(item, self.scoped(item, [(u, PAGE) for u in targets]))
-            links, chain_digest = chained.links, chained.digest
-        self.store.record_content(
-            item, response, kind, links, digest, canonical, chain_digest=chain_digest
-        )
-
-    def scoped(self, item: QueueItem, links: list[tuple[str, str]]) -> list[Link]:
-        """Canonical in-scope links within the depth limit, as (url, depth, kind, chain 0)."""
-        depth = item.depth + 1
-        if self.options.max_depth is not None and depth > self.options.max_depth:
-            return []
-        result = []
-        for link, kind in links:
-            url = canonicalize(link)
-            if url is None:
-                continue
-            if not self.scope.allows(url):
-                self.note_outside(url)
-                continue
-            result.append((url, depth if kind == PAGE else item.depth, kind, 0))
-        return result
-
-    def capped_by_pattern(self, item: QueueItem, links: list[Link]) -> ChainedLinks:
-        """Links with their pattern chain, minus those past ``max_pattern_chain`` (traps)."""
-        chained = chain_links(
-            item.url,
-            item.chain,
-            item.chain_digest,
-            links,
-            self.state.in_frontier,
-            self.options.max_pattern_chain,
-        )
-        self.summary.pattern_capped += chained.dropped
-        return chained
-
-    def note_outside(self, url: str) -> None:
-        """Count an out-of-scope URL once per invocation."""
-        if url not in self.seen_outside:
-            self.seen_outside.add(url)
-            self.summary.out_of_scope += 1
+    def guarded(self, item: QueueItem | None, step: Callable[[], None]) -> None:
+        """Run one step for a URL; an unexpected failure is recorded and the crawl goes on."""
+        try:
+            step()
+        except (sqlite3.Error, OSError) as exc:
+            # The state or the archive cannot be written (disk full, read-only, corrupt):
+            # nothing more can be kept, so stop; the run stays open for a later resume.
+            raise CrawlError(f"cannot write the crawl state or archive: {exc}") from exc
+        except Exception as exc:
+            if item is None:
+                raise
+            self.count_page(item)
+            self.store.record_failure(item, "internal", f"{type(exc).__name__}: {exc}")

@@ -2,18 +2,46 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
-class CrawlError(Exception):
+from cppcc_search.errors import CppccSearchError
+
+if TYPE_CHECKING:
+    from crawl.summary import CrawlSummary
+
+
+class CrawlError(CppccSearchError):
     """A user error (bad seed URL, bad option) reported as one clear line."""
 
 
-class FetchError(Exception):
-    """One fetch failed; ``kind`` names the failure (timeout, connection, too_large, ...)."""
+class CrawlInterrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM stopped a crawl; ``summary`` counts what the run has kept so far."""
 
-    def __init__(self, kind: str, message: str, *, retryable: bool | None = None) -> None:
+    def __init__(self, summary: CrawlSummary) -> None:
+        super().__init__("crawl interrupted")
+        self.summary = summary
+
+
+class FetchError(Exception):
+    """One fetch failed; ``kind`` names the failure (timeout, connection, too_large, ...);
+    ``unreachable`` says no connection to the host could be made at all (its name, a refused
+    connection, TLS).
+
+    Recorded against its URL, never shown to the user as an error, so not a CppccSearchError.
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        message: str,
+        *,
+        retryable: bool | None = None,
+        unreachable: bool = False,
+    ) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
+        self.unreachable = unreachable
         self._retryable = retryable
 
     @property

@@ -1,25 +1,30 @@
-"""HTTP fetching: one GET with timeouts, an overall deadline and a body cap counted after
-decompression (so a compression bomb stops early).
+"""HTTP fetching: one GET under a deadline for the whole response (connect, headers and body)
+with a body cap counted after decompression (so a compression bomb stops early).
 
 The stdlib ``http.client`` is used directly because the archive needs the response exactly as
-transferred (headers and the still-compressed body), which higher-level clients hide. Redirects
+transferred (headers and the still-compressed body), which higher-level clients hide. A Fetcher
+is shared by the crawl's worker threads: each request takes the origin's idle kept-alive
+connection (or opens one) and gives it back when the response was read to its end. Redirects
 and retries are the crawler's business, not this module's: every response comes back as it is.
 """
 
 from __future__ import annotations
 
-import contextlib
 import email.utils
 import http.client
 import socket
 import ssl
 import threading
 import time
-import zlib
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+from captures.compression import BodyDecoder, BodyError
+from captures.headers import header_value, media_type
+from captures.warc import Exchange
+from crawl.deadlines import Alarm, Watchdog
 from crawl.errors import FetchError
 
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -31,45 +36,33 @@ class FetchSettings:
     """How one request behaves."""
 
     user_agent: str
-    timeout: float = 30.0
-    deadline: float = 120.0
+    timeout: float = 30.0  # the whole response: connect, headers and body
     max_body_bytes: int = 20 * 1024 * 1024
+    # Kept-alive connections left open between requests, the least recently used closed first:
+    # enough for every host in flight, never one socket per host of a thousand-host crawl.
+    max_idle: int = 32
 
 
 @dataclass
-class Response:
-    """One HTTP response as received, plus its decompressed body."""
+class Response(Exchange):
+    """One HTTP response as received (the exchange the archive keeps), plus its decompressed
+    body."""
 
-    url: str
-    status: int
-    reason: str
-    http_version: str
-    headers: list[tuple[str, str]]
-    raw_body: bytes
-    body: bytes
-    request_line: str
-    request_headers: list[tuple[str, str]]
-    fetched_at: str = field(default_factory=lambda: utc_now())
+    body: bytes = field(kw_only=True)
 
     def header(self, name: str) -> str | None:
         """The first value of a header, matched without regard to case."""
-        lowered = name.lower()
-        return next((v for k, v in self.headers if k.lower() == lowered), None)
+        return header_value(self.headers, name)
 
     @property
     def mime_type(self) -> str:
         """The Content-Type without parameters, lower case ('' when absent)."""
-        return (self.header("Content-Type") or "").split(";")[0].strip().lower()
+        return media_type(self.headers)
 
     @property
     def retry_after(self) -> float | None:
         """Seconds the server asked us to wait (Retry-After), if it said."""
         return parse_retry_after(self.header("Retry-After"))
-
-
-def utc_now() -> str:
-    """The current time as ISO 8601 UTC with a Z."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def header_text(value: str | None) -> str:
@@ -98,101 +91,63 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
-class BodyDecoder:
-    """Decompresses a body as it arrives and stops once it grows past the cap."""
-
-    def __init__(self, content_encoding: str | None, limit: int) -> None:
-        coding = (content_encoding or "identity").strip().lower()
-        self.limit = limit
-        self.size = 0
-        self.parts: list[bytes] = []
-        self.coding = coding
-        if coding in ("gzip", "x-gzip"):
-            self.inflater: zlib._Decompress | None = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        elif coding == "deflate":
-            self.inflater = None  # zlib or raw deflate: decided on the first bytes
-        elif coding in ("identity", ""):
-            self.inflater = None
-        else:
-            raise FetchError("content_encoding", f"unsupported Content-Encoding {coding!r}")
-
-    def _take(self, data: bytes) -> None:
-        self.size += len(data)
-        if self.size > self.limit:
-            raise FetchError("too_large", f"body larger than {self.limit} bytes")
-        self.parts.append(data)
-
-    def feed(self, chunk: bytes) -> None:
-        """Add the next raw bytes."""
-        if self.coding == "deflate" and self.inflater is None:
-            # Servers send both zlib-wrapped and raw deflate under this name.
-            wrapped = (
-                len(chunk) >= 2 and (chunk[0] & 0x0F) == 8 and (chunk[0] << 8 | chunk[1]) % 31 == 0
-            )
-            self.inflater = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
-        if self.inflater is None:
-            self._take(chunk)
-            return
-        data = chunk
-        try:
-            while data:
-                out = self.inflater.decompress(data, self.limit - self.size + 1)
-                self._take(out)
-                data = self.inflater.unconsumed_tail
-        except zlib.error as exc:
-            raise FetchError("content_encoding", f"corrupt {self.coding} body: {exc}") from exc
-
-    def finish(self) -> bytes:
-        """The whole decompressed body."""
-        if self.inflater is not None:
-            try:
-                self._take(self.inflater.flush())
-            except zlib.error as exc:
-                raise FetchError("content_encoding", f"corrupt {self.coding} body: {exc}") from exc
-        return b"".join(self.parts)
-
-
-def decode_body(raw: bytes, content_encoding: str | None, limit: int) -> bytes:
-    """Decompress a stored body exactly as the fetcher did."""
-    decoder = BodyDecoder(content_encoding, limit)
-    decoder.feed(raw)
-    return decoder.finish()
-
-
 class Fetcher:
-    """Issues GET requests, keeping one persistent connection per origin."""
+    """Issues GET requests from any number of threads, keeping idle connections per origin."""
 
     def __init__(self, settings: FetchSettings) -> None:
         self.settings = settings
-        self._connections: dict[str, http.client.HTTPConnection] = {}
+        self._idle: OrderedDict[str, http.client.HTTPConnection] = OrderedDict()
+        self._lock = threading.Lock()
         self._ssl = ssl.create_default_context()
+        self._watchdog = Watchdog()
 
     def close(self) -> None:
-        """Close every open connection."""
-        for conn in self._connections.values():
+        """Cut the requests in flight and close every idle connection."""
+        self.abort()
+        self._watchdog.close()
+
+    def abort(self) -> None:
+        """End every request in flight at once (each fails as a timeout) and drop idle
+        connections: the crawl is stopping."""
+        self._watchdog.fire_all()
+        with self._lock:
+            idle = list(self._idle.values())
+            self._idle.clear()
+        for conn in idle:
             conn.close()
-        self._connections.clear()
 
-    def _connection(self, scheme: str, netloc: str) -> http.client.HTTPConnection:
-        key = f"{scheme}://{netloc}"
-        conn = self._connections.get(key)
-        if conn is None:
-            if scheme == "https":
-                conn = http.client.HTTPSConnection(
-                    netloc, timeout=self.settings.timeout, context=self._ssl
-                )
-            else:
-                conn = http.client.HTTPConnection(netloc, timeout=self.settings.timeout)
-            self._connections[key] = conn
-        return conn
-
-    def _drop(self, scheme: str, netloc: str) -> None:
-        conn = self._connections.pop(f"{scheme}://{netloc}", None)
+    def _take(self, scheme: str, netloc: str) -> http.client.HTTPConnection:
+        """The origin's idle connection, or a new (unconnected) one."""
+        with self._lock:
+            conn = self._idle.pop(f"{scheme}://{netloc}", None)
         if conn is not None:
-            conn.close()
+            return conn
+        if scheme == "https":
+            return http.client.HTTPSConnection(netloc, context=self._ssl)
+        return http.client.HTTPConnection(netloc)
 
-    def get(self, url: str, extra_headers: list[tuple[str, str]] | None = None) -> Response:
-        """GET ``url``; raises FetchError for timeouts, network errors and oversized bodies."""
+    def _give_back(self, scheme: str, netloc: str, conn: http.client.HTTPConnection) -> None:
+        with self._lock:
+            previous = self._idle.pop(f"{scheme}://{netloc}", None)
+            self._idle[f"{scheme}://{netloc}"] = conn
+            excess = []
+            while len(self._idle) > self.settings.max_idle:
+                excess.append(self._idle.popitem(last=False)[1])
+        for old in (previous, *excess):
+            if old is not None:
+                old.close()
+
+    def get(
+        self,
+        url: str,
+        extra_headers: list[tuple[str, str]] | None = None,
+        *,
+        limit: int | None = None,
+        truncate: bool = False,
+    ) -> Response:
+        """GET ``url``; raises FetchError for timeouts, network errors and oversized bodies.
+        ``limit`` overrides the body cap; with ``truncate`` a longer body is cut there instead
+        of refused (the response then says ``truncated``)."""
         parts = urlsplit(url)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         headers = [
@@ -202,123 +157,158 @@ class Fetcher:
             ("Accept-Encoding", "gzip, deflate"),
             *(extra_headers or []),
         ]
+        request = _Request(
+            url, target, headers, time.monotonic() + self.settings.timeout, truncate,
+            limit if limit is not None else self.settings.max_body_bytes,
+        )  # fmt: skip
+        conn = self._take(parts.scheme, parts.netloc)
         try:
-            return self._exchange(url, parts.scheme, parts.netloc, target, headers)
-        except FetchError:
-            self._drop(parts.scheme, parts.netloc)
+            response, reusable = self._exchange(conn, request)
+        except BaseException:
+            conn.close()
             raise
-        except TimeoutError as exc:
-            self._drop(parts.scheme, parts.netloc)
-            raise FetchError("timeout", f"timed out after {self.settings.timeout:g}s") from exc
-        except (socket.gaierror, ssl.SSLError) as exc:
-            # An unknown host name or a bad certificate will not mend itself by retrying.
-            self._drop(parts.scheme, parts.netloc)
-            kind = "dns" if isinstance(exc, socket.gaierror) else "tls"
-            raise FetchError(kind, f"{type(exc).__name__}: {exc}") from exc
-        except (OSError, http.client.HTTPException, ValueError) as exc:
-            self._drop(parts.scheme, parts.netloc)
-            raise FetchError("connection", f"{type(exc).__name__}: {exc}".rstrip(": ")) from exc
+        if reusable:
+            self._give_back(parts.scheme, parts.netloc, conn)
+        else:
+            conn.close()
+        return response
 
     def _exchange(
-        self, url: str, scheme: str, netloc: str, target: str, headers: list[tuple[str, str]]
-    ) -> Response:
-        started = time.monotonic()
-        resp, sock = self._send(scheme, netloc, target, headers, started)
+        self, conn: http.client.HTTPConnection, request: _Request
+    ) -> tuple[Response, bool]:
+        """Send the request and read the response; a kept-alive connection the server closed
+        meanwhile is reopened once. Failures become FetchErrors that say what happened."""
+        for attempt in (1, 2):
+            reused = conn.sock is not None
+            try:
+                return self._exchange_once(conn, request)
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as exc:
+                conn.close()
+                stale = reused and attempt == 1 and request.phase == "headers"
+                if not stale or request.timed_out():
+                    raise _failure(exc, request, self.settings.timeout) from exc
+            except FetchError:
+                raise
+            except BodyError as exc:  # a corrupt or oversized body: the decoder said why
+                raise FetchError(exc.kind, exc.message) from exc
+            except (OSError, http.client.HTTPException, ValueError) as exc:
+                raise _failure(exc, request, self.settings.timeout) from exc
+        raise AssertionError("unreachable")
+
+    def _exchange_once(
+        self, conn: http.client.HTTPConnection, request: _Request
+    ) -> tuple[Response, bool]:
+        request.phase = "connect"
+        if conn.sock is None:
+            conn.timeout = request.remaining()
+            conn.connect()
+        sock = conn.sock
+        alarm = request.alarm = self._watchdog.arm(sock, request.deadline)
         try:
-            raw, body = self._read_body(resp, sock, started)
+            sock.settimeout(request.remaining())
+            request.phase = "headers"
+            conn.putrequest("GET", request.target, skip_host=True, skip_accept_encoding=True)
+            for name, value in request.headers:
+                conn.putheader(name, value)
+            conn.endheaders()
+            resp = conn.getresponse()
+            try:
+                if request.timed_out():  # cut mid-header: http.client took the cut for their end
+                    raise TimeoutError("deadline")
+                request.phase = "body"
+                raw, body, truncated = self._read_body(resp, sock, request)
+            except BaseException:
+                resp.close()  # it may own the socket (a response without a length does)
+                raise
         finally:
-            if resp.will_close or not resp.isclosed():
-                self._drop(scheme, netloc)
+            cut = self._watchdog.disarm(alarm)
         version = "HTTP/1.0" if resp.version == 10 else "HTTP/1.1"
-        return Response(
-            url=url,
+        response = Response(
+            url=request.url,
             status=resp.status,
             reason=resp.reason or "",
             http_version=version,
             headers=list(resp.getheaders()),
             raw_body=raw,
             body=body,
-            request_line=f"GET {target} HTTP/1.1",
-            request_headers=headers,
+            request_line=f"GET {request.target} HTTP/1.1",
+            request_headers=request.headers,
+            truncated=truncated,
         )
-
-    def _send(
-        self,
-        scheme: str,
-        netloc: str,
-        target: str,
-        headers: list[tuple[str, str]],
-        started: float,
-    ) -> tuple[http.client.HTTPResponse, socket.socket]:
-        """Send the request; a kept-alive connection the server already closed is retried once."""
-        for attempt in (1, 2):
-            conn = self._connection(scheme, netloc)
-            reused = conn.sock is not None
-            try:
-                conn.putrequest("GET", target, skip_host=True, skip_accept_encoding=True)
-                for name, value in headers:
-                    conn.putheader(name, value)
-                conn.endheaders()
-                sock = conn.sock  # getresponse() may detach it from conn
-                return self._read_head(conn, sock, started), sock
-            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
-                self._drop(scheme, netloc)
-                if not reused or attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
-
-    def _read_head(
-        self, conn: http.client.HTTPConnection, sock: socket.socket, started: float
-    ) -> http.client.HTTPResponse:
-        """Read the status line and headers, cutting the connection at the deadline.
-
-        The socket timeout restarts with every byte, so a server that drips its headers would
-        otherwise hold the crawl indefinitely; a timer shuts the socket down instead.
-        """
-        fired = threading.Event()
-
-        def cut() -> None:
-            fired.set()
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-
-        remaining = max(started + self.settings.deadline - time.monotonic(), 0.001)
-        timer = threading.Timer(remaining, cut)
-        timer.daemon = True
-        timer.start()
-        try:
-            return conn.getresponse()
-        except (OSError, http.client.HTTPException) as exc:
-            if fired.is_set():
-                message = f"headers not complete after {self.settings.deadline:g}s"
-                raise FetchError("timeout", message) from exc
-            raise
-        finally:
-            timer.cancel()
+        # The connection is worth keeping only if the body was read to its end and kept open.
+        reusable = not (cut or truncated or resp.will_close or not resp.isclosed())
+        return response, reusable
 
     def _read_body(
-        self, resp: http.client.HTTPResponse, sock: socket.socket, started: float
-    ) -> tuple[bytes, bytes]:
-        """Read the body under the deadline; returns (raw as transferred, decompressed)."""
-        limit = self.settings.max_body_bytes
+        self, resp: http.client.HTTPResponse, sock: socket.socket, request: _Request
+    ) -> tuple[bytes, bytes, bool]:
+        """Read the body before the deadline; returns (raw as transferred, decompressed,
+        whether it was cut at the limit)."""
+        limit = request.limit
         length = resp.getheader("Content-Length")
-        if length and length.strip().isdigit() and int(length) > limit:
+        too_long = length and length.strip().isdigit() and int(length) > limit
+        if too_long and not request.truncate:
             raise FetchError("too_large", f"Content-Length {int(length)} exceeds {limit} bytes")
-        decoder = BodyDecoder(resp.getheader("Content-Encoding"), limit)
+        decoder = BodyDecoder(resp.getheader("Content-Encoding"), limit, request.truncate)
         raw_parts: list[bytes] = []
         raw_size = 0
-        deadline = started + self.settings.deadline
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise FetchError("timeout", f"body not complete after {self.settings.deadline:g}s")
-            sock.settimeout(min(self.settings.timeout, remaining))
+        while not decoder.full:
+            if time.monotonic() >= request.deadline:
+                raise TimeoutError("deadline")
+            sock.settimeout(request.remaining())
             chunk = resp.read1(CHUNK)
             if not chunk:
                 break
             raw_size += len(chunk)
-            if raw_size > limit:
+            if raw_size > limit and not request.truncate:
                 raise FetchError("too_large", f"body larger than {limit} bytes")
             raw_parts.append(chunk)
             decoder.feed(chunk)
-        return b"".join(raw_parts), decoder.finish()
+        if request.timed_out():
+            raise TimeoutError("deadline")  # the watchdog cut the socket: not the body's end
+        if resp.length and not decoder.full:
+            # http.client reads a short Content-Length body as a complete one
+            message = f"connection closed after {raw_size} of {raw_size + resp.length} bytes"
+            raise FetchError("connection", message)
+        return b"".join(raw_parts), decoder.finish(), decoder.full
+
+
+@dataclass
+class _Request:
+    """One request under way: what to send, its deadline and how far it got."""
+
+    url: str
+    target: str
+    headers: list[tuple[str, str]]
+    deadline: float
+    truncate: bool
+    limit: int
+    phase: str = "connect"
+    alarm: Alarm | None = None
+
+    def remaining(self) -> float:
+        """Seconds left before the deadline (never zero: a zero timeout means non-blocking)."""
+        return max(self.deadline - time.monotonic(), 0.001)
+
+    def timed_out(self) -> bool:
+        """Whether the watchdog cut the connection at the deadline."""
+        return self.alarm is not None and self.alarm.fired
+
+
+_PHASES = {"connect": "connecting", "headers": "waiting for headers", "body": "reading the body"}
+
+
+def _failure(exc: BaseException, request: _Request, timeout: float) -> FetchError:
+    """The FetchError for a network failure: a timeout (the deadline passed), a host that could
+    not be reached at all (``unreachable``: name, refused connection, TLS), or a broken
+    connection."""
+    if isinstance(exc, TimeoutError) or request.timed_out():
+        message = f"no complete response after {timeout:g}s ({_PHASES[request.phase]})"
+        return FetchError("timeout", message, unreachable=request.phase == "connect")
+    detail = f"{type(exc).__name__}: {exc}".rstrip(": ")
+    if isinstance(exc, socket.gaierror):
+        # An unknown host name or a bad certificate will not mend itself by retrying.
+        return FetchError("dns", detail, retryable=False, unreachable=True)
+    if isinstance(exc, ssl.SSLError):
+        return FetchError("tls", detail, retryable=False, unreachable=True)
+    return FetchError("connection", detail, unreachable=request.phase == "connect")

@@ -1,26 +1,6 @@
-"""Crawl state in SQLite (``crawl.sqlite3``), WAL mode, one transaction per fetched page so a
-crawl killed at any moment loses nothing it had committed.
-
-Schema:
-- ``runs(id, started_at, finished_at, seeds)`` — one row per ``crawl`` run; ``finished_at`` is
-  NULL while the run is open (running or interrupted), so the next ``crawl`` resumes it.
-- ``urls(url, kind, depth, discovered_from, first_run, last_run, status, final_url, content_type,
-  etag, last_modified, content_hash, duplicate_of, fetched_at, fetch_order, error_kind, error,
-  canonical_url)`` — one record per canonical URL ever queued; ``kind`` is page or sitemap;
-  ``fetch_order`` numbers URLs by their first good (2xx) fetch; ``duplicate_of`` names the first
-  URL with the same body; ``canonical_url`` the page's ``<link rel=canonical>`` when it names
-  another URL.
-- ``frontier(url, run_id, seq, host, depth, kind, state, attempts, not_before, hops, via,
-  outcome, chain, chain_digest)`` — the open run's queue (``state`` queued or done);
-  ``hops``/``via`` follow a redirect chain for the redirect limit and loop detection;
-  ``not_before`` delays a retry;
-  ``chain`` counts pages of one URL pattern in a row that brought nothing new (crawl traps) and
-  ``chain_digest`` is the link digest of the page that queued the URL (see ``crawl.traps``).
-- ``captures(id, url, run_id, status, fetched_at, doc_kind, content_type, content_hash,
-  warc_path, warc_offset, payload_path, payload_offset)`` — every archived response; ``doc_kind``
-  is html, attachment, sitemap, robots or other; ``payload_*`` locate the record holding the body
-  (the same record, or the original a revisit refers to).
-- ``robots(origin, run_id, status, body, fetched_at)`` — robots.txt per origin, fetched once a run.
+"""Crawl state in SQLite (``crawl.sqlite3``, tables in ``crawl.schema``), one transaction per
+fetched page so a crawl killed at any moment loses nothing it had committed; only the crawl
+loop's thread writes.
 
 ``crawl.lock`` beside the database is held (flock) while a crawl runs.
 """
@@ -37,82 +17,10 @@ from datetime import datetime
 from pathlib import Path
 
 from crawl.errors import CrawlError
+from crawl.schema import connect
 
 if sys.platform != "win32":
     import fcntl
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY,
-    started_at TEXT NOT NULL,
-    finished_at TEXT,
-    seeds TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS urls (
-    url TEXT PRIMARY KEY,
-    kind TEXT NOT NULL,
-    depth INTEGER NOT NULL,
-    discovered_from TEXT,
-    first_run INTEGER NOT NULL,
-    last_run INTEGER,
-    status INTEGER,
-    final_url TEXT,
-    content_type TEXT,
-    etag TEXT,
-    last_modified TEXT,
-    content_hash TEXT,
-    duplicate_of TEXT,
-    fetched_at TEXT,
-    fetch_order INTEGER,
-    error_kind TEXT,
-    error TEXT,
-    canonical_url TEXT
-);
-CREATE INDEX IF NOT EXISTS urls_hash ON urls(content_hash);
-CREATE INDEX IF NOT EXISTS urls_order ON urls(fetch_order);
-CREATE INDEX IF NOT EXISTS urls_final ON urls(final_url);
-CREATE TABLE IF NOT EXISTS frontier (
-    url TEXT PRIMARY KEY,
-    run_id INTEGER NOT NULL,
-    seq INTEGER NOT NULL,
-    host TEXT NOT NULL,
-    depth INTEGER NOT NULL,
-    kind TEXT NOT NULL,
-    state TEXT NOT NULL DEFAULT 'queued',
-    attempts INTEGER NOT NULL DEFAULT 0,
-    not_before REAL NOT NULL DEFAULT 0,
-    hops INTEGER NOT NULL DEFAULT 0,
-    via TEXT,
-    outcome TEXT,
-    chain INTEGER NOT NULL DEFAULT 0,
-    chain_digest TEXT
-);
-CREATE INDEX IF NOT EXISTS frontier_queue ON frontier(state, seq);
-CREATE INDEX IF NOT EXISTS frontier_seq ON frontier(seq);
-CREATE TABLE IF NOT EXISTS captures (
-    id INTEGER PRIMARY KEY,
-    url TEXT NOT NULL,
-    run_id INTEGER NOT NULL,
-    status INTEGER NOT NULL,
-    fetched_at TEXT NOT NULL,
-    doc_kind TEXT NOT NULL,
-    content_type TEXT,
-    content_hash TEXT,
-    warc_path TEXT NOT NULL,
-    warc_offset INTEGER NOT NULL,
-    payload_path TEXT,
-    payload_offset INTEGER
-);
-CREATE INDEX IF NOT EXISTS captures_url ON captures(url, id);
-CREATE INDEX IF NOT EXISTS captures_hash ON captures(content_hash);
-CREATE TABLE IF NOT EXISTS robots (
-    origin TEXT PRIMARY KEY,
-    run_id INTEGER NOT NULL,
-    status INTEGER,
-    body BLOB,
-    fetched_at TEXT NOT NULL
-);
-"""
 
 
 @dataclass
@@ -151,37 +59,15 @@ def crawl_lock(db_path: Path) -> Iterator[None]:
         yield
 
 
-def connect(db_path: Path) -> sqlite3.Connection:
-    """Open (and create) the state database with WAL journaling."""
-    conn = sqlite3.connect(db_path, timeout=30.0, isolation_level=None)
-    conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.executescript(SCHEMA)
-    _add_missing_columns(conn)
-    return conn
-
-
-# Columns added after the first release: a database written by an older crawler gains them.
-_LATER_COLUMNS = (
-    ("urls", "canonical_url", "TEXT"),
-    ("frontier", "chain", "INTEGER NOT NULL DEFAULT 0"),
-    ("frontier", "chain_digest", "TEXT"),
-)
-
-
-def _add_missing_columns(conn: sqlite3.Connection) -> None:
-    for table, column, declaration in _LATER_COLUMNS:
-        present = {row["name"] for row in conn.execute(f"PRAGMA table_info({table})")}
-        if column not in present:
-            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
-
-
 class CrawlState:
     """Typed access to the state database; every write happens inside ``transaction()``."""
 
     def __init__(self, db_path: Path) -> None:
         self.conn = connect(db_path)
+        # Kept in step with the frontier by this, its only writer: the scheduler asks for them
+        # after every outcome, which a COUNT over a large frontier would make slow.
+        self.queued = self._count_queued()
+        self.new_hosts: set[str] = set()  # hosts given a URL since the scheduler last asked
 
     def close(self) -> None:
         """Close the database."""
@@ -195,6 +81,7 @@ class CrawlState:
             yield self.conn
         except BaseException:
             self.conn.execute("ROLLBACK")
+            self.queued = self._count_queued()
             raise
         self.conn.execute("COMMIT")
 
@@ -207,9 +94,11 @@ class CrawlState:
         return int(row["id"]) if row else None
 
     def start_run(self, seeds: Iterable[str], now: str) -> int:
-        """Begin a new run with an empty frontier."""
+        """Begin a new run with an empty frontier (and an empty list of refused URLs)."""
         with self.transaction() as db:
             db.execute("DELETE FROM frontier")
+            db.execute("DELETE FROM refused")
+            self.queued = 0
             cur = db.execute(
                 "INSERT INTO runs(started_at, seeds) VALUES (?, ?)", (now, json.dumps(list(seeds)))
             )
@@ -248,7 +137,16 @@ class CrawlState:
             "?, ?, ?, ?, ?, ?, ?)",
             (url, run_id, host, depth, kind, hops, via, chain, chain_digest),
         )
-        return cur.rowcount > 0
+        if cur.rowcount <= 0:
+            return False
+        self.queued += 1
+        self.new_hosts.add(host)
+        return True
+
+    def take_new_hosts(self) -> set[str]:
+        """Hosts that were given a URL since the last call."""
+        hosts, self.new_hosts = self.new_hosts, set()
+        return hosts
 
     def in_frontier(self, url: str) -> bool:
         """Whether this run has queued (or done) ``url``."""
@@ -256,39 +154,54 @@ class CrawlState:
             self.conn.execute("SELECT 1 FROM frontier WHERE url=?", (url,)).fetchone() is not None
         )
 
-    def next_item(self, now: float, busy_hosts: Iterable[str]) -> QueueItem | None:
-        """The oldest queued URL that is due and whose host may be contacted now."""
-        busy = list(busy_hosts)
-        marks = ",".join("?" * len(busy))
-        host_filter = f"AND host NOT IN ({marks})" if busy else ""
+    def next_for_host(self, host: str, now: float) -> QueueItem | None:
+        """The host's oldest queued URL that is due (``not_before`` at or before ``now``)."""
         row = self.conn.execute(
             "SELECT url, host, depth, kind, attempts, hops, via, chain, chain_digest "
-            "FROM frontier "
-            f"WHERE state='queued' AND not_before <= ? {host_filter} ORDER BY seq LIMIT 1",
-            (now, *busy),
+            "FROM frontier WHERE host=? AND state='queued' AND not_before <= ? "
+            "ORDER BY seq LIMIT 1",
+            (host, now),
         ).fetchone()
         return QueueItem(**dict(row)) if row else None
 
-    def next_wakeup(self) -> float | None:
-        """The earliest ``not_before`` among queued URLs (None when the queue is empty)."""
+    def host_wakeup(self, host: str) -> float | None:
+        """When the host's earliest postponed URL is due (None: nothing queued for it)."""
         row = self.conn.execute(
-            "SELECT MIN(not_before) AS t FROM frontier WHERE state='queued'"
+            "SELECT MIN(not_before) AS t FROM frontier WHERE host=? AND state='queued'", (host,)
         ).fetchone()
         return row["t"] if row and row["t"] is not None else None
 
     def queued_hosts(self) -> list[str]:
-        """Hosts that still have URLs waiting."""
-        rows = self.conn.execute("SELECT DISTINCT host FROM frontier WHERE state='queued'")
+        """Hosts that still have URLs waiting, in the order their first one was queued."""
+        rows = self.conn.execute(
+            "SELECT host, MIN(seq) AS first FROM frontier WHERE state='queued' "
+            "GROUP BY host ORDER BY first"
+        )
         return [r["host"] for r in rows]
 
-    def count_queued(self) -> int:
-        """How many URLs are still waiting."""
+    def _count_queued(self) -> int:
         row = self.conn.execute("SELECT COUNT(*) AS n FROM frontier WHERE state='queued'")
         return int(row.fetchone()["n"])
 
+    def count_queued(self) -> int:
+        """How many URLs are still waiting."""
+        return self.queued
+
     def mark_done(self, db: sqlite3.Connection, url: str, outcome: str) -> None:
         """Take a URL off the queue, noting what happened."""
-        db.execute("UPDATE frontier SET state='done', outcome=? WHERE url=?", (outcome, url))
+        cur = db.execute(
+            "UPDATE frontier SET state='done', outcome=? WHERE url=? AND state='queued'",
+            (outcome, url),
+        )
+        self.queued -= max(cur.rowcount, 0)
+
+    def queued_urls_of(self, origin: str) -> list[str]:
+        """The URLs of one origin (``scheme://host``) still waiting, in queue order."""
+        host = origin.partition("://")[2]
+        rows = self.conn.execute(
+            "SELECT url FROM frontier WHERE host=? AND state='queued' ORDER BY seq", (host,)
+        )
+        return [r["url"] for r in rows if r["url"].startswith(origin + "/")]
 
     def postpone(self, db: sqlite3.Connection, url: str, not_before: float) -> None:
         """Retry a URL later."""
@@ -368,10 +281,12 @@ class CrawlState:
         status: int | None,
         body: bytes,
         now: str,
+        crawl_delay: float | None = None,
     ) -> None:
-        """Remember an origin's robots.txt for the rest of the run."""
+        """Remember an origin's robots.txt (and the Crawl-delay it asks) for the rest of the
+        run."""
         db.execute(
-            "INSERT OR REPLACE INTO robots(origin, run_id, status, body, fetched_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (origin, run_id, status, body, now),
+            "INSERT OR REPLACE INTO robots(origin, run_id, status, body, fetched_at, crawl_delay) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (origin, run_id, status, body, now, crawl_delay),
         )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+from cppcc_search.bodies import Clues, body_for_name, identify_issuer, series_id
+from cppcc_search.kinds import classify_report
 from cppcc_search.models import Report
-from crawl.encoding import PRESCAN_BYTES, normalise_encoding
 from extraction.attribution import (
     detect_committee,
     detect_doc_type,
@@ -22,10 +23,8 @@ from extraction.identity import report_id
 from extraction.metadata import PageMeta
 from extraction.sections import build_sections
 
-Headers = list[tuple[str, str]] | None
 _SOURCE_LINE_RE = re.compile(r"^(来源|作者|发布时间|发布日期|日期|Source|By|Author)\s*[:：]", re.I)
 _LEADING_LINES = 4
-_CHARSET_RE = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
 def _is_header_line(block: Block) -> bool:
@@ -55,32 +54,25 @@ def _year(date: str | None, title: str) -> int | None:
     return int(match[1]) if match else None
 
 
-def _declared_label(body: bytes, headers: Headers) -> str | None:
-    """The charset label the server or the page declares, as written (lower-cased)."""
-    for name, value in headers or []:
-        if name.lower() == "content-type":
-            match = _CHARSET_RE.search(value.encode("latin-1", "replace"))
-            if match:
-                return match[1].decode("ascii", "replace").lower()
-    match = _CHARSET_RE.search(body[:PRESCAN_BYTES])
-    return match[1].decode("ascii", "replace").lower() if match else None
-
-
-def encoding_label(body: bytes, headers: Headers, codec: str) -> str:
-    """The declared label when the page was decoded by it ("gbk", "gb2312"), else the codec."""
-    label = _declared_label(body, headers)
-    return label if label and normalise_encoding(label) == codec else codec
-
-
-def _take_line(blocks: list[Block], text: str) -> list[Block]:
-    """Blocks without the first one (among the opening few) whose text is ``text``."""
+def _index_of(blocks: list[Block], text: str) -> int | None:
+    """The index of the block (among the opening few) whose text is ``text``."""
     for index, block in enumerate(blocks[:_LEADING_LINES]):
         if block.text == text:
-            return blocks[:index] + blocks[index + 1 :]
-    return blocks
+            return index
+    return None
 
 
-def build_report(url: str, meta: PageMeta, blocks: list[Block], encoding: str) -> Report:
+def _keep_opening(blocks: list[Block], opening: list[str]) -> list[Block]:
+    """The body opening with the meeting, date and speaker lines, as plain text (never a
+    heading), in page order: those the body holds stay where they are, those above it (in the
+    header, beside the title) are put first."""
+    plain = {text: Block(text=text) for text in opening}
+    missing = [text for text in opening if _index_of(blocks, text) is None]
+    kept = [plain.get(b.text, b) for b in blocks]
+    return [plain[text] for text in missing] + kept
+
+
+def build_report(url: str, meta: PageMeta, blocks: list[Block], encoding: str | None) -> Report:
     """The Report for an article page's metadata and body blocks."""
     title = meta.title or ""
     lines = meta.head_lines + [block.text for block in blocks[:12]]
@@ -89,22 +81,38 @@ def build_report(url: str, meta: PageMeta, blocks: list[Block], encoding: str) -
     date_line = meeting_date_line(lines, found[0]) if found and not held else None
     if date_line:
         held = meeting_date(date_line[1])
-        blocks = _take_line(blocks, date_line[1])
     # A report with no publication date is dated by the meeting it was delivered at.
     date = meta.date or held
     year = _year(date, title)
     spoken = speaker_line(lines, found[0]) if found else None
     if found:
-        # The meeting and speaker lines are the report's metadata, not its text.
-        blocks = _take_line(blocks, found[1])
-        if spoken:
-            blocks = _take_line(blocks, lines[spoken[0]])
-    opening = " ".join([title, *lines[:8], meta.source or ""])
-    committee = detect_committee(opening)
+        # The meeting and speaker lines open the report's text, and are its metadata too.
+        opening = sorted(
+            [found, *(line for line in (date_line,) if line)]
+            + ([(spoken[0], lines[spoken[0]])] if spoken else [])
+        )
+        blocks = _keep_opening(blocks, [text for _, text in opening])
+    opening_text = " ".join([title, *lines[:8], meta.source or ""])
     body_text = "\n".join(block.text for block in blocks)
     heading = lines[found[0] - 1] if found and found[0] > 0 else None
     doc_type = detect_doc_type(title, " ".join(lines[:3]), meta.date is not None, heading)
-    return Report(
+    clues = Clues(
+        title=title,
+        doc_type=doc_type,
+        meeting=found[1] if found else None,
+        speaker=lines[spoken[0]] if spoken else None,
+        lines=lines[:12],
+        source=meta.source,
+        url=url,
+    )
+    issuer = identify_issuer(clues)
+    body = issuer.body
+    # ``committee`` is a CPPCC committee as the page names it (in the name that filed it, not
+    # another committee its opening mentions); other issuers have none.
+    committee = detect_committee(opening_text) if body.kind == "cppcc" else None
+    if committee and (named := body_for_name(committee)) and named.id != body.id:
+        committee = detect_committee(issuer.written or "")
+    report = Report(
         id=report_id(url),
         url=url,
         urls=[url],
@@ -114,9 +122,17 @@ def build_report(url: str, meta: PageMeta, blocks: list[Block], encoding: str) -
         language=detect_language(body_text, meta.html_lang),
         doc_type=doc_type,
         committee=committee,
-        level=detect_level(committee, opening, doc_type),
+        level=body.level or detect_level(committee, opening_text, doc_type),
         speaker=spoken[1] if spoken else None,
         meeting_date=held,
         encoding=encoding,
+        body_id=body.id,
+        body_kind=body.kind,
+        body_name=body.name_zh,
+        region=list(body.region),
+        series_id=series_id(body.id, doc_type),
         sections=build_sections(blocks, year, title),
     )
+    for section, kind in zip(report.sections, classify_report(report), strict=True):
+        section.kind = kind
+    return report

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from cppcc_search.cjk import CJK_CLASS
+from cppcc_search.models import REPORT_TYPES
 from extraction.dates import find_dates
 from extraction.text import cjk_ratio, squeeze_cjk_spaces
 
@@ -24,11 +26,14 @@ _EN_COMMITTEE_RES = (
     re.compile(rf"\b({_EN_PLACE_COMMITTEE})\s+of\s+the\s+(?:CPPCC|Chinese People)"),
 )
 _ZH_TERM = r"(?:第[一二三四五六七八九十]+届)?"
-_ZH_PLACE = r"([\u4e00-\u9fff]{2,10}?(?:省|自治区|市|州|盟|县|区|旗))"
-_ZH_NATIONAL_RE = re.compile(r"全国委员会|全国政协")
+_ZH_PLACE = rf"([{CJK_CLASS}]{{2,10}}?(?:省|自治区|市|州|盟|县|区|旗))"
+# "全国政协委员", "请市政协委员…提出意见" name a committee's members (a government report asks
+# them for comments), not the committee that issued the page.
+_NOT_MEMBERS = r"(?!委员(?!会)|常委(?!会))"
+_ZH_NATIONAL_RE = re.compile(rf"全国委员会|全国政协{_NOT_MEMBERS}")
 _ZH_COMMITTEE_RES = (
     re.compile(rf"(?:政协|政治协商会议){_ZH_TERM}{_ZH_PLACE}{_ZH_TERM}委员会"),
-    re.compile(rf"{_ZH_PLACE}政协"),
+    re.compile(rf"{_ZH_PLACE}政协{_NOT_MEMBERS}"),
 )
 NATIONAL_COMMITTEE_ZH = "中国人民政治协商会议全国委员会"
 _TITLE_MARKER_RE = re.compile(
@@ -45,9 +50,8 @@ _MEETING_SUFFIX_RE = re.compile(r"\s*(——|--|—)\s*\S.*$")
 _DATE_SUFFIX_RE = re.compile(r"\s*[（(][^（）()]*\d{4}\s*年[^（）()]*[）)]$")
 _ISSUER_END_RE = re.compile(
     r"(委员会|常委会|政协|国务院|人民政府|政府|年|省|市|县|区|州|旗|盟|自治区|中华人民共和国"
-    r"|会议上的|会上的)\s*$"
+    r"|会议上的|会上的|人民)\s*$"
 )
-REPORT_TYPES = ("work report", "proposal work report", "government work report", "resolution")
 _PROVINCIAL_CITIES = ("北京市", "上海市", "天津市", "重庆市")
 _EN_PROVINCIAL_CITY_RE = re.compile(r"\b(Beijing|Shanghai|Tianjin|Chongqing) Municipal\b")
 _MEETING_LINE_RE = re.compile(
@@ -245,7 +249,7 @@ def _name_from_line(line: str) -> str | None:
             return None
         parts = _SPEAKER_TITLES.split(line)
         name = squeeze_cjk_spaces(parts[-1]).replace(" ", "")
-        if 2 <= len(name) <= 4 and re.fullmatch(r"[\u4e00-\u9fff·]+", name):
+        if 2 <= len(name) <= 4 and re.fullmatch(f"[{CJK_CLASS}·]+", name):
             return name
         return None
     match = _EN_NAME_RE.match(line) or _EN_NAME_COMMA_RE.match(line)

@@ -12,6 +12,16 @@ from extraction.metadata import PageMeta
 
 MIN_BODY_CHARS = 40
 MIN_UNDATED_BODY_CHARS = 1500
+# An article's own text outweighs a login box in its page header or side column.
+MAX_LOGIN_PAGE_TEXT = 300
+# An undated short text is still an article when it is prose: paragraphs of whole sentences.
+MIN_PROSE_PARAGRAPHS = 2
+MIN_PROSE_CHARS = 120
+_SENTENCE_END_RE = re.compile(r"[。！？!?.…”\"’）)]$")
+# Where a site keeps the boxes of every page: a login form there is not the page's content.
+CHROME_TOKENS = frozenset(
+    ("header", "head", "top", "topbar", "top-bar", "toolbar", "side", "sidebar", "aside", "nav")
+)
 MAX_LINK_SHARE = 0.5
 MIN_LISTING_ROWS = 4
 MIN_LISTING_LINK_SHARE = 0.25  # rows of dated links, with little text besides them
@@ -33,38 +43,68 @@ _RESULT_COUNT_RE = re.compile(
     re.IGNORECASE,
 )
 SEARCH_COUNT_LINES = 3
+LISTING = "not an article: a list of links (listing or home page)"
+SEARCH_RESULTS = "not an article: search results"
+# Pages that list other pages: their title and date are not those of what they link to.
+LISTS = (LISTING, SEARCH_RESULTS)
 
 
 def _visible(text: str) -> int:
     return len(re.sub(r"\s", "", text))
 
 
-def is_login_page(root: etree._Element) -> bool:
-    """A page with a password field is a login form, not an article."""
-    return any((field.get("type") or "").lower() == "password" for field in root.iter("input"))
+def _password_fields(root: etree._Element) -> list[etree._Element]:
+    fields = root.iter("input")
+    return [field for field in fields if (field.get("type") or "").lower() == "password"]
+
+
+def _in_chrome(element: etree._Element) -> bool:
+    """Whether an element sits in the site's header, side column or navigation."""
+    for ancestor in element.iterancestors():
+        tag = ancestor.tag if isinstance(ancestor.tag, str) else ""
+        names = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}".lower()
+        if tag in ("header", "nav", "aside") or set(re.split(r"[-_\s]+", names)) & CHROME_TOKENS:
+            return True
+    return False
+
+
+def is_login_page(root: etree._Element, body_chars: int) -> bool:
+    """A page whose main content is a password form: little text of its own besides the form,
+    and the form not in the page's header or side column (where sites put a login box)."""
+    fields = _password_fields(root)
+    if not fields or body_chars >= MAX_LOGIN_PAGE_TEXT:
+        return False
+    return not all(_in_chrome(field) for field in fields)
+
+
+def _is_prose(blocks: list[Block]) -> bool:
+    """Whether the text is paragraphs of whole sentences (an article), not labels and links."""
+    sentences = [b for b in blocks if not b.link_chars and _SENTENCE_END_RE.search(b.text)]
+    chars = sum(_visible(b.text) for b in sentences)
+    return len(sentences) >= MIN_PROSE_PARAGRAPHS or chars >= MIN_PROSE_CHARS
 
 
 def rejection_reason(
     root: etree._Element, content: ContentResult, blocks: list[Block], meta: PageMeta
 ) -> str | None:
     """Why a page is not an article (None when it is one)."""
-    if is_login_page(root):
+    body_chars = sum(_visible(block.text) for block in blocks)
+    if is_login_page(root, body_chars):
         return "not an article: login form"
     rows = max(content.dated_links, content.link_lines) >= MIN_LISTING_ROWS
     rows = rows and content.link_share > MIN_LISTING_LINK_SHARE
     if content.link_share > MAX_LINK_SHARE or rows:
-        return "not an article: a list of links (listing or home page)"
+        return LISTING
     if any(_RESULT_COUNT_RE.search(block.text) for block in blocks[:SEARCH_COUNT_LINES]):
-        return "not an article: search results"
+        return SEARCH_RESULTS
     if meta.title and _SERVICE_TITLE_RE.search(meta.title):
         return f"not an article: a site page ({meta.title})"
-    body_chars = sum(_visible(block.text) for block in blocks)
     if body_chars == 0:
         return "no body: the article text is empty"
     if body_chars < MIN_BODY_CHARS:
         return f"no body: only {body_chars} characters of text"
     if not meta.title:
         return "not an article: no title"
-    if meta.date is None and body_chars < MIN_UNDATED_BODY_CHARS:
+    if meta.date is None and body_chars < MIN_UNDATED_BODY_CHARS and not _is_prose(blocks):
         return "not an article: no publication date and little text (about or index page)"
     return None

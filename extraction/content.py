@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import itertools
 import re
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from extraction.blocks import BLOCK_TAGS, SKIP_TAGS, Block, element_blocks
+from extraction.credits import is_credit_line, strip_credit_trailer
 from extraction.dates import find_dates
 from extraction.profiles import Profile
 
@@ -143,8 +145,9 @@ def _by_density(root: etree._Element) -> etree._Element | None:
     return max(scores, key=lambda element: scores[element])
 
 
-def _filter_blocks(blocks: list[Block], profile: Profile) -> list[Block]:
-    """Drop boilerplate lines and link lists; cut at the first 'related posts' style heading."""
+def filter_blocks(blocks: list[Block], profile: Profile) -> list[Block]:
+    """Drop boilerplate and credit lines and link lists, and credits trailing a paragraph; cut
+    at the first 'related posts' style heading."""
     kept: list[Block] = []
     for block in blocks:
         text = block.text
@@ -154,7 +157,10 @@ def _filter_blocks(blocks: list[Block], profile: Profile) -> list[Block]:
             continue
         if block.link_chars > 0.6 * len(text.replace(" ", "")):
             continue
-        kept.append(block)
+        if is_credit_line(text, profile.credit_labels):
+            continue
+        trimmed = strip_credit_trailer(text, profile.credit_labels)
+        kept.append(block if trimmed == text else dataclasses.replace(block, text=trimmed))
     return kept
 
 
@@ -186,7 +192,7 @@ def extract_content(root: etree._Element, profile: Profile) -> ContentResult:
     # links, such as an article's attachments, has no text between them).
     pairs = itertools.pairwise(raw)
     headlines = sum(1 for a, b in pairs if _is_link_headline(a) and not b.link_chars)
-    kept = _filter_blocks(raw, profile)
+    kept = filter_blocks(raw, profile)
     if found_by == "density":
         return ContentResult(kept, found_by, share, dated, headlines, node=node, tree=tree)
     return ContentResult(kept, found_by, share, dated, headlines)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from extraction.text import ascii_digits, chinese_number, chinese_year
+from cppcc_search.cjk import chinese_number, chinese_year
+from extraction.text import ascii_digits
 
 _MONTHS = {
     name: number
@@ -32,9 +33,15 @@ _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
 NUMERIC_DATE_RE = re.compile(
     r"(?<!\d)(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*日?"
 )
+# A span's second day ("March 4-11, 2024", "4–11 March 2024") is skipped: a span is dated by
+# its first day. "23-Nov-2022" is how some English state media write a byline's date.
+_DAY_SPAN = r"(?:\s*[-–—~]\s*\d{1,2}(?:st|nd|rd|th)?)?"
 ENGLISH_DATE_RE = re.compile(
-    rf"\b(?:(?P<m1>{_MONTH_NAMES})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})"
-    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH_NAMES})\.?,?\s+(?P<y2>\d{{4}}))\b",
+    rf"\b(?:(?P<m1>{_MONTH_NAMES})\.?\s*(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?{_DAY_SPAN},?\s*"
+    rf"(?P<y1>\d{{4}})"
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?{_DAY_SPAN}\s+(?P<m2>{_MONTH_NAMES})\.?,?\s+"
+    rf"(?P<y2>\d{{4}})"
+    rf"|(?P<d3>\d{{1,2}})-(?P<m3>{_MONTH_NAMES})-(?P<y3>\d{{4}}))(?!\d)",
     re.IGNORECASE,
 )
 CHINESE_DATE_RE = re.compile(
@@ -42,11 +49,15 @@ CHINESE_DATE_RE = re.compile(
 )
 TIME_RE = re.compile(r"\d{1,2}:\d{2}")
 _URL_DATE_RES = (
-    re.compile(r"/t(\d{4})(\d{2})(\d{2})_"),
-    re.compile(r"/(\d{4})-(\d{2})/(\d{2})/"),
-    re.compile(r"/(\d{4})/(\d{1,2})/(\d{1,2})/"),
-    re.compile(r"/(\d{4})/(\d{2})(\d{2})/"),
+    re.compile(r"/t(\d{4})(\d{2})(\d{2})_"),  # TRS article names
+    re.compile(r"/(\d{4})-(\d{2})/(\d{2})/"),  # xinhua, gov.cn
+    re.compile(r"/(\d{4})/(\d{1,2})/(\d{1,2})/"),  # Hanweb art/2019/3/6, WordPress
+    re.compile(r"/(\d{4})/(\d{2})(\d{2})/"),  # people.cn /n1/2019/0306/
+    re.compile(r"/(\d{4})(\d{2})/(\d{2})/"),  # /a/201903/06/
+    re.compile(r"/(\d{4})-(\d{2})-(\d{2})(?:/|\.|_)"),
+    re.compile(r"/(\d{4})_(\d{2})_(\d{2})/"),
     re.compile(r"/(\d{4})(\d{2})(\d{2})/"),
+    re.compile(r"[/_-](\d{4})(\d{2})(\d{2})[_-]\d"),  # /20190306_123.html, /art_20190306-1
 )
 
 
@@ -78,9 +89,9 @@ def find_dates(text: str) -> list[tuple[int, str]]:
         if iso:
             found.append((match.start(), iso))
     for match in ENGLISH_DATE_RE.finditer(text):
-        month = (match["m1"] or match["m2"]).lower()
-        day = match["d1"] or match["d2"]
-        year = match["y1"] or match["y2"]
+        month = (match["m1"] or match["m2"] or match["m3"]).lower()
+        day = match["d1"] or match["d2"] or match["d3"]
+        year = match["y1"] or match["y2"] or match["y3"]
         iso = make_date(int(year), _MONTHS[month], int(day))
         if iso:
             found.append((match.start(), iso))

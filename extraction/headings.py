@@ -22,6 +22,7 @@ NUMBERING = (
     (5, re.compile(r"^[（(]\s*\d{1,2}\s*[）)]|^\d{1,2}\)\s")),
 )
 PART_RANK = 1
+SENTENCE_HEADING_RANK = 3
 UNNUMBERED_RANK = -1  # a bold or <h*> heading with no numbering: levelled by its neighbours
 _ZH_PART_RE = re.compile(
     r"^(\d{4}年|今年|明年|去年|过去一年|过去五年|一年来|本届)?[^。；，]{0,16}"
@@ -90,8 +91,17 @@ def _is_short(text: str) -> bool:
     return len(text) <= _heading_limit(text)
 
 
-def _ends_like_sentence(text: str) -> bool:
+def ends_like_sentence(text: str) -> bool:
+    """Whether a line ends as a sentence or clause does (。，：…), as a heading does not."""
     return bool(text) and text[-1] in _TERMINAL
+
+
+def _one_sentence(text: str) -> bool:
+    """A short Chinese line that is one sentence ending with 。 ("（一）继续创新和完善宏观调控，
+    确保经济运行在合理区间。"): numbered so, it is a heading standing on its own line."""
+    if cjk_ratio(text) <= 0.5 or not _is_short(text) or not text.endswith("。"):
+        return False
+    return not re.search(r"[。；;！!？?]", text[:-1])
 
 
 def _run_in(block: Block) -> tuple[str, str] | None:
@@ -115,7 +125,7 @@ def _bold_number_only(block: Block) -> bool:
     """Whether just the numbering is bold ("<strong>一、</strong>过去一年的主要工作"), a heading
     mark some editors use; a bold run-in title is handled by the run-in split instead."""
     lead = block.lead_bold.strip()
-    if not lead or not _is_short(block.text) or _ends_like_sentence(block.text):
+    if not lead or not _is_short(block.text) or ends_like_sentence(block.text):
         return False
     return any(p.match(lead) and not _strip_number(lead) for _, p in NUMBERING)
 
@@ -127,20 +137,24 @@ def detect_heading(block: Block) -> Heading | None:
         return None
     rank = numbering_rank(text)
     marked = block.is_heading_tag or block.is_bold or _bold_number_only(block)
-    if looks_like_part(text) and (marked or not _ends_like_sentence(text)):
+    if looks_like_part(text) and (marked or not ends_like_sentence(text)):
         # A numbered part ("一、2023年工作回顾") levels with its numbered siblings.
         part_rank = PART_RANK if rank is None else rank
         return Heading(part_rank, text, "", rank is not None, True, marked)
     if rank is not None:
         if marked and (len(text) <= 2 * _heading_limit(text) or rank == 0):
             return Heading(rank, text, "", numbered=True, is_part=False, marked=True)
-        if _is_short(text) and not _ends_like_sentence(text):
+        # One sentence ending in 。 is a heading from the "（一）" level down; a "一、" item that
+        # is one sentence is a notice's numbered point as often as a heading.
+        if (_is_short(text) and not ends_like_sentence(text)) or (
+            rank >= SENTENCE_HEADING_RANK and _one_sentence(text)
+        ):
             return Heading(rank, text, "", numbered=True, is_part=False)
         split = _run_in(block)
         if split:
             bold_lead = bool(block.lead_bold) and split[0] == block.lead_bold.rstrip("。.")
             return Heading(rank, split[0], split[1], True, False, marked=bold_lead)
         return None
-    if marked and _is_short(text) and not _ends_like_sentence(text) and len(text) >= 2:
+    if marked and _is_short(text) and not ends_like_sentence(text) and len(text) >= 2:
         return Heading(UNNUMBERED_RANK, text, "", numbered=False, is_part=False, marked=True)
     return None

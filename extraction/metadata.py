@@ -33,7 +33,23 @@ DATE_META_KEYS = (
     "pubtime",
     "release_date",
     "enp:date",
+    "publication_date",
+    "published_date",
+    "citation_publication_date",
+    "contentdate",
+    "maketime",
+    "datepublished",
+    "date",
 )
+# Other CMSs name the field their own way ("PublishTime", "pub_date", "og:release_date",
+# "weibo:article:create_at", "bytedance:published_time"): a name saying published, released,
+# issued or created and date or time is tried after the known ones; never a modified or expiry date.
+DATE_META_NAME_RE = re.compile(
+    r"(pub|publish|release|issue|creat|post|first|fabu|fbsj).*(date|time|_at|:at|sj|rq)"
+    r"|(date|time|rq|sj).*(pub|publish|release|issue|creat|post)",
+    re.IGNORECASE,
+)
+_NOT_PUBLISHED_RE = re.compile(r"modif|updat|expir|last|edit|valid|end", re.IGNORECASE)
 # Parts of a page that carry other pages' dates (lists) or the site's (footer).
 DATE_NOISE_TOKENS = frozenset(
     [
@@ -77,8 +93,9 @@ SITE_CHROME_TOKENS = frozenset(
 )
 _TITLE_SEPARATORS_RE = re.compile(r"\s*(?:_|\||｜| - | – | — |--)\s*")
 _LABELLED_DATE_RE = re.compile(
-    r"(发布时间|发布日期|发文日期|成文日期|日期|时间|更新时间|Published|Publication date|Posted"
-    r"|Date|Release date|Updated)\s*[:：]?\s*",
+    r"(发布时间|发布日期|发文日期|成文日期|发表时间|发稿时间|发表日期|上传时间|录入时间|创建时间"
+    r"|公开日期|印发日期|发布于|日期|时间|更新时间|Published( on)?|Publication date|Posted( on)?"
+    r"|Date|Release date|Release time|Updated( on)?|Time)\s*[:：]?\s*",
     re.IGNORECASE,
 )
 # A site header's clock ("2024年11月27日 星期三", "Today is Friday"): today's date, not the page's.
@@ -97,6 +114,7 @@ _PLACEHOLDER_TITLE_RE = re.compile(
 )
 _SITE_SUFFIX_RE = re.compile(r"\s*[-—－]\s*([^-—－]{2,15})$")
 MAX_DATE_LINE = 80
+_DATE_CHARS_RE = re.compile(r"[\d\s:：\-/.,年月日时分秒〇○零一二三四五六七八九十()（）]")
 HEAD_LINES = 8
 TITLE_WINDOW = 3  # date lines sit just above or below the title
 TITLE_LOOKBACK = 4  # lines above the body searched for a title the <title> tag lacks
@@ -225,11 +243,19 @@ def find_title(root: etree._Element, metas: dict[str, str]) -> str | None:
 
 
 def _date_from_meta(metas: dict[str, str]) -> str | None:
-    for key in DATE_META_KEYS:
-        if key in metas:
-            found = first_date(metas[key])
-            if found:
-                return found
+    """The publication date a meta tag gives: known names first, then names that say so."""
+    known = [key for key in DATE_META_KEYS if key in metas]
+    others = [
+        key
+        for key in metas
+        if key not in DATE_META_KEYS
+        and DATE_META_NAME_RE.search(key)
+        and not _NOT_PUBLISHED_RE.search(key)
+    ]
+    for key in known + others:
+        found = first_date(metas[key])
+        if found:
+            return found
     return None
 
 
@@ -303,6 +329,22 @@ def _visible_date(lines: list[str], window: tuple[int, int, int]) -> str | None:
     return None
 
 
+def date_anywhere(lines: list[str]) -> str | None:
+    """A date the article area shows away from its title: a labelled date line, else the last
+    line that is only a date (a notice's signature date, "二〇二四年一月十五日")."""
+    short = [line for line in lines if len(line) <= MAX_DATE_LINE and not _CLOCK_RE.search(line)]
+    for line in short:
+        for label in _LABELLED_DATE_RE.finditer(line):
+            found = first_date(line[label.end() : label.end() + 40])
+            if found:
+                return found
+    for line in reversed(short):
+        dates = find_dates(line)
+        if dates and len(_DATE_CHARS_RE.sub("", line)) <= 2:
+            return dates[-1][1]
+    return None
+
+
 def _title_above_body(blocks: list[Block], body_start: str | None) -> str | None:
     """The bold or heading line just above the body, date and source lines skipped."""
     if not body_start:
@@ -360,6 +402,7 @@ def page_meta(root: etree._Element, html_text: str, url: str, body_start: str | 
         or time_element_date(area)
         or _visible_date(lines, window)
         or date_from_url(url)
+        or date_anywhere(lines)
     )
     html = root if root.tag == "html" else next(root.iter("html"), root)
     head = lines[window[1] + 1 : window[2]] if window[1] >= 0 else []

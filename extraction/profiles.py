@@ -20,6 +20,7 @@ class Profile:
     boilerplate_tokens: frozenset[str]
     stop_lines: tuple[re.Pattern[str], ...]
     drop_lines: tuple[re.Pattern[str], ...]
+    credit_labels: tuple[str, ...] = ()
 
 
 def _read(directory: Path, name: str) -> dict[str, list[str]]:
@@ -49,4 +50,5 @@ def load_profile(host: str = "", directory: Path = PROFILE_DIR) -> Profile:
         boilerplate_tokens=frozenset(token.lower() for token in merged("boilerplate_tokens")),
         stop_lines=_compile(merged("stop_lines")),
         drop_lines=_compile(merged("drop_lines")),
+        credit_labels=tuple(dict.fromkeys(merged("credit_labels"))),
     )

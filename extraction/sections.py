@@ -7,56 +7,10 @@ import re
 from cppcc_search.models import Section
 from extraction.blocks import Block
 from extraction.headings import UNNUMBERED_RANK, Heading, detect_heading
-from extraction.text import ascii_digits, chinese_year
+from extraction.periods import part_kind, period_span
 
-MAX_LEVEL = 3
-_REVIEW_RE = re.compile(
-    r"回顾|总结|成就|过去|一年来|五年来|去年|情况|"
-    r"review|looking back|achievement|retrospect|accomplish",
-    re.I,
-)
-_PLAN_RE = re.compile(
-    r"任务|部署|建议|意见|要求|目标|安排|计划|打算|展望|思路|今年|明年|"
-    r"task|plan|priorit|ahead|goal|target|next step|coming year",
-    re.I,
-)
-_LAST_YEAR_RE = re.compile(r"过去一年|去年|一年来|last year|past year|previous year", re.I)
-_THIS_YEAR_RE = re.compile(r"今年|本年|this year|coming year", re.I)
-_YEAR_RE = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
-_YEAR_SPAN_RE = re.compile(
-    r"(?<!\d)((?:19|20)\d{2})\s*年?\s*(?:—|–|-|－|~|～|至|到|to)\s*((?:19|20)\d{2})(?!\d)"
-)
-_CN_YEAR_RE = re.compile(r"([〇零一二三四五六七八九]{4})年")
+MAX_LEVEL = 4
 _TOC_TITLE_RE = re.compile(r"^(目\s*录|contents|table of contents)\s*[:：]?$", re.I)
-
-
-def part_kind(title: str) -> str:
-    """review, plan or other, from a part's heading."""
-    if _REVIEW_RE.search(title):
-        return "review"
-    if _PLAN_RE.search(title):
-        return "plan"
-    return "other"
-
-
-def period_year(title: str, report_year: int | None) -> int | None:
-    """The year a part reviews or plans: named in its heading, or relative to the report year."""
-    span = _YEAR_SPAN_RE.search(ascii_digits(title))
-    if span:
-        return int(span[2])  # "2019—2023年工作回顾" reviews up to its last year
-    match = _YEAR_RE.search(ascii_digits(title))
-    if match:
-        return int(match[1])
-    cn = _CN_YEAR_RE.search(title)
-    if cn:
-        return chinese_year(cn[1])
-    if report_year is None:
-        return None
-    if _LAST_YEAR_RE.search(title):
-        return report_year - 1
-    if _THIS_YEAR_RE.search(title):
-        return report_year
-    return None
 
 
 def _compact(text: str) -> str:
@@ -138,7 +92,9 @@ def _demote_lists(found: list) -> list:
             end += 1
         if end > index:
             for position in range(index, end + 1):
-                demoted[position] = (demoted[position][0], None)
+                # A run-in heading ending the run has text of its own: it stays a section.
+                if not demoted[position][1].rest:
+                    demoted[position] = (demoted[position][0], None)
         index = end + 1
     return demoted
 
@@ -178,7 +134,7 @@ def build_sections(
     sections: list[Section] = []
     texts: list[list[str]] = []
     part: str | None = None
-    kind, year = "other", None
+    kind, year, start = "other", None, None
     last_level = 0
     for block, heading in found:
         if heading is None:
@@ -194,11 +150,13 @@ def build_sections(
             last_level = level
         if level == 1:
             part, kind = heading.title, part_kind(heading.title)
-            year = period_year(heading.title, report_year)
+            start, year = period_span(heading.title, report_year)
             if kind == "other" and year and report_year:
                 # "一、2023年主要工作" in a 2024 report looks back; a part on this year plans.
                 kind = "review" if year < report_year else "plan"
-        sections.append(Section(len(sections), level, heading.title, part, kind, year, ""))
+        sections.append(
+            Section(len(sections), level, heading.title, part, kind, year, "", period_start=start)
+        )
         texts.append([heading.rest] if heading.rest else [])
     for section, lines in zip(sections, texts, strict=True):
         section.text = "\n".join(lines)

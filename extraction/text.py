@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 
+from cppcc_search.cjk import CJK_CLASS, count_cjk
+
 _SPACE_RE = re.compile(r"[ \t\r\n\f\v\u00a0\u2002\u2003\u2009\u200b\ufeff]+")
-_CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_RE = re.compile(r"[A-Za-z]")
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-_CJK_SPACE_RE = re.compile(r"(?<=[\u3400-\u9fff\uff08\uff09（）])\s+(?=[\u3400-\u9fff（）])")
+# Chinese text needs no spaces: one between two characters (or full-width brackets) is layout,
+# such as a two-character name spaced out to line up with three-character ones (李 强).
+_CJK_SPACE_RE = re.compile(rf"(?<=[{CJK_CLASS}（）])\s+(?=[{CJK_CLASS}（）])")
 
 
 def clean_text(text: str) -> str:
@@ -22,9 +25,26 @@ def squeeze_cjk_spaces(text: str) -> str:
     return _CJK_SPACE_RE.sub("", text)
 
 
+# Word processors set a thin space between Chinese and Latin or digits ("2019 年"); a PDF
+# keeps it as a space the text never had.
+_CJK_EDGE_SPACE_RE = re.compile(
+    rf"(?<=[{CJK_CLASS}，。、；：？！“”（）])[ \u00a0](?=[A-Za-z0-9])"
+    rf"|(?<=[A-Za-z0-9%])[ \u00a0](?=[{CJK_CLASS}，。、；：？！“”（）])"
+)
+
+
+def unspace_cjk(text: str) -> str:
+    """Chinese text without the spaces layout put between Chinese and Latin letters or digits
+    ("2019 年 1 月" → "2019年1月"); text that is mostly Latin keeps its spaces, and so do
+    spaces between Chinese characters ("市长 林远航")."""
+    if cjk_ratio(text) <= 0.5:
+        return text
+    return _CJK_EDGE_SPACE_RE.sub("", text)
+
+
 def cjk_ratio(text: str) -> float:
     """Share of CJK characters among CJK and Latin letters (0.0 when there are none)."""
-    cjk = len(_CJK_RE.findall(text))
+    cjk = count_cjk(text)
     latin = len(_LATIN_RE.findall(text))
     return cjk / (cjk + latin) if cjk + latin else 0.0
 
@@ -32,43 +52,3 @@ def cjk_ratio(text: str) -> float:
 def ascii_digits(text: str) -> str:
     """Turn full-width digits into ASCII ones."""
     return text.translate(_FULLWIDTH_DIGITS)
-
-
-_CN_DIGITS = {
-    "○": 0,
-    "〇": 0,
-    "零": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-
-
-def chinese_number(text: str) -> int | None:
-    """Value of a Chinese numeral up to 99 ("十二" → 12), or None."""
-    if not text:
-        return None
-    if "十" in text:
-        head, _, tail = text.partition("十")
-        tens = _CN_DIGITS.get(head, 0) if head else 1
-        ones = _CN_DIGITS.get(tail, 0) if tail else 0
-        if (head and head not in _CN_DIGITS) or (tail and tail not in _CN_DIGITS):
-            return None
-        return tens * 10 + ones
-    if len(text) == 1 and text in _CN_DIGITS:
-        return _CN_DIGITS[text]
-    return None
-
-
-def chinese_year(text: str) -> int | None:
-    """A year written digit by digit in Chinese ("一九五八" → 1958), or None."""
-    if len(text) != 4 or any(ch not in _CN_DIGITS for ch in text):
-        return None
-    return int("".join(str(_CN_DIGITS[ch]) for ch in text))

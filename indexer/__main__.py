@@ -1,4 +1,4 @@
-"""``python -m indexer DATA_DIR [--rebuild] [--workers N]``: index a data directory.
+"""``python -m indexer DATA_DIR [--rebuild] [--force] [--workers N]``: index a data directory.
 
 The same as ``cppcc-search index``, as a process of its own (the tests kill it mid-way).
 """
@@ -19,6 +19,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m indexer", description=__doc__)
     parser.add_argument("data_dir", type=Path)
     parser.add_argument("--rebuild", action="store_true", help="build aside and swap atomically")
+    parser.add_argument(
+        "--force", action="store_true", help="index even if that drops most indexed reports"
+    )
     parser.add_argument("--workers", type=int, default=None, help="analysis processes")
     args = parser.parse_args(argv)
     try:
@@ -27,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
             rebuild=args.rebuild,
             progress=lambda message: print(message, flush=True),
             workers=args.workers,
+            force=args.force,
         )
     except CppccSearchError as error:
         print(f"error: {error}", file=sys.stderr)

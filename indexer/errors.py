@@ -16,12 +16,20 @@ class QueryError(SearchError):
     """The query or a parameter cannot be understood."""
 
 
+class QueryTooBroadError(SearchError):
+    """The query needs more work than one call may take: it should be narrowed."""
+
+
 class IndexMissingError(SearchError):
     """There is no index to search yet (or it is gone)."""
 
 
 class IndexFormatError(IndexMissingError):
     """The index was written in a format this version no longer reads: it must be rebuilt."""
+
+
+class IndexDamagedError(SearchError):
+    """The index's files cannot be read as written: `cppcc-search index` repairs it."""
 
 
 class IndexBusyError(CppccSearchError):
@@ -34,3 +42,12 @@ class DocumentsError(CppccSearchError):
 
 class IndexingError(CppccSearchError):
     """Writing the index failed (a worker process failed or died); the old index stands."""
+
+
+class EngineError(CppccSearchError):
+    """The search engine (a Solr cluster) refused a request: its one-line reason."""
+
+
+class EngineUnavailableError(IndexBusyError):
+    """No node of the search engine answers. A busy index's kin: the web app answers 503 with
+    this message and the next request may find the cluster back."""

@@ -11,6 +11,9 @@ which compares our segments with Whoosh's own byte for byte) were run on.
 
 from __future__ import annotations
 
+import gc
+import traceback
+import warnings
 import zlib
 from array import array
 from collections.abc import Sequence
@@ -191,6 +194,23 @@ def pin_segment_files(reader: Any) -> None:
             column = schema[name].column_type
             if column is not None and perdoc.has_column(name):
                 perdoc.column_reader(name, column)
+
+
+def discard_failed_open(error: BaseException) -> None:
+    """Close the files Whoosh had opened when opening an index, reader or searcher failed.
+
+    Whoosh keeps no handle on them to close; they live on in the locals of the traceback's
+    frames. Clearing those frames drops the files now (closing each, quietly) instead of at
+    some later collection, where each would warn.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        cause: BaseException | None = error
+        while cause is not None:
+            if cause.__traceback__ is not None:
+                traceback.clear_frames(cause.__traceback__)
+            cause = cause.__cause__ or cause.__context__
+        gc.collect()
 
 
 def field_b(weighting: Any, fieldname: str) -> float:

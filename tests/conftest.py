@@ -5,8 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from cppcc_search.settings import DataPaths
+
+# No per-example deadline: on a shared, noisy machine a first example that imports numpy or loads
+# jieba's dictionary can take seconds, and speed is measured by bench/, never by tests.
+settings.register_profile("project", deadline=None)
+settings.load_profile("project")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = REPO_ROOT.parent / "shared"

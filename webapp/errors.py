@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from indexer.errors import IndexBusyError, IndexMissingError, QueryError, SearchError
+from indexer.errors import (
+    IndexBusyError,
+    IndexDamagedError,
+    IndexMissingError,
+    QueryError,
+    QueryTooBroadError,
+    SearchError,
+)
+from webapp.params import limits_from_config, valid_state
+from webapp.present import build_chips
 
 log = logging.getLogger(__name__)
 
@@ -20,10 +29,22 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, message: str, title: str):
-    """A JSON ``{"error": ...}`` for the API, an HTML page otherwise."""
+    """A JSON ``{"error": ...}`` for the API, an HTML page otherwise: the site's layout with the
+    message and a search box holding the query as typed (editable) and the filters that parse."""
     if wants_json():
         return jsonify({"error": message}), status
-    return render_template("error.html", status=status, message=message, title=title), status
+    limits = limits_from_config(current_app.config, api=False)
+    state = valid_state(request.args, limits)
+    page = render_template(
+        "error.html",
+        status=status,
+        message=message,
+        title=title,
+        query=request.args.get("q", "")[: limits.max_query_length],
+        state=state,
+        chips=build_chips(state, url_for("search.search")),
+    )
+    return page, status
 
 
 def register(app: Flask) -> None:
@@ -31,15 +52,24 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(QueryError)
     def bad_query(error: QueryError):
-        return error_response(400, str(error), "Bad request · 请求有误")
+        return error_response(400, str(error), "检索式有误 · A problem with this search")
 
     @app.errorhandler(IndexMissingError)
     def no_index(error: IndexMissingError):
-        return error_response(503, NO_INDEX, "No index yet · 尚未建立索引")
+        # The error says where the index was looked for, or why it cannot be read.
+        return error_response(503, f"{NO_INDEX}. {error}", "No index yet · 尚未建立索引")
+
+    @app.errorhandler(IndexDamagedError)
+    def damaged(error: IndexDamagedError):
+        return error_response(503, str(error), "Index damaged · 索引已损坏")
 
     @app.errorhandler(IndexBusyError)
     def busy(error: IndexBusyError):
         return error_response(503, str(error), "Index busy · 索引正在更新")
+
+    @app.errorhandler(QueryTooBroadError)
+    def too_broad(error: QueryTooBroadError):
+        return error_response(400, str(error), "Query too broad · 查询范围过大")
 
     @app.errorhandler(SearchError)
     def search_error(error: SearchError):

@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from cppcc_search.models import DOC_TYPES, LANGUAGES, LEVELS, PART_KINDS
 from indexer.errors import QueryError
-from indexer.search.types import SORTS, SearchRequest, YearRange
+from indexer.search.types import SORTS, SearchRequest, YearRange, unknown_sort
 
 # Request argument → SearchRequest field, for the repeatable filters.
 FILTER_ARGS: tuple[tuple[str, str], ...] = (
@@ -18,6 +18,7 @@ FILTER_ARGS: tuple[tuple[str, str], ...] = (
     ("part", "parts"),
     ("section", "sections"),
     ("committee", "committees"),
+    ("region", "regions"),
     ("level", "levels"),
     ("doc_type", "doc_types"),
     ("language", "languages"),
@@ -29,7 +30,16 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "doc_type": DOC_TYPES,
     "language": LANGUAGES,
 }
-STATE_ORDER = ("q", *(name for name, _ in FILTER_ARGS), "sort", "per_page", "page")
+STATE_ORDER = (
+    "q",
+    *(name for name, _ in FILTER_ARGS),
+    "expand",
+    "off",
+    "sort",
+    "per_page",
+    "page",
+)
+SINGLE_VALUED = frozenset({"q", "expand", "sort", "per_page", "page"})
 
 
 @dataclass(frozen=True)
@@ -61,19 +71,42 @@ def parse_search_args(args: MultiDict, limits: Limits) -> SearchRequest:
     filters["years"] = tuple(YearRange.parse(text) for text in filters["years"])
     sort = args.get("sort", "relevance").strip() or "relevance"
     if sort not in SORTS:
-        raise QueryError(f"unknown sort {sort!r} (use one of {', '.join(SORTS)})")
+        raise QueryError(unknown_sort(sort))
     page = parse_int(args, "page", 1, 1, limits.max_page)
     per_page = parse_int(args, "per_page", limits.default_per_page, 1, limits.max_per_page)
-    return SearchRequest(query=query, sort=sort, page=page, per_page=per_page, **filters)
+    return SearchRequest(
+        query=query,
+        sort=sort,
+        page=page,
+        per_page=per_page,
+        expand=parse_flag(args, "expand", default=True),
+        renderings_off=parse_filter(args, "off", limits),
+        **filters,
+    )
+
+
+def parse_flag(args: MultiDict, name: str, default: bool) -> bool:
+    """A yes/no argument: 1/true/yes/on or 0/false/no/off (a QueryError otherwise)."""
+    text = args.get(name, "").strip().lower()
+    if not text:
+        return default
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise QueryError(f"{name} must be 1 or 0, not {text[:20]!r}")
 
 
 def parse_query(args: MultiDict, limits: Limits) -> str:
     """The query string, trimmed and bounded."""
     query = args.get("q", "").strip()
     if len(query) > limits.max_query_length:
-        raise QueryError(f"query is too long (at most {limits.max_query_length} characters)")
+        raise QueryError(
+            f"the query is too long: at most {limits.max_query_length} characters "
+            f"(检索式过长：最多 {limits.max_query_length} 个字符)"
+        )
     if "\x00" in query:
-        raise QueryError("query contains a NUL character")
+        raise QueryError("the query contains a NUL character (检索式含有空字符)")
     return query
 
 
@@ -81,13 +114,19 @@ def parse_filter(args: MultiDict, name: str, limits: Limits) -> tuple[str, ...]:
     """The non-empty values of one repeatable filter, checked against its choices."""
     values = tuple(dict.fromkeys(v.strip() for v in args.getlist(name) if v.strip()))
     if len(values) > limits.max_filter_values:
-        raise QueryError(f"too many {name} values (at most {limits.max_filter_values})")
+        raise QueryError(
+            f"too many {name} values: at most {limits.max_filter_values} "
+            f"({name} 的取值过多：最多 {limits.max_filter_values} 个)"
+        )
     for value in values:
         if len(value) > limits.max_query_length or "\x00" in value:
-            raise QueryError(f"{name} value is too long or malformed")
+            raise QueryError(f"a {name} value is too long or malformed ({name} 的取值过长或有误)")
         choices = CHOICES.get(name)
         if choices and value not in choices:
-            raise QueryError(f"unknown {name} {value!r} (use one of {', '.join(choices)})")
+            raise QueryError(
+                f"unknown {name} {value!r}; use one of {', '.join(choices)} "
+                f"({name} 只能是 {'、'.join(choices)})"
+            )
     return values
 
 
@@ -99,10 +138,37 @@ def parse_int(args: MultiDict, name: str, default: int, low: int, high: int) -> 
     try:
         value = int(text)
     except ValueError:
-        raise QueryError(f"{name} must be a whole number, not {text[:40]!r}") from None
+        raise QueryError(
+            f"{name} must be a whole number, not {text[:40]!r} "
+            f"({name} 应为整数，而不是 {text[:40]!r})"
+        ) from None
     if not low <= value <= high:
-        raise QueryError(f"{name} must be between {low} and {high}")
+        raise QueryError(
+            f"{name} must be between {low} and {high} ({name} 应在 {low} 到 {high} 之间)"
+        )
     return value
+
+
+def valid_state(args: MultiDict, limits: Limits) -> UrlState:
+    """The URL's search state without the values that cannot be parsed (and without a page):
+    what a search box may carry on after a request was refused."""
+    kept = []
+    for name, value in UrlState.from_args(args).pairs:
+        if name in ("q", "page"):
+            continue
+        try:
+            if name in ("per_page",):
+                parse_int(MultiDict([(name, value)]), name, 1, 1, limits.max_per_page)
+            elif name == "sort":
+                SearchRequest(sort=value)
+            else:
+                for text in parse_filter(MultiDict([(name, value)]), name, limits):
+                    if name == "year":
+                        YearRange.parse(text)
+        except QueryError:
+            continue
+        kept.append((name, value))
+    return UrlState(kept)
 
 
 def year_range_arg(args: MultiDict) -> str | None:
@@ -111,6 +177,12 @@ def year_range_arg(args: MultiDict) -> str | None:
     end = args.get("year_to", "").strip()
     if not start and not end:
         return None
+    for name, text, label in (("year_from", start, "起始年份"), ("year_to", end, "截止年份")):
+        if text and not (text.isascii() and text.isdigit() and len(text) <= 4):
+            raise QueryError(
+                f"{name} must be a year such as 2015, not {text[:40]!r} "
+                f"({label}应为 2015 这样的四位数年份，而不是 {text[:40]!r})"
+            )
     return str(YearRange.parse(f"{start}..{end}"))
 
 
@@ -122,8 +194,15 @@ class UrlState:
 
     @classmethod
     def from_args(cls, args: MultiDict) -> UrlState:
-        """The state from request arguments, in canonical order."""
-        return cls((name, value) for name in STATE_ORDER for value in args.getlist(name))
+        """The state from request arguments, in canonical order: one value of each
+        single-valued argument (the first, as parsing takes it), each filter value once."""
+        pairs = []
+        for name in STATE_ORDER:
+            values = args.getlist(name)
+            if name in SINGLE_VALUED:
+                values = values[:1]
+            pairs.extend((name, value) for value in dict.fromkeys(values))
+        return cls(pairs)
 
     def values(self, name: str) -> list[str]:
         """The values of one argument."""

@@ -1,8 +1,10 @@
-"""Security headers on every response."""
+"""Security headers on every response, and a bound on what one request's URL may carry."""
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app, request
+
+from indexer.errors import QueryError
 
 SITE_CSP = "; ".join(
     (
@@ -42,6 +44,16 @@ def add_headers(response: Response) -> Response:
     return response
 
 
+def refuse_parameter_floods() -> None:
+    """A URL with more parameters than any page makes is refused before anything reads it
+    (a filter repeated 20,000 times would otherwise be copied into every link of the page)."""
+    limit = current_app.config["MAX_PARAMETERS"]
+    count = sum(len(values) for values in request.args.listvalues())
+    if count > limit:
+        raise QueryError(f"too many parameters in the URL ({count}; at most {limit})")
+
+
 def register(app: Flask) -> None:
-    """Install the header hook."""
+    """Install the parameter bound and the header hook."""
+    app.before_request(refuse_parameter_floods)
     app.after_request(add_headers)

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Flask
-from waitress import serve as waitress_serve
+from waitress.server import create_server
 
 
-def serve(app: Flask, host: str = "127.0.0.1", port: int = 8000, threads: int = 8) -> None:
-    """Serve ``app`` on host:port until interrupted; debug stays off."""
+def serve(
+    app: Flask,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    threads: int = 8,
+    ready: Callable[[str], None] | None = None,
+) -> None:
+    """Serve ``app`` on host:port until interrupted; debug stays off. ``ready`` is told the
+    address once the port is bound, so whoever prints it prints an address that answers."""
     app.config["DEBUG"] = False
-    waitress_serve(app, host=host, port=port, threads=threads, ident="cppcc-search")
+    server = create_server(app, host=host, port=port, threads=threads, ident="cppcc-search")
+    if ready is not None:
+        ready(f"http://{host}:{server.effective_port}/")
+    server.run()

@@ -17,8 +17,19 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("SITE_NAME", "CPPCC Search · 政协报告检索", "Name shown in the header and feeds."),
-    Setting("HTML_PER_PAGE", 20, "Sections per page on the HTML search page."),
-    Setting("HTML_MAX_PER_PAGE", 100, "Largest per_page the HTML search page accepts."),
+    Setting(
+        "BASE_URL",
+        "http://127.0.0.1:8000/",
+        "Where users reach the site: absolute URLs in feeds and the OpenSearch description are "
+        "made from it, never from the request's Host header (serve --base-url).",
+    ),
+    Setting("MAX_PARAMETERS", 200, "Most query-string parameters one request may carry."),
+    Setting(
+        "HTML_PER_PAGE",
+        20,
+        "Reports per page on the HTML search page (each with its best sections).",
+    ),
+    Setting("HTML_MAX_PER_PAGE", 100, "Largest per_page (reports) the HTML search page accepts."),
     Setting("API_MAX_PER_PAGE", 1000, "Largest per_page /api/search accepts."),
     Setting("CSV_MAX_ROWS", 5000, "Most rows a CSV export holds."),
     Setting("FEED_ENTRIES", 50, "Entries in an Atom feed."),
@@ -28,6 +39,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_PAGE", 10000, "Highest page number accepted."),
     Setting("FACET_VISIBLE", 8, "Facet values shown before the 'more' list."),
     Setting("FACET_MAX", 60, "Most values of one facet listed on the page (the rest are counted)."),
+    Setting(
+        "SEARCH_TIME_BUDGET",
+        3.0,
+        "Seconds one search or trends call may work before it answers 'query too broad'.",
+    ),
+    Setting(
+        "SEARCH_SLOW_AFTER",
+        0.25,
+        "Seconds after which a call counts as slow and waits for one of the slow slots.",
+    ),
+    Setting("SEARCH_SLOW_SLOTS", 2, "Slow calls that may work at once; quick ones never wait."),
 )
 
 

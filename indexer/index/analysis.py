@@ -6,8 +6,9 @@ Two token streams come out of one text:
   Porter-stemmed words for English; positions are sequential (one per distinct token start, so
   overlapping search-mode sub-words share the position of the word they start), character offsets
   are real, so phrases and stored-offset highlighting work;
-* bigrams — overlapping Chinese character bigrams (plus the last character of each run): a
-  section holding a Chinese string holds all of its bigrams, which gives the substring recall a
+* bigrams — overlapping Chinese character bigrams, and every character on its own: a
+  section holding a Chinese string holds all of its bigrams (a single character is one exact
+  term, never a prefix over the bigrams that start with it), which gives the substring recall a
   word segmenter alone cannot ("开发新能源" is segmented 开发新 / 能源). The index keeps their
   frequencies, not positions; exactness comes from checking the candidates' text
   (indexer.search.phrase).
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterator
 from functools import lru_cache
 from operator import itemgetter
@@ -78,11 +80,54 @@ def segmenter() -> Any:
     return rjieba
 
 
-def word_tokens(text: str, stemming: bool = True) -> list[WordToken]:
-    """Segment text (jieba search mode) into terms with sequential positions and char offsets."""
-    rjieba = segmenter()
+# A word of Latin letters and digits joined by hyphens ("new-energy", "low-carbon", "COVID-19").
+_HYPHENATED = re.compile(r"[A-Za-z0-9]+(?:[-\u2010\u2011][A-Za-z0-9]+)+")
+_HYPHENS = ("-", "\u2010", "\u2011")
+_LATIN_PART = re.compile(r"[A-Za-z0-9]+")
+Segment = tuple[str, int, int]  # word, start, end
+
+
+def segment(text: str, joined: bool = True) -> list[Segment]:
+    """jieba's search-mode words of a text, a hyphenated word given as its parts.
+
+    jieba lists "new-energy" whole (and some of its parts): indexed so, ``new-energy`` would
+    not find "new energy". Its parts are listed instead, at the positions of their own, so the
+    hyphenated, spaced and phrase forms match alike. With ``joined`` (the index side), the word
+    is also listed without its hyphens where it starts ("newenergy", a word with letters only),
+    so a query that joins it finds the hyphenated text too; a query (``joined=False``) never
+    asks for the joined form, which the spaced text does not hold.
+    """
+    text = clean_text(text)
+    raw = segmenter().tokenize(text, mode="search")
+    if not any(hyphen in text for hyphen in _HYPHENS):
+        return raw
+    compounds = [match.span() for match in _HYPHENATED.finditer(text)]
+    if not compounds:
+        return raw
+    starts = [start for start, _ in compounds]
+    words = [word for word in raw if not _inside(word, compounds, starts)]
+    for start, end in compounds:
+        compound = text[start:end]
+        words.extend(
+            (part.group(), start + part.start(), start + part.end())
+            for part in _LATIN_PART.finditer(compound)
+        )
+        if joined and any(char.isalpha() for char in compound):
+            words.append(("".join(_LATIN_PART.findall(compound)), start, end))
+    return words
+
+
+def _inside(word: Segment, compounds: list[tuple[int, int]], starts: list[int]) -> bool:
+    """Whether a segmented word lies within one of the (sorted) hyphenated words."""
+    at = bisect_right(starts, word[1]) - 1
+    return at >= 0 and word[2] <= compounds[at][1]
+
+
+def word_tokens(text: str, stemming: bool = True, joined: bool = True) -> list[WordToken]:
+    """Segment text (jieba search mode) into terms with sequential positions and char offsets
+    (a query passes ``joined=False``: see :func:`segment`)."""
     term_of = _stemmed_term if stemming else _plain_term
-    raw = rjieba.tokenize(clean_text(text), mode="search")
+    raw = segment(text, joined)
     # Search mode lists a word's sub-words after it; positions follow start offsets.
     raw.sort(key=_START_END)
     tokens: list[WordToken] = []
@@ -163,14 +208,14 @@ def index_term(word: str, stemming: bool) -> str | None:
 
 
 def bigram_tokens(text: str) -> list[tuple[str, int]]:
-    """Overlapping bigrams of each Chinese run (and its last character) with positions (the
+    """Overlapping bigrams of each Chinese run and each of its characters, with positions (the
     reference the vectorised keys are tested against; Whoosh's own analyser uses it too)."""
     tokens: list[tuple[str, int]] = []
     pos = 0
     for match in CJK_RUN.finditer(text):
         run = match.group()
         tokens.extend((run[i : i + 2], pos + i) for i in range(len(run) - 1))
-        tokens.append((run[-1], pos + len(run) - 1))
+        tokens.extend((char, pos + i) for i, char in enumerate(run))
         pos += len(run) + 1  # a gap, so no phrase spans punctuation or another script
     return tokens
 
@@ -182,9 +227,9 @@ _KEY_MASK = (1 << _KEY_SHIFT) - 1
 def bigram_key_counts(text: str) -> tuple[np.ndarray, np.ndarray]:
     """The bigram tokens of a text as sorted unique integer keys, with how often each occurs.
 
-    The same tokens as :func:`bigram_tokens` (pairs within each Chinese run, and each run's
-    last character), each packed as ``first << 21 | second`` (a lone character as if followed
-    by code point 0), computed with numpy over the whole text: the indexer's hot path. Keys
+    The same tokens as :func:`bigram_tokens` (pairs within each Chinese run, and each Chinese
+    character), each packed as ``first << 21 | second`` (a lone character as if followed by
+    code point 0), computed with numpy over the whole text: the indexer's hot path. Keys
     sort as the tokens' UTF-8 bytes do, which is the order an index stores terms in.
     """
     import numpy as np  # here, not at the top: searching never needs it (cold start)
@@ -197,7 +242,7 @@ def bigram_key_counts(text: str) -> tuple[np.ndarray, np.ndarray]:
     next_chinese[:-1] = chinese[1:]
     pairs = (chinese & next_chinese)[:-1]
     wide = codes.astype(np.uint64) << _KEY_SHIFT
-    keys = np.concatenate((wide[:-1][pairs] | codes[1:][pairs], wide[chinese & ~next_chinese]))
+    keys = np.concatenate((wide[:-1][pairs] | codes[1:][pairs], wide[chinese]))
     return np.unique(keys, return_counts=True)
 
 

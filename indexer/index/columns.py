@@ -24,7 +24,7 @@ from whoosh import index as whoosh_index
 from indexer.index.schema import COLUMN_FIELDS, KIND_REPORT, KIND_SECTION, NUMERIC_COLUMNS
 
 COLUMN_FILE_PREFIX = "columns-"
-_FORMAT = 2  # bump when the saved dict changes shape; an unknown format is read afresh
+_FORMAT = 3  # bump when the saved dict changes shape; an unknown format is read afresh
 
 
 class Column:

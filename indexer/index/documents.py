@@ -1,53 +1,21 @@
-"""From a Report to index documents and back (sections, report records, facet labels)."""
+"""From a Report to index documents and back (sections, report records)."""
 
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
+from cppcc_search.figures import FIGURES_VERSION, section_figures
 from cppcc_search.models import Report, Section
 from indexer.index.analysis import words_are_literal
+from indexer.index.bodies import region_codes
 from indexer.index.schema import KIND_REPORT, KIND_SECTION
 
-_NUMERALS = "一二三四五六七八九十百零〇两"
-_ORDINAL_PREFIX = re.compile(
-    rf"^\s*(?:"
-    rf"第[{_NUMERALS}\d]+[章节部分条篇点]\s*[、.．:：]?"
-    rf"|[（(][{_NUMERALS}\d]+[）)]"
-    rf"|[{_NUMERALS}]+[、.．,，]"
-    rf"|\d+(?:\.\d+)*\s*[、.．)）]"
-    rf"|[IVXLC]+[.)]"
-    rf"|(?:part|chapter|section)\s+[\w]+\s*[:.．]?"
-    rf")\s*",
-    re.IGNORECASE,
-)
-_YEAR = re.compile(r"(?:(?:in|for|of)\s+)?(?:19|20)\d{2}\s*年?(?:度)?", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[。！？；]|[.!?;](?=\s|[A-Z]|$)")
-_MAX_SECTION_LABEL = 40
 
-
-def normalise_heading(heading: str | None) -> str | None:
-    """A facet label for a heading: no ordinal numbering, no years, first sentence only.
-
-    "一、2023年工作回顾" and "二、2022年工作回顾" both become "工作回顾",
-    "Main tasks in 2024" becomes "Main tasks": the same kind of section groups across years.
-    """
-    if not heading:
-        return None
-    text = " ".join(heading.split())
-    for _ in range(2):  # "一、（一）" style double numbering
-        text = _ORDINAL_PREFIX.sub("", text, count=1)
-    end = _SENTENCE_END.search(text)
-    if end and end.start() > 0:
-        text = text[: end.start()]
-    text = _YEAR.sub(" ", text)
-    text = " ".join(text.split()).strip(" ,，、:：;；-—–.．")
-    if not text:
-        return None
-    if text.isascii():
-        text = text[0].upper() + text[1:]
-    return text[:_MAX_SECTION_LABEL]
+def indexed_hash(report: Report) -> str:
+    """What the index stores to tell a changed report: its content and the version of what
+    indexing derives from it (figures), so a new extractor re-indexes unchanged reports."""
+    return f"{report.content_hash()}:f{FIGURES_VERSION}"
 
 
 def section_doc_id(report_id: str, ordinal: int) -> str:
@@ -56,6 +24,7 @@ def section_doc_id(report_id: str, ordinal: int) -> str:
 
 
 def _report_fields(report: Report) -> dict[str, Any]:
+    codes = region_codes(report)
     fields: dict[str, Any] = {
         "report_id": report.id,
         "year": report.year if report.year is not None else 0,
@@ -64,6 +33,11 @@ def _report_fields(report: Report) -> dict[str, Any]:
         "level": report.level,
         "doc_type": report.doc_type,
         "language": report.language,
+        "body_id": report.body_id,
+        "province": codes[0] if codes else None,
+        "city": codes[1] if len(codes) > 1 else None,
+        "series": report.series_id,
+        "versions": report.versions or None,
     }
     return {name: value for name, value in fields.items() if value is not None}
 
@@ -91,9 +65,12 @@ def section_document(report: Report, section: Section) -> dict[str, Any]:
         section_level=section.level,
         words_literal=int(words_are_literal(report.title, section.title or "", section.text)),
     )
-    label = normalise_heading(section.title)
-    if label:
-        doc["section"] = label
+    if section.kind:
+        doc["section"] = section.kind
+    figures = section_figures(report, section)
+    if figures:
+        doc["figures"] = json.dumps(figures, ensure_ascii=False)
+        doc["figure_labels"] = "\n".join(dict.fromkeys(f["label"] for f in figures))
     return doc
 
 
@@ -107,7 +84,7 @@ def report_record(report: Report) -> dict[str, Any]:
         doc_id=report.id,
         ordinal=-1,
         meta=json.dumps(meta, ensure_ascii=False),
-        content_hash=report.content_hash(),
+        content_hash=indexed_hash(report),
         title_text=report.title,
         url=report.url,
     )
@@ -129,6 +106,7 @@ def section_from_stored(stored: dict[str, Any]) -> Section:
         part_kind=stored.get("part_kind") or "other",
         period_year=stored.get("period_year"),
         text=stored.get("text") or "",
+        kind=stored.get("section"),
     )
 
 

@@ -20,7 +20,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import accumulate, pairwise
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -48,16 +48,19 @@ Source = Sequence[Report] | DocumentLines
 
 @dataclass
 class Written:
-    """New segments (in order), the English words their reports hold, and their sections."""
+    """New segments (in order), the English words their reports hold, their sections, and the
+    reports without their sections (what the generation's bodies.json is built from)."""
 
     segments: list[Any] = field(default_factory=list)
     words: Counter[str] = field(default_factory=Counter)
     sections: int = 0
+    headers: list[Report] = field(default_factory=list)
 
     def add(self, other: Written) -> None:
         self.segments += other.segments
         self.words.update(other.words)  # in share order: first sight as in one pass
         self.sections += other.sections
+        self.headers += other.headers
 
 
 def vocabulary_text(report: Report) -> str:
@@ -208,6 +211,8 @@ def _documents(reports: Source, written: Written, say: Progress) -> Iterator[dic
         yield from report_documents(report)
         count_words(written.words, vocabulary_text(report))
         written.sections += len(report.sections)
+        # A report's metadata is small; its sections would be the whole archive's text.
+        written.headers.append(replace(report, sections=[]))
         if done % PROGRESS_EVERY == 0:
             say(f"{done}/{len(reports)} reports analysed")
 

@@ -46,6 +46,12 @@ COLUMN_FIELDS = (
     "doc_type",
     "language",
     "ordinal",
+    "figure_labels",
+    "body_id",
+    "province",
+    "city",
+    "series",
+    "report_id",  # groups a page of results by report
 )
 NUMERIC_COLUMNS = frozenset({"year", "ordinal"})
 # The fields of Chinese bigrams, whose columns hold the section's Chinese text.
@@ -170,7 +176,7 @@ def build_schema() -> Schema:
     return Schema(
         kind=ID(stored=True, sortable=True),
         doc_id=ID(stored=True, unique=True),
-        report_id=ID(stored=True),
+        report_id=ID(stored=True, sortable=True),
         title=AnalysedText("words"),
         section_title=AnalysedText("words"),
         body=AnalysedText("words+chars"),
@@ -180,12 +186,18 @@ def build_schema() -> Schema:
         year=NUMERIC(int, bits=32, stored=True, sortable=True),
         ordinal=NUMERIC(int, bits=32, stored=True, sortable=True),
         date=ID(stored=True, sortable=True),
-        section=ID(stored=True, sortable=True),
+        section=ID(stored=True, sortable=True),  # the section's kind code
         part_kind=ID(stored=True, sortable=True),
         committee=ID(stored=True, sortable=True),
         level=ID(stored=True, sortable=True),
         doc_type=ID(stored=True, sortable=True),
         language=ID(stored=True, sortable=True),
+        # The issuing body, the division codes of its province and city, its series.
+        body_id=ID(stored=True, sortable=True),
+        province=ID(stored=True, sortable=True),
+        city=ID(stored=True, sortable=True),
+        series=ID(stored=True, sortable=True),
+        versions=STORED,
         title_text=STORED,
         section_title_text=STORED,
         text=STORED,
@@ -196,6 +208,8 @@ def build_schema() -> Schema:
         meta=STORED,
         content_hash=STORED,
         words_literal=COLUMN(NumericColumn("B", default=0)),
+        figures=STORED,  # JSON: the figures the section states (cppcc_search.figures)
+        figure_labels=ID(sortable=True),  # their labels, one a line, scanned by /api/figures
     )
 
 

@@ -16,17 +16,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from cppcc_search.models import DocumentsFileError, Report
+from cppcc_search.models import DocumentsFileError, Report, parse_report_line
 
 _ID_FIRST = re.compile(rb'\{"id": ("(?:[^"\\]|\\.)*")')
 
 
 @dataclass(frozen=True)
 class DocumentLines:
-    """Some lines of a documents file: (line number, byte offset, byte length) each, in order."""
+    """Some lines of a documents file: (line number, byte offset, byte length) each, in order,
+    and the id of each line's report."""
 
     path: Path
     lines: tuple[tuple[int, int, int], ...]
+    ids: tuple[str, ...]
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -36,7 +38,7 @@ class DocumentLines:
         return [length for _, _, length in self.lines]
 
     def part(self, start: int, end: int) -> DocumentLines:
-        return DocumentLines(self.path, self.lines[start:end])
+        return DocumentLines(self.path, self.lines[start:end], self.ids[start:end])
 
     def __iter__(self) -> Iterator[Report]:
         """The reports, read and parsed one at a time (DocumentsFileError for a broken one)."""
@@ -50,6 +52,7 @@ def document_lines(path: Path) -> tuple[DocumentLines, int]:
     """The lines of a documents file holding reports (first of each id), and how many repeat
     an earlier id. Raises DocumentsFileError for a line that is not a report with an id."""
     lines = []
+    ids: list[str] = []
     seen: set[str] = set()
     repeated = 0
     offset = 0
@@ -61,9 +64,10 @@ def document_lines(path: Path) -> tuple[DocumentLines, int]:
                     repeated += 1
                 else:
                     seen.add(report_id)
+                    ids.append(report_id)
                     lines.append((number, offset, len(line)))
             offset += len(line)
-    return DocumentLines(path, tuple(lines)), repeated
+    return DocumentLines(path, tuple(lines), tuple(ids)), repeated
 
 
 def _report_id(path: Path, number: int, line: bytes) -> str:
@@ -77,7 +81,4 @@ def _report_id(path: Path, number: int, line: bytes) -> str:
 
 
 def _report(path: Path, number: int, line: bytes) -> Report:
-    try:
-        return Report.from_dict(json.loads(line))
-    except (ValueError, KeyError, TypeError) as error:
-        raise DocumentsFileError(f"{path}:{number}: not a report: {error}") from error
+    return parse_report_line(line, f"{path}:{number}")

@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
+from cppcc_search.models import Report
+
 VOCABULARY_NAME = "vocabulary.json"
 _ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
 _MAX_VOCABULARY = 60000
@@ -35,6 +37,11 @@ def most_frequent(counts: Counter[str]) -> dict[str, int]:
     """The vocabulary of word counts: the most frequent words (ties in order of first sight,
     so counts of consecutive shares added in order give what one pass over them would)."""
     return dict(counts.most_common(_MAX_VOCABULARY))
+
+
+def report_vocabulary(reports: Iterable[Report]) -> dict[str, int]:
+    """The vocabulary of the reports' titles and texts."""
+    return build_vocabulary(f"{r.title}\n{r.body_text()}" for r in reports)
 
 
 def write_vocabulary(gen_dir: Path, vocabulary: dict[str, int]) -> None:

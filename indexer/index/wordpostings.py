@@ -1,6 +1,7 @@
 """The word fields' postings of a whole text at once: term ids, counts and packed values (numpy).
 
-The same analysis as indexer.index.analysis.word_tokens (jieba search mode, English stemming,
+The same analysis as indexer.index.analysis.word_tokens (jieba search mode with hyphenated words
+as their parts, English stemming,
 positions per distinct start offset, stop words taking a position but no posting), grouped by
 term and encoded as indexer.index.spans encodes one term's occurrences, byte for byte. Done with
 array operations over the whole text instead of Python steps per word and per term, which
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 from itertools import chain
 from typing import TYPE_CHECKING
 
-from indexer.index.analysis import clean_text, index_term, segmenter
+from indexer.index.analysis import index_term, segment
 from indexer.index.spans import SHORT_MAX, SHORT_TYPE, pack_numbers
 
 if TYPE_CHECKING:
@@ -85,7 +86,7 @@ def word_keys(text: str, with_chars: bool) -> WordKeys:
     """Each term of the text (as an id), how often it occurs, and its encoded occurrences."""
     import numpy as np  # not at import time: searching never needs it (cold start)
 
-    raw = segmenter().tokenize(clean_text(text), mode="search")
+    raw = segment(text)
     if not raw:
         return _empty()
     # (word, start, end) tuples flattened once and sliced: half the time of zip(*raw) and

@@ -13,15 +13,17 @@ from typing import Any
 
 import numpy as np
 
+from indexer.index.bodies import BodyRegistry
 from indexer.index.columns import Column, Columns
 from indexer.search.types import FACET_FIELDS, FacetValue, SearchRequest, YearRange
 
 # facet name → the column it counts
 FACET_COLUMNS = {
     "year": "year",
-    "section": "section",
+    "section": "section",  # section kind codes
     "part": "part_kind",
-    "committee": "committee",
+    "committee": "body_id",
+    "region": "province",  # and, under a selected province, "city"
     "level": "level",
     "doc_type": "doc_type",
     "language": "language",
@@ -35,12 +37,18 @@ class ColumnCache:
     and ``reports`` are the live documents of each kind; ``years`` the years the sections span.
     """
 
-    def __init__(self, columns: Columns, vocabulary: dict[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        columns: Columns,
+        vocabulary: dict[str, int] | None = None,
+        bodies: BodyRegistry | None = None,
+    ) -> None:
         self.columns = columns.values
         self.sections = columns.sections
         self.reports = columns.reports
         self.years = columns.years
         self.vocabulary = vocabulary or {}
+        self.bodies = bodies or BodyRegistry()
         # Per column, its values counted over every live section (filled on first use).
         self._totals: dict[str, Counter] = {}
 
@@ -66,21 +74,26 @@ def count_codes(column: Column, docs: np.ndarray) -> Counter:
     return Counter({labels[code]: int(counts[code]) for code in np.flatnonzero(counts).tolist()})
 
 
-def selections(request: SearchRequest, cache: ColumnCache) -> dict[str, set[Any]]:
-    """facet → the set of selected values (year ranges expanded to the years present)."""
-    chosen: dict[str, set[Any]] = {}
+def selected_values(request: SearchRequest) -> dict[str, tuple[Any, ...]]:
+    """facet → the values a request selects, as given (years as YearRange); empty ones left out."""
+    given: dict[str, tuple[Any, ...]] = {
+        "year": request.years,
+        "section": request.sections,
+        "part": request.parts,
+        "committee": request.committees,
+        "region": request.regions,
+        "level": request.levels,
+        "doc_type": request.doc_types,
+        "language": request.languages,
+    }
+    return {facet: values for facet, values in given.items() if values}
+
+
+def selections(request: SearchRequest, years: Sequence[int]) -> dict[str, set[Any]]:
+    """facet → the set of selected values (year ranges expanded to the ``years`` present)."""
+    chosen = {facet: set(values) for facet, values in selected_values(request).items()}
     if request.years:
-        chosen["year"] = years_in(request.years, cache.years)
-    for facet, values in (
-        ("section", request.sections),
-        ("part", request.parts),
-        ("committee", request.committees),
-        ("level", request.levels),
-        ("doc_type", request.doc_types),
-        ("language", request.languages),
-    ):
-        if values:
-            chosen[facet] = set(values)
+        chosen["year"] = years_in(request.years, years)
     return chosen
 
 
@@ -94,12 +107,23 @@ def keep_where(docs: np.ndarray, column: Column, allowed: set[Any]) -> np.ndarra
     return docs[column.codes_of(allowed)[column.codes[docs]]]
 
 
+def keep_facet(docs: np.ndarray, facet: str, allowed: set[Any], cache: ColumnCache) -> np.ndarray:
+    """The documents whose value of a facet is among the allowed ones: a region is a province
+    or a city, and a province holds everything under it."""
+    if facet == "region":
+        province, city = cache.columns["province"], cache.columns["city"]
+        held = province.codes_of(allowed)[province.codes[docs]]
+        held |= city.codes_of(allowed)[city.codes[docs]]
+        return docs[held]
+    return keep_where(docs, cache.column(facet), allowed)
+
+
 def apply_selections(
     docs: np.ndarray, chosen: dict[str, set[Any]], cache: ColumnCache
 ) -> np.ndarray:
     """The documents whose values are among the selected ones in every selected facet."""
     for facet, allowed in chosen.items():
-        docs = keep_where(docs, cache.column(facet), allowed)
+        docs = keep_facet(docs, facet, allowed, cache)
     return docs
 
 
@@ -118,10 +142,20 @@ def filter_and_count(
         population = docs
         for other, allowed in chosen.items():
             if other != facet:
-                population = keep_where(population, cache.column(other), allowed)
+                population = keep_facet(population, other, allowed, cache)
         column = FACET_COLUMNS[facet]
         counts[facet] = cache.count_columns([column], population)[column]
+        if facet == "region":
+            counts[facet] += city_counts(population, chosen[facet], cache)
     return filtered, counts
+
+
+def city_counts(docs: np.ndarray, selected: set[Any], cache: ColumnCache) -> Counter:
+    """The cities of the selected provinces (and of the selected cities' provinces), counted:
+    the region facet opens a province it narrows to."""
+    provinces = {f"{str(code)[:2]}0000" for code in selected}
+    province = cache.columns["province"]
+    return count_codes(cache.columns["city"], keep_where(docs, province, provinces))
 
 
 def facet_values(facet: str, counts: Counter, selected: set[Any]) -> list[FacetValue]:
@@ -131,4 +165,6 @@ def facet_values(facet: str, counts: Counter, selected: set[Any]) -> list[FacetV
     values.extend(FacetValue(v, 0, True) for v in selected if v not in present)
     if facet == "year":
         return sorted(values, key=lambda fv: -int(fv.value))
+    if facet == "region":  # provinces, then the cities of a selected one
+        return sorted(values, key=lambda fv: (not str(fv.value).endswith("0000"), -fv.count))
     return sorted(values, key=lambda fv: (-fv.count, str(fv.value)))

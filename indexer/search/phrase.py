@@ -41,6 +41,7 @@ from whoosh.scoring import BM25F, BaseScorer, bm25
 from indexer.errors import IndexFormatError
 from indexer.index.analysis import run_bigrams
 from indexer.index.schema import LITERAL_COLUMN, OLD_BIGRAM_FORMAT, WORD_FIELD_OF
+from indexer.search.budget import check
 from indexer.search.memo import MatchMemo
 from indexer.search.postings import (
     EMPTY_DOCS,
@@ -261,6 +262,7 @@ def _by_segment(
         reader = sub.reader()
         lo = int(np.searchsorted(docs, offset))
         hi = int(np.searchsorted(docs, offset + reader.doc_count_all()))
+        check()
         if lo < hi:
             yield column_text(reader, fieldname), (docs[lo:hi] - offset).tolist(), slice(lo, hi)
 
@@ -271,6 +273,16 @@ def _holding(searcher: Any, fieldname: str, needle: bytes, docs: np.ndarray) -> 
     for text, local, part in _by_segment(searcher, fieldname, docs):
         found[part] = text.holding(needle, local)
     return found
+
+
+def column_occurrences(
+    searcher: Any, fieldname: str, needle: bytes, candidates: set[int]
+) -> dict[int, int]:
+    """Candidate (global docnum) → occurrences of needle in its column text, where there are any."""
+    docs = np.array(sorted(candidates), dtype=np.int64)
+    counts = _counted(searcher, fieldname, needle, docs)
+    held = counts > 0
+    return dict(zip(docs[held].tolist(), counts[held].tolist(), strict=True))
 
 
 def _counted(searcher: Any, fieldname: str, needle: bytes, docs: np.ndarray) -> np.ndarray:

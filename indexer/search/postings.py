@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from indexer.search.budget import check
 from indexer.search.memo import MatchMemo
 from indexer.whoosh_internals import (
     BlockRef,
@@ -104,6 +105,7 @@ class _SegmentPostings:
         """Decode the given blocks (not yet decoded) as global docnums of live documents."""
         id_parts, weight_parts, counts = [], [], []
         for number in numbers:
+            check()  # a broad term's blocks are what grows with the index
             ref = self.refs[number]
             deltas, stored = read_block(reader, ref)
             id_parts.append(_numbers(deltas, np.int64))
@@ -240,6 +242,7 @@ def _postings(searcher: Any, fieldname: str, text: str) -> TermPostings:
         reader = sub.reader()
         if (fieldname, btext) not in reader:
             continue
+        check()
         matcher, deleted = live_matcher(reader, reader.postings(fieldname, btext))
         refs = posting_blocks(reader, matcher)
         if refs is not None:

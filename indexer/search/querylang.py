@@ -1,8 +1,9 @@
 """The query language: words ANDed, "phrases", OR, -exclusion, title:/section: prefixes, years.
 
-Parsing never raises on odd input: unbalanced quotes are closed, dangling operators dropped,
-unknown prefixes read as words. Only a query with nothing searchable left, or one absurdly long,
-is rejected with a QueryError.
+Parsing repairs what it can: unbalanced quotes are closed, dangling operators dropped, unknown
+prefixes read as words. It rejects, with a QueryError that says why in English and Chinese, a
+query that has something typed but nothing to search for (``AND OR``), a field prefix with no
+word after it (``title:``), and one absurdly long.
 """
 
 from __future__ import annotations
@@ -31,6 +32,20 @@ _YEAR_RANGE = re.compile(
     r"^(?:year[:：])?((?:1[89]|20)\d{2})?\.\.((?:1[89]|20)\d{2})?$|^year[:：](\d{4})$"
 )
 _OR_WORDS = {"OR", "|", "或"}
+NOTHING_SEARCHABLE = (
+    "nothing to search for: the query holds only operators (OR; words are ANDed already, so AND "
+    "is not needed), English stop words (the, of, and) or punctuation; type the words to find "
+    "(没有可检索的词：检索式只有运算符（OR；词语之间默认为“且”，无需 AND）、"
+    "英文停用词（the、of、and）或标点，请输入要查找的词语)"
+)
+
+
+def empty_prefix(prefix: str) -> str:
+    """Why ``title:`` alone is refused, in both languages."""
+    return (
+        f"{prefix}: needs a word right after it, with no space, as in title:提案 or section:养老 "
+        f"({prefix}: 后面要紧跟要查找的词，中间不留空格，例如 title:提案、section:养老)"
+    )
 
 
 @dataclass(frozen=True)
@@ -64,7 +79,10 @@ def normalise_query(text: str) -> str:
     """Clean a raw query: no control characters, ASCII quotes, bounded length."""
     text = clean_text(text).translate(_QUOTES).strip()
     if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(f"query too long ({len(text)} characters; at most {MAX_QUERY_CHARS})")
+        raise QueryError(
+            f"the query is too long: {len(text)} characters, at most {MAX_QUERY_CHARS} "
+            f"(检索式过长：{len(text)} 个字符，最多 {MAX_QUERY_CHARS} 个)"
+        )
     return text
 
 
@@ -72,8 +90,10 @@ def parse_query(text: str) -> ParsedQuery:
     """Parse a query string, repairing what can be repaired."""
     parsed = ParsedQuery()
     pending_or = False
-    for match in _TOKEN.finditer(normalise_query(text)):
+    text = normalise_query(text)
+    for match in _TOKEN.finditer(text):
         raw = match.group(0)
+        _refuse_empty_prefix(match.group("word"))
         if raw in _OR_WORDS:
             pending_or = bool(parsed.groups)
             continue
@@ -92,8 +112,21 @@ def parse_query(text: str) -> ParsedQuery:
             parsed.groups.append([clause])
         pending_or = False
     if len(parsed.groups) + len(parsed.excluded) > MAX_CLAUSES:
-        raise QueryError(f"too many words in the query (at most {MAX_CLAUSES})")
+        raise QueryError(
+            f"too many words in the query: at most {MAX_CLAUSES} "
+            f"(检索式中的词过多：最多 {MAX_CLAUSES} 个)"
+        )
+    if text and parsed.is_empty and not parsed.years:
+        raise QueryError(NOTHING_SEARCHABLE)
     return parsed
+
+
+def _refuse_empty_prefix(word: str | None) -> None:
+    """``title:`` with nothing after it would search for the word "title": say so instead."""
+    if word and word[-1] in ":：":
+        prefix = word[:-1].lstrip("-－")
+        if prefix.lower() in FIELD_PREFIXES:
+            raise QueryError(empty_prefix(prefix))
 
 
 def _year_range(raw: str) -> YearRange | None:

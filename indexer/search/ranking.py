@@ -23,6 +23,7 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
+from indexer.search.budget import check
 from indexer.search.memo import MatchMemo
 from indexer.search.phrase import CjkPhrase, phrase_idf, phrase_matches
 from indexer.search.postings import positions_of, term_postings
@@ -101,7 +102,10 @@ def rank_scores(
     plan = _plan(searcher, lengths, memo, q)
     if plan is None:
         return None
-    ordered = np.array(sorted(docs), dtype=np.int64)
+    if isinstance(docs, np.ndarray):  # a match set: ascending already
+        ordered = docs.astype(np.int64, copy=False)
+    else:
+        ordered = np.array(sorted(docs), dtype=np.int64)
     scores = _Scoring(searcher, plan, ordered).exact(np.arange(len(ordered)))
     return dict(zip(ordered.tolist(), scores.tolist(), strict=True))
 
@@ -133,6 +137,7 @@ def top_ranked(
     done = 0
     batch = max(2 * k, 64)
     while done < len(order):
+        check()
         part = order[done : done + batch]
         exact = np.concatenate((exact, scoring.exact(part)))
         done += len(part)

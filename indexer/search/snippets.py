@@ -12,10 +12,16 @@ from typing import Any
 
 from whoosh.reading import TermNotFound
 
+from indexer.search.boundaries import (
+    is_clause_break,
+    is_sentence_break,
+    word_end_at_or_before,
+    word_start_at_or_after,
+)
+
 SNIPPET_CHARS = 160
 _LEAD_CHARS = 24
 _MAX_SPANS_PER_STRING = 200
-_BREAKS = "。！？；\n.!?;"
 
 Span = tuple[int, int, str]
 
@@ -72,21 +78,54 @@ def best_window(spans: list[Span], width: int) -> int:
     return best_start
 
 
+def snippet_window(text: str, spans: list[Span], width: int = SNIPPET_CHARS) -> tuple[int, int]:
+    """The ``[start, end)`` of the text a snippet shows: about ``width`` characters around the
+    best cluster of matches, starting and ending at a sentence, a clause or a whole word."""
+    start = _window_start(text, best_window(spans, width)) if spans else 0
+    inside = [span_end for span_start, span_end, _ in spans if start <= span_start < start + width]
+    return start, _window_end(text, start, width, max(inside, default=start))
+
+
 def _window_start(text: str, anchor: int) -> int:
-    """Start a little before the anchor, at a sentence break when one is near."""
-    start = max(0, anchor - _LEAD_CHARS)
-    for index in range(anchor - 1, start - 1, -1):
-        if text[index] in _BREAKS:
-            return index + 1
-    return start
+    """A little before the anchor: after a sentence's end, else after a clause mark, else where a
+    word starts (inside a Chinese run only when no punctuation is near)."""
+    lead = max(0, anchor - _LEAD_CHARS)
+    for is_break in (is_sentence_break, is_clause_break):
+        for index in range(anchor - 1, lead - 1, -1):
+            if is_break(text, index):
+                return _skip_spaces(text, index + 1, anchor)
+    word_start = word_start_at_or_after(text, lead, anchor)
+    return lead if word_start is None else word_start
 
 
-def render_snippet(text: str, spans: list[Span], width: int = SNIPPET_CHARS) -> str:
-    """Escaped text of the best passage with matched spans in <mark>."""
+def _window_end(text: str, start: int, width: int, must_reach: int) -> int:
+    """Near ``start + width``, not before ``must_reach``: after a sentence's end, else before a
+    clause mark, else after a whole word."""
+    end = start + width
+    if end >= len(text):
+        return len(text)
+    floor = max(must_reach, end - width // 3)
+    for index in range(end - 1, floor - 1, -1):
+        if is_sentence_break(text, index):
+            return index + 1 if not text[index].isspace() else index
+    for index in range(end - 1, floor - 1, -1):
+        if is_clause_break(text, index):
+            return index
+    word_end = word_end_at_or_before(text, end, floor)
+    return end if word_end is None else word_end
+
+
+def _skip_spaces(text: str, index: int, limit: int) -> int:
+    while index < limit and text[index].isspace():
+        index += 1
+    return index
+
+
+def render_snippet(text: str, spans: list[Span], window: tuple[int, int] | None = None) -> str:
+    """Escaped text of the window (by default :func:`snippet_window`) with matches in <mark>."""
     if not text:
         return ""
-    start = _window_start(text, best_window(spans, width)) if spans else 0
-    end = min(len(text), start + width)
+    start, end = window if window is not None else snippet_window(text, spans)
     pieces = ["…"] if start > 0 else []
     cursor = start
     for span_start, span_end in _merged(spans, start, end):
@@ -97,6 +136,16 @@ def render_snippet(text: str, spans: list[Span], width: int = SNIPPET_CHARS) -> 
     if end < len(text):
         pieces.append("…")
     return "".join(pieces).replace("\n", " ")
+
+
+def plain_snippet(text: str, window: tuple[int, int]) -> str:
+    """The window's text as :func:`render_snippet` shows it, without markup or escaping."""
+    start, end = window
+    if not text:
+        return ""
+    lead = "…" if start > 0 else ""
+    trail = "…" if end < len(text) else ""
+    return f"{lead}{text[start:end]}{trail}".replace("\n", " ")
 
 
 def _merged(spans: list[Span], start: int, end: int) -> list[tuple[int, int]]:

@@ -7,15 +7,14 @@ from typing import Any
 
 import numpy as np
 
-from indexer.search.facets import ColumnCache, apply_selections, selections
-from indexer.search.matching import MatchMemo
-from indexer.search.queries import compile_query
-from indexer.search.querylang import parse_query
+from cppcc_search.models import PART_KINDS
+from indexer.search.facets import ColumnCache, apply_selections
+from indexer.search.lexicon import Lexicon
 from indexer.search.ranking import VersionState
-from indexer.search.run import chosen_key, matching_sections
+from indexer.search.run import term_matches
+from indexer.search.stored import first_appearance
 from indexer.search.types import (
     FirstAppearance,
-    QueryError,
     SearchRequest,
     TrendPoint,
     TrendSeries,
@@ -29,23 +28,27 @@ def trend_series(
     by_part: bool,
     request: SearchRequest,
     state: VersionState | None = None,
+    lexicon: Lexicon | None = None,
 ) -> TrendSeries:
     """Hits, total sections and hits per 1,000 sections for every year, plus the first use."""
-    if not term.strip():
-        raise QueryError("a trend needs a non-empty query")
-    parsed = parse_query(term)
-    compiled = compile_query(parsed)
-    if compiled.query is None:
-        raise QueryError(f"nothing to search for in {term!r}")
-    chosen = selections(request, cache)
-    memo = state.memo if state is not None else MatchMemo(max_entries=0)
-    key = (compiled.query, tuple((r.start, r.end) for r in parsed.years), chosen_key(chosen))
-    hits, totals, by_year_part, first = memo.get_or_compute(
-        ("trend", key, by_part),
-        lambda: _year_counts(
-            cache, matching_sections(searcher, cache, parsed, compiled, memo), chosen, by_part
-        ),
+    empty = "a trend needs a non-empty query"
+    term_query = term_matches(searcher, cache, term, request, state, empty, lexicon)
+    hits, totals, by_year_part, first = term_query.memo.get_or_compute(
+        ("trend", term_query.key, by_part),
+        lambda: _year_counts(cache, term_query.match(), term_query.chosen, by_part),
     )
+    points = trend_points(hits, totals, by_year_part if by_part else None)
+    return TrendSeries(
+        term=term,
+        points=points,
+        first=_first_appearance(searcher, cache, first),
+        translations=term_query.translations,
+    )
+
+
+def trend_points(hits: Counter, totals: Counter, by_year_part: Counter | None) -> list[TrendPoint]:
+    """One point per year that has sections: hits, sections and hits per 1,000 sections, and
+    with ``by_year_part`` (counts by (year, part kind)) the hits of each part."""
     points = []
     for year in sorted(y for y in totals if y is not None):
         count = hits.get(year, 0)
@@ -55,12 +58,10 @@ def trend_series(
             total=totals[year],
             per_1000=round(count * 1000 / totals[year], 2),
         )
-        if by_part:
-            point.by_part = {
-                kind: by_year_part.get((year, kind), 0) for kind in ("review", "plan", "other")
-            }
+        if by_year_part is not None:
+            point.by_part = {kind: by_year_part.get((year, kind), 0) for kind in PART_KINDS}
         points.append(point)
-    return TrendSeries(term=term, points=points, first=_first_appearance(searcher, cache, first))
+    return points
 
 
 def _year_counts(
@@ -106,11 +107,4 @@ def _first_appearance(
 ) -> FirstAppearance | None:
     if first is None:
         return None
-    years = cache.columns["year"]
-    stored = searcher.stored_fields(first)
-    return FirstAppearance(
-        year=years[first],
-        report_id=stored["report_id"],
-        title=stored.get("title_text") or "",
-        url=stored.get("url") or "",
-    )
+    return first_appearance(cache.columns["year"][first], searcher.stored_fields(first))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -48,7 +49,14 @@ def test_every_contract_command_is_documented_in_help() -> None:
 
 def test_search_without_an_index_is_one_clear_line(tmp_path: Path) -> None:
     result = run_cli("search", "energy", "--data-dir", str(tmp_path / "empty"))
-    assert_one_line_error(result, "index")
+    assert_one_line_error(result, f"no index in {tmp_path / 'empty' / 'index'}")
+
+
+def test_without_an_index_the_default_data_dir_is_said_to_be_relative(tmp_path: Path) -> None:
+    """The default ./index_data is read from the current folder: the message says where."""
+    result = run_cli("search", "energy", cwd=tmp_path)
+    assert_one_line_error(result, f"no index in {tmp_path / 'index_data' / 'index'}")
+    assert "relative to the current folder" in result.stderr and "--data-dir" in result.stderr
 
 
 def test_extract_without_a_crawl_is_one_clear_line(tmp_path: Path) -> None:
@@ -83,6 +91,15 @@ def test_bad_options_exit_2_with_a_usage_message(
         main(args, environ={})
     assert exit_info.value.code == 2
     assert expected in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("query", "why"), [("title:", "needs a word"), ("AND OR", "nothing to")])
+def test_a_query_with_nothing_to_search_says_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], query: str, why: str
+) -> None:
+    code = main(["search", query, "--data-dir", str(tmp_path)], environ={})
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1 and why in err
 
 
 def test_a_bad_year_is_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -128,3 +145,43 @@ def test_index_then_search_through_the_cli(tmp_path: Path) -> None:
     assert found.returncode == 0, found.stderr
     assert "1. Build a new energy city" in found.stdout
     assert "http://127.0.0.1/r1.html" in found.stdout
+    as_json = run_cli("search", "energy", "--json", "--data-dir", str(data_dir))
+    hit = json.loads(as_json.stdout)["results"][0]
+    assert (hit["part_kind"], hit["committee"], hit["language"]) == (
+        "review",
+        "15th Changzhou Municipal Committee",
+        "en",
+    )
+    assert hit["snippet_text"] == "New energies and energy storage were the theme of consultation."
+    assert "<mark>" in hit["snippet"] and "<mark>" not in hit["snippet_text"]
+    # The passage's first and last words (textStart,textEnd), each a whole word.
+    assert hit["passage_url"] == "http://127.0.0.1/r1.html#:~:text=New%20energies,consultation"
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "listed"),
+    [
+        ("--level", "city", "'national', 'provincial', 'municipal', 'county'"),
+        ("--doc-type", "Work report", "'work report', 'proposal work report'"),
+        ("--part", "tasks", "'review', 'plan', 'other'"),
+        ("--lang", "fr", "'zh', 'en'"),
+        ("--sort", "best", "'relevance', 'newest', 'oldest'"),
+    ],
+)
+def test_unknown_filter_values_exit_2_and_list_the_valid_ones(
+    capsys: pytest.CaptureFixture[str], option: str, value: str, listed: str
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["search", "x", option, value])
+    assert exited.value.code == 2
+    assert listed in capsys.readouterr().err
+
+
+def test_search_help_lists_the_values_of_each_filter(capsys: pytest.CaptureFixture[str]) -> None:
+    from cppcc_search.models import DOC_TYPES, LEVELS
+
+    with pytest.raises(SystemExit):
+        main(["search", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert all(level in shown for level in LEVELS)
+    assert all(doc_type in shown for doc_type in DOC_TYPES)

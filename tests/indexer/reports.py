@@ -7,12 +7,14 @@ extraction pipeline.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from cppcc_search.kinds import classify_report
 from cppcc_search.models import Report, Section, write_documents
 from cppcc_search.settings import DataPaths
 
@@ -62,7 +64,9 @@ def corpus_report(record: dict) -> Report:
     """One corpus line as a Report."""
     year = int(record["year"]) if record.get("year") else None
     report_id = hashlib.sha1(record["url"].encode("utf-8")).hexdigest()[:16]
-    return Report(
+    # The State Council's reports and the NPC's resolutions approving them.
+    kind = "government" if year else "npc"
+    report = Report(
         id=report_id,
         url=record["url"],
         urls=[record["url"]],
@@ -76,8 +80,19 @@ def corpus_report(record: dict) -> Report:
         speaker=None,
         meeting_date=None,
         encoding="utf-8",
+        body_id=f"{kind}-national",
+        body_kind=kind,
+        series_id=f"{kind}-national/{'government-work-report' if year else 'resolution'}",
         sections=sections_of(paragraphs_of(record["content"])),
     )
+    return with_kinds(report)
+
+
+def with_kinds(report: Report) -> Report:
+    """The report with its sections' kinds, as extraction gives them."""
+    for section, kind in zip(report.sections, classify_report(report), strict=True):
+        section.kind = kind
+    return report
 
 
 def corpus_reports(shared_dir: Path) -> list[Report]:
@@ -129,6 +144,11 @@ def english_report(report_id: str, year: int, sections: Iterable[tuple[str, str,
         speaker=None,
         meeting_date=None,
         encoding="utf-8",
+        body_id="cppcc-320400",
+        body_kind="cppcc",
+        body_name="政协常州市委员会",
+        region=["江苏省", "常州市"],
+        series_id="cppcc-320400/work-report",
         sections=[
             Section(i, 1, title, None, kind, year, text)
             for i, (title, kind, text) in enumerate(sections)
@@ -220,3 +240,72 @@ def report_ids(service: object, query: str) -> set[str]:
 
     response = service.search(SearchRequest(query=query, per_page=100))  # type: ignore[attr-defined]
     return {hit.report_id for hit in response.results}
+
+
+def _dated(report: Report, year: int) -> Report:
+    return dataclasses.replace(report, year=year, date=f"{year}-03-05")
+
+
+# A small archive in both languages on the same topics, worded as the two languages word them.
+BILINGUAL_REPORTS = [
+    _dated(
+        chinese_report(
+            "zh-2021",
+            ["大力发展新能源汽车产业，推广新能源。", "推进乡村振兴，发展数字经济。"],
+            ["一、产业", "二、乡村"],
+        ),
+        2021,
+    ),
+    _dated(
+        chinese_report(
+            "zh-2022",
+            ["新能源装机容量增长，能源结构优化。", "完善养老服务体系，发展普惠养老。"],
+        ),
+        2022,
+    ),
+    _dated(
+        chinese_report(
+            "zh-2023",
+            [
+                "加强生态文明建设。",
+                "提高提案办理质量，开展民主监督。",
+                "能源安全得到保障，推动高质量发展。",
+            ],
+        ),
+        2023,
+    ),
+    _dated(
+        chinese_report(
+            "zh-2020", ["民营经济持续发展，优化营商环境。", "新能源车销量增长，充电桩建设加快。"]
+        ),
+        2020,
+    ),
+    english_report(
+        "en-2021",
+        2021,
+        [
+            ("Industry", "review", "We promoted new energy vehicles and wind power."),
+            ("Countryside", "review", "Rural revitalization made progress in every county."),
+        ],
+    ),
+    english_report(
+        "en-2022",
+        2022,
+        [
+            ("Energy", "review", "New energy capacity grew; energy storage was built."),
+            ("Wellbeing", "plan", "Elderly care services will improve."),
+        ],
+    ),
+    english_report(
+        "en-2023",
+        2023,
+        [
+            ("Ecology", "review", "Members made proposals on ecological civilization."),
+            (
+                "Oversight",
+                "review",
+                "Democratic supervision of energy security went on, for high-quality development.",
+            ),
+        ],
+    ),
+]

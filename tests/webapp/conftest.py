@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 
 from cppcc_search.settings import DataPaths
+from tests.webapp.browser import launched_chromium
 from tests.webapp.support import LiveServer, build_data_dir, crawl_hostile_site
 from webapp import create_app
 
@@ -37,6 +38,23 @@ def web_client(web_app: Flask):
 def hostile_archive(tmp_path: Path) -> tuple[DataPaths, str]:
     """A data dir holding the crawl of a hostile page, and that page's URL."""
     return crawl_hostile_site(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """A headless Chromium (Debian's), or a skip that says what is missing."""
+    yield from launched_chromium()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page at a desktop size; console errors (e.g. CSP violations) are collected."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    tab = context.new_page()
+    tab.console_errors = []
+    tab.on("console", lambda m: m.type == "error" and tab.console_errors.append(m.text))
+    yield tab
+    context.close()
 
 
 @pytest.fixture(scope="session")

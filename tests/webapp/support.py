@@ -9,9 +9,12 @@ from pathlib import Path
 from flask import Flask
 from waitress.server import create_server
 
+from cppcc_search.bodies import body_for_name, link_versions, series_id, unplaced_body
+from cppcc_search.kinds import classify_report
 from cppcc_search.models import Report, Section, write_documents
 from cppcc_search.settings import DataPaths
 
+CHANGZHOU_EN = "15th Changzhou Municipal Committee"
 XSS_TITLE = '<script>alert("title")</script>政协工作报告'
 XSS_TEXT = 'Evil <img src=x onerror=alert(1)> text about 生态 and <script>alert("body")</script>'
 
@@ -161,8 +164,35 @@ def xss_report() -> Report:
     )
 
 
+def filed(report: Report) -> Report:
+    """The report with its body, series and section kinds, as extraction files it."""
+    body = body_for_name(report.committee or "") or unplaced_body("other", report.committee or "")
+    report.body_id, report.body_kind, report.body_name = body.id, body.kind, body.name_zh
+    report.region = list(body.region)
+    report.series_id = series_id(body.id, report.doc_type)
+    for item, kind in zip(report.sections, classify_report(report), strict=True):
+        item.kind = kind
+    return report
+
+
+def spread_reports() -> list[Report]:
+    """Reports in which a term (氢能) spreads from the national committee (2016) to a province
+    (2019) and a city (2022, 2024), with years between where no body uses it."""
+    reports = [
+        zh_report("nat-2016-1", "全国政协", "national", 2016, "work report", "氢能"),
+        zh_report("nat-2019-2", "全国政协", "national", 2019, "work report", "氢能"),
+        zh_report("js-2019-3", "江苏省政协", "provincial", 2019, "work report", "氢能"),
+        zh_report("cz-2022-4", "常州市政协", "municipal", 2022, "work report", "氢能"),
+        zh_report("cz-2024-5", "常州市政协", "municipal", 2024, "work report", "氢能"),
+        zh_report("wx-2024-6", "无锡市政协", "municipal", 2024, "work report", "海洋经济"),
+        zh_report("wx-2025-7", "无锡市政协", "municipal", 2025, "work report", "海洋经济"),
+    ]
+    return [filed(report) for report in reports]
+
+
 def sample_reports() -> list[Report]:
-    """A handful of realistic reports: national, provincial, two cities; zh and en; 2019-2024."""
+    """A handful of realistic reports: national, provincial, two cities; zh and en; 2019-2024.
+    The Changzhou committee's 2024 report is there in both languages."""
     reports = [
         zh_report("nat-2019-1", "全国政协", "national", 2019, "work report", "民营经济"),
         zh_report("nat-2021-2", "全国政协", "national", 2021, "work report", "养老服务"),
@@ -173,11 +203,16 @@ def sample_reports() -> list[Report]:
         ),
         zh_report("js-2024-6", "江苏省政协", "provincial", 2024, "work report", "科技创新"),
         zh_report("cz-2020-7", "常州市政协", "municipal", 2020, "work report", "新能源"),
-        en_report("czen-2024-8", "Changzhou CPPCC", "municipal", 2024, "Solar power grew."),
-        en_report("czen-2023-9", "Changzhou CPPCC", "municipal", 2023, "Wind power grew."),
-        en_report("wx-2022-1", "Wuxi CPPCC", "municipal", 2022, "Hydrogen energy was studied."),
+        zh_report("cz-2024-2", "常州市政协", "municipal", 2024, "work report", "光伏"),
+        en_report("czen-2024-8", CHANGZHOU_EN, "municipal", 2024, "Solar power grew."),
+        en_report("czen-2023-9", CHANGZHOU_EN, "municipal", 2023, "Wind power grew."),
+        en_report(
+            "wx-2022-1", "14th Wuxi Municipal Committee", "municipal", 2022, "Hydrogen was studied."
+        ),
         xss_report(),
     ]
+    reports = [filed(report) for report in reports]
+    link_versions(reports)
     return reports
 
 

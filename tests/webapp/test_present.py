@@ -1,6 +1,8 @@
-"""The web app's pure helpers: parameters, URL state, text fragments, highlighting, charts."""
+"""The web app's pure helpers: parameters, URL state, highlighting, charts."""
 
 from __future__ import annotations
+
+import itertools
 
 import pytest
 from markupsafe import Markup
@@ -9,8 +11,14 @@ from werkzeug.datastructures import MultiDict
 from indexer.errors import QueryError
 from indexer.search.types import SearchResponse, TrendPoint, TrendSeries, YearRange
 from webapp.archive import BannerInfo, render_archive
-from webapp.charts import nice_ceiling, trend_chart
-from webapp.fragments import encode_directive, fragment_url, snippet_passage
+from webapp.charts import (
+    DIGIT_WIDTH,
+    FONT_SIZE,
+    LABEL_GAP,
+    NARROW,
+    trend_chart,
+    value_axis,
+)
 from webapp.highlight import highlight, term_pattern
 from webapp.params import Limits, UrlState, parse_search_args, year_range_arg
 from webapp.present import pagination
@@ -88,27 +96,6 @@ def test_url_state_toggles_values_and_keeps_a_canonical_order():
     assert UrlState([]).url("/search") == "/search"
 
 
-def test_text_directive_encodes_its_syntax_characters():
-    assert encode_directive("a-b, c&d") == "a%2Db%2C%20c%26d"
-    url = fragment_url("http://example.org/p.html#top", "new-energy, vehicles")
-    assert url == "http://example.org/p.html#:~:text=new%2Denergy%2C%20vehicles"
-    assert fragment_url("http://example.org/p.html", "  ") == "http://example.org/p.html"
-
-
-def test_snippet_passage_is_a_short_plain_run_around_the_first_mark():
-    snippet = (
-        "…private economy, and proposed <mark>measures</mark> to support private enterprises. "
-        "Solar power grew…"
-    )
-    passage = snippet_passage(snippet)
-    assert "measures" in passage and "<" not in passage and "…" not in passage
-    assert len(passage.split()) <= 8
-    zh = "…围绕新能源等重点课题开展专题调研。推动<mark>新能源</mark>汽车产业链发展，助力民营经济…"
-    zh_passage = snippet_passage(zh)
-    assert "新能源" in zh_passage and "。" not in zh_passage and len(zh_passage) <= 16
-    assert snippet_passage("a &lt;b&gt; <mark>c</mark>") == "a <b> c"
-
-
 def test_highlight_escapes_before_marking():
     pattern = term_pattern(["script", "养老"])
     out = highlight('<script>alert("x")</script> 社区养老', pattern)
@@ -127,13 +114,44 @@ def test_trend_chart_draws_one_linked_bar_per_term_and_year():
         TrendSeries("b", [TrendPoint(2019, 1, 100, 10.0), TrendPoint(2020, 5, 50, 100.0)]),
     ]
     chart = trend_chart(series, "hits", "t", lambda term, year, kind: f"/s?q={term}&year={year}")
+    # The count axis runs 0, 2, 4, 6: whole steps, its top above the largest bar (5).
+    assert [t.label for t in chart.y_ticks] == ["0", "2", "4", "6"]
     assert [(b.href, round(b.height, 1)) for b in chart.bars] == [
-        ("/s?q=a&year=2019", 129.6),
-        ("/s?q=b&year=2019", 43.2),
-        ("/s?q=b&year=2020", 216.0),
+        ("/s?q=a&year=2019", 108.0),
+        ("/s?q=b&year=2019", 36.0),
+        ("/s?q=b&year=2020", 180.0),
     ]
     assert [t.label for t in chart.x_ticks] == ["2019", "2020"]
-    assert chart.y_ticks[-1].label == "5"
+
+
+def test_trend_chart_gives_every_year_a_slot_so_gaps_stay_visible():
+    series = [TrendSeries("节能减排", [TrendPoint(2007, 4, 9, 1.0), TrendPoint(2010, 2, 9, 1.0)])]
+    chart = trend_chart(series, "hits", "t", lambda term, year, kind: str(year))
+    first, last = chart.bars
+    slot = (chart.right - chart.left) / 4  # 2007, 2008, 2009, 2010
+    assert last.x - first.x == pytest.approx(3 * slot)
+
+
+@pytest.mark.parametrize("span", [(2019, 2020), (2007, 2024), (1954, 2025), (1900, 2025)])
+def test_year_labels_never_overlap_wide_or_narrow(span):
+    series = [TrendSeries("a", [TrendPoint(year, 1, 9, 1.0) for year in range(*span)])]
+    wide = trend_chart(series, "hits", "t", lambda term, year, kind: "")
+    assert wide.narrow is not None and wide.narrow.width == NARROW.width
+    for chart in (wide, wide.narrow):
+        positions = [tick.position for tick in chart.x_ticks]
+        assert positions and positions == sorted(positions)
+        width = FONT_SIZE * DIGIT_WIDTH * 4
+        assert all(b - a >= width + LABEL_GAP for a, b in itertools.pairwise(positions))
+        years = [int(tick.label) for tick in chart.x_ticks]
+        assert len({b - a for a, b in itertools.pairwise(years)}) <= 1  # one round step
+
+
+@pytest.mark.parametrize("maximum", [1, 2, 3, 5, 7, 9, 12, 33, 260, 1234])
+def test_count_axes_have_whole_number_ticks(maximum):
+    axis = value_axis(maximum, whole=True)
+    assert axis[0] == 0 and axis[-1] >= maximum and len(axis) <= 5
+    assert all(value == int(value) for value in axis)
+    assert len({b - a for a, b in itertools.pairwise(axis)}) == 1
 
 
 def test_trend_chart_stacks_parts_when_asked():
@@ -147,8 +165,10 @@ def test_trend_chart_stacks_parts_when_asked():
     assert review.height == pytest.approx(3 * plan.height)
 
 
-def test_nice_ceiling_rounds_up_to_a_readable_number():
-    assert [nice_ceiling(v) for v in (0, 0.04, 3, 7, 12, 260)] == [1.0, 0.1, 5, 10, 20, 500]
+def test_rate_axes_round_up_in_steps_of_one_two_or_five():
+    assert value_axis(0.04, whole=False) == [0, 0.01, 0.02, 0.03, 0.04]
+    assert value_axis(37.5, whole=False) == [0, 10, 20, 30, 40]
+    assert value_axis(0, whole=True) == [0, 1]
 
 
 def test_trend_terms_split_at_commas_without_duplicates():

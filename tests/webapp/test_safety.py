@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html as html_lib
+import re
 from urllib.parse import quote
 
 import lxml.html
@@ -78,7 +80,7 @@ def test_hostile_csv_cells_cannot_become_formulas(web_app, web_paths):
         ("/search?sort=random", 400, "unknown sort"),
         ("/search?year=20x9", 400, "not a year"),
         ("/search?part=future", 400, "unknown part"),
-        ("/search?year_from=abc", 400, "not a year"),
+        ("/search?year_from=abc", 400, "year_from must be a year such as 2015"),
         ("/trends?q=" + ",".join("abcdefghij"), 400, "too many terms"),
         ("/report/nat-2023-3?q=" + "x" * 600, 400, "too long"),
         ("/archive", 400, "url is required"),
@@ -92,6 +94,32 @@ def test_bad_requests_get_a_page_that_says_why(web_client, path, status, message
     assert response.status_code == status
     assert message in response.get_data(as_text=True)
     assert "Traceback" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("path", "typed", "kept", "why"),
+    [
+        ("/search?q=AND+OR", "AND OR", [], "nothing to search for"),
+        ("/search?q=title:&language=zh", "title:", [("language", "zh")], "needs a word"),
+        ("/search?q=养老&year_from=abc", "养老", [], "year_from must be a year"),
+        ("/search?q=养老&year=20x9&language=zh", "养老", [("language", "zh")], "not a year"),
+        ("/search?q=养老&page=abc&sort=oldest", "养老", [("sort", "oldest")], "whole number"),
+    ],
+)
+def test_a_refused_search_keeps_the_layout_and_an_editable_box(web_client, path, typed, kept, why):
+    """The site's header and search box stay: the query as typed, editable, the filters that
+    parse kept, and why it was refused in English and in Chinese."""
+    response = web_client.get(path)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert '<header class="site">' in html and 'role="search"' in html
+    box = re.search(r'<input id="q" name="q" type="search" value="([^"]*)"[^>]*>', html)
+    assert box is not None and html_lib.unescape(box.group(1)) == typed
+    assert 'aria-invalid="true"' in box.group(0)
+    hidden = re.findall(r'type="hidden" name="([^"]*)" value="([^"]*)"', html)
+    assert hidden == kept
+    message = re.search(r'<p class="message" id="query-error">(.*?)</p>', html).group(1)
+    assert why in message and re.search(r"[\u4e00-\u9fff]", message)
 
 
 @pytest.mark.parametrize(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import html as html_lib
 import io
 import re
 import xml.etree.ElementTree as ET
 from urllib.parse import parse_qs, urlsplit
 
+from cppcc_search.models import PART_KINDS
 from cppcc_search.settings import DataPaths
 from webapp import create_app
 
@@ -55,7 +57,13 @@ def test_search_shows_the_hit_count_facets_and_exports(web_client):
     html = web_client.get("/search?q=elderly").get_data(as_text=True)
     assert api["total"] > 0
     assert f"<strong>{api['total']}</strong>" in html
-    for label in ("年份 Year", "部分 Part", "政协 Committee", "语言 Language"):
+    for label in (
+        "年份 Year",
+        "部分 Part",
+        "发布机构 Issuing body",
+        "地区 Region",
+        "语言 Language",
+    ):
         assert label in html
     hrefs = links(html)
     assert any(h.startswith("/search.csv?q=elderly") for h in hrefs)
@@ -70,7 +78,7 @@ def test_facet_links_toggle_a_filter_and_chips_remove_it(web_client):
     api = web_client.get(toggle.replace("/search?", "/api/search?")).get_json()
     assert api["total"] == 18  # three English reports of six sections
     assert all(r["report_id"].startswith(("czen", "wx")) for r in api["results"])
-    assert "语言 Language: English 英文" in filtered  # the chip
+    assert "语言 Language: 英文 English" in filtered  # the chip
     chip = re.search(r'<a href="([^"]*)" aria-label="移除 Remove 语言 Language', filtered)
     assert chip is not None
     assert "language=" not in chip.group(1).replace("&amp;", "&")
@@ -99,6 +107,45 @@ def test_pagination_links_move_through_results(web_client):
     assert "page=2" in next_url
     second = web_client.get(next_url).get_data(as_text=True)
     assert 'aria-current="page" class="current">2<' in second
+
+
+def test_a_page_of_results_counts_reports_not_sections(web_client):
+    api = web_client.get("/api/search?q=新能源&per_page=1000").get_json()
+    reports = list(dict.fromkeys(r["report_id"] for r in api["results"]))
+    assert len(api["results"]) > len(reports) > 4  # reports with several matching sections
+    first = web_client.get("/search?q=新能源&per_page=4").get_data(as_text=True)
+    second = web_client.get("/search?q=新能源&per_page=4&page=2").get_data(as_text=True)
+    on_first = re.findall(r'<h3 id="r-\d+"><a href="/report/([^"?#]+)', first)
+    on_second = re.findall(r'<h3 id="r-\d+"><a href="/report/([^"?#]+)', second)
+    assert on_first == reports[:4] and on_second == reports[4:8]
+    assert f"{len(reports)} 份报告 reports" in first
+    assert f"page 1 of {-(-len(reports) // 4)}" in first
+
+
+def test_report_links_carry_the_search_and_back_to_search_returns_to_it(web_client):
+    search = "/search?q=新能源&year=2019..2024&language=zh&page=1"
+    html = web_client.get(search).get_data(as_text=True)
+    report_href = next(h for h in links(html) if h.startswith("/report/nat-"))
+    carried = parse_qs(urlsplit(report_href).query)
+    assert carried == {"q": ["新能源"], "year": ["2019..2024"], "language": ["zh"], "page": ["1"]}
+    report = web_client.get(report_href).get_data(as_text=True)
+    back = re.search(r'<a href="([^"]*)">← 返回检索 Back to search', report).group(1)
+    assert parse_qs(urlsplit(back.replace("&amp;", "&")).query) == carried
+    aside = report.split('<aside class="report-side">')[1]
+    others = [h for h in links(aside) if h.startswith("/report/")]
+    assert others and all("year=2019..2024" in h for h in others)  # the series and nearby years
+    assert "<mark>新能源</mark>" in report
+
+
+def test_active_filters_show_beside_the_box_and_search_everything_drops_them(web_client):
+    html = web_client.get("/search?q=养老&language=zh&committee=全国政协").get_data(as_text=True)
+    form = html.split('<form class="searchbox"')[1].split("</form>")[0]
+    assert "Searching within" in form and "语言 Language: 中文 Chinese" in form
+    assert 'name="scope" value="all"' in form  # one click: the typed query, no filters
+    everything = web_client.get("/search?q=老年&language=zh&committee=全国政协&scope=all")
+    assert everything.status_code == 303
+    assert parse_qs(urlsplit(everything.headers["Location"]).query) == {"q": ["老年"]}
+    assert "Searching within" not in web_client.get("/search?q=养老").get_data(as_text=True)
 
 
 def test_empty_results_help_the_user(web_client):
@@ -134,9 +181,11 @@ def test_report_view_has_metadata_toc_highlights_and_neighbours(web_client):
     assert 'href="#s2"' in html and 'id="s2"' in html  # table of contents → section
     assert "<mark>新能源</mark>" in html
     assert "工作回顾 Review" in html and "工作部署 Plan" in html
-    neighbours = html.split("相邻年份 Neighbouring years")[1].split("</section>")[0]
-    assert "/report/nat-2021-2" in neighbours and "/report/nat-2024-4" in neighbours
-    assert "/report/nat-2019-1" not in neighbours  # four years away
+    # The national committee's work reports over the years, this one marked.
+    timeline = html.split('class="timeline"')[1].split("</ol>")[0]
+    for other in ("nat-2019-1", "nat-2021-2", "nat-2024-4"):
+        assert f"/report/{other}" in timeline
+    assert '<span aria-current="page"' in timeline and "/report/nat-2023-3" not in timeline
     assert html.count('href="#s1"') == 1  # a part's own heading is listed once, as the part
     assert "/archive?url=" in html and "http://127.0.0.1:9/nat-2023-3.html" in html
 
@@ -150,19 +199,36 @@ def test_report_view_for_unknown_id_is_404(web_client):
 
 
 def test_api_search_matches_the_contract(web_client):
-    data = web_client.get("/api/search?q=新能源&per_page=3&sort=newest").get_json()
-    assert set(data) == {"query", "total", "page", "per_page", "results", "facets", "suggestion"}
+    data = web_client.get("/api/search?q=新能源&per_page=3&sort=newest&language=zh").get_json()
+    assert set(data) == {
+        "query", "total", "page", "per_page", "results", "facets", "suggestion", "filters",
+        "translations",
+    }  # fmt: skip
     assert (data["query"], data["page"], data["per_page"]) == ("新能源", 1, 3)
+    assert data["translations"] == [
+        {"term": "新能源", "language": "en", "renderings": ["new energy"], "off": []}
+    ]
     assert len(data["results"]) == 3
     assert set(data["results"][0]) == {
-        "id", "report_id", "title", "section_title", "year", "date", "url", "snippet",
+        "id", "report_id", "title", "section_title", "section_kind", "body_id", "versions",
+        "year", "date", "url", "passage_url", "snippet", "snippet_text", "part_kind",
+        "committee", "language",
     }  # fmt: skip
+    for result in data["results"]:
+        assert result["passage_url"].startswith(result["url"] + "#:~:text=")
+        plain = html_lib.unescape(re.sub("</?mark>", "", result["snippet"]))
+        assert result["snippet_text"] == plain
+        assert result["part_kind"] in PART_KINDS and result["language"] == "zh"
+        assert result["committee"]
     years = [r["year"] for r in data["results"]]
     assert years == sorted(years, reverse=True)
     assert set(data["facets"]) == {
-        "year", "section", "part", "committee", "level", "doc_type", "language",
+        "year", "section", "part", "committee", "region", "level", "doc_type", "language",
     }  # fmt: skip
-    assert sum(v["count"] for v in data["facets"]["language"]) == data["total"]
+    # The language facet is multi-select: the selected value counts the total, the other
+    # language still shows what selecting it would add.
+    languages = {v["value"]: v["count"] for v in data["facets"]["language"]}
+    assert languages["zh"] == data["total"] and languages.get("en", 0) > 0
     assert {v["value"] for v in data["facets"]["part"]} <= {"review", "plan", "other"}
 
 
@@ -187,7 +253,7 @@ def test_api_report_is_the_document(web_client, web_paths):
     data = web_client.get("/api/report/czen-2024-8").get_json()
     line = next(
         line for line in web_paths.documents.read_text(encoding="utf-8").splitlines()
-        if '"czen-2024-8"' in line
+        if '"id": "czen-2024-8"' in line
     )  # fmt: skip
     import json
 
@@ -196,12 +262,26 @@ def test_api_report_is_the_document(web_client, web_paths):
 
 def test_trends_page_draws_linked_svg_charts(web_client):
     html = web_client.get("/trends?q=新能源, elderly care&by_part=1").get_data(as_text=True)
-    assert html.count('<svg viewBox="0 0 760 260"') == 2
+    assert html.count('<svg class="wide" viewBox="0 0 760 260"') == 2
+    assert html.count('<svg class="narrow" viewBox="0 0 360 240"') == 2
     bar_links = [h for h in links(html) if h.startswith("/search?q=") and "year=" in h]
     assert bar_links, "every bar links to the search for its year"
     assert any("part=review" in h for h in bar_links)
     assert "首次出现 first appears" in html
     assert "/api/trends?q=" in html
+
+
+def test_year_histogram_keeps_a_slot_for_every_year_in_range(web_client):
+    """Hits in 2022 and 2024 only: 2023 stays an empty, unlinked slot between them."""
+    html = web_client.get("/search?q=Solar OR Hydrogen").get_data(as_text=True)
+    histogram = html.split('<ul class="histogram"')[1].split("</ul>")[0]
+    slots = re.findall(r'<li(?: class="(gap)")?[^>]*>.*?(20\d\d): (\d+)', histogram)
+    assert [(year, count, bool(gap)) for gap, year, count in slots] == [
+        ("2022", "1", False),
+        ("2023", "0", True),
+        ("2024", "1", False),
+    ]
+    assert "year=2023" not in histogram
 
 
 def test_trends_page_without_terms_shows_examples(web_client):
@@ -262,7 +342,8 @@ def test_browsing_shows_newest_reports_first_with_a_few_sections_each(web_client
     assert "5 more matching sections in this report" in html  # six sections, one shown
     searched = web_client.get("/search?q=year OR members OR energy").get_data(as_text=True)
     assert "more matching section" in searched  # a search shows up to three sections each
-    assert "政协报告全文检索" in html and "11 份报告 reports" in html
+    assert "政协报告全文检索" in html and "12 份报告 reports" in html
+    assert "5 个发布机构 issuing bodies" in html
 
 
 def test_app_picks_up_an_index_built_or_rebuilt_after_it_started(tmp_path):
@@ -282,7 +363,7 @@ def test_app_picks_up_an_index_built_or_rebuilt_after_it_started(tmp_path):
 
     write_documents(paths.documents, reports)
     index_documents(paths, rebuild=True)
-    assert client.get("/api/search").get_json()["total"] == 61
+    assert client.get("/api/search").get_json()["total"] == 67
     client.application.extensions["cppcc_search"].close()
 
 
@@ -304,6 +385,7 @@ def test_long_facets_are_listed_up_to_a_limit(web_paths):
     html = app.test_client().get("/search").get_data(as_text=True)
     committees = html.split('id="facet-committee"')[1].split("</section>")[0]
     assert committees.count('class="count"') == 3  # two shown, one behind "more"
-    assert "更多 1 more" in committees
-    assert "另有 3 项 3 more values" in committees  # six committees in the sample
+    assert "显示全部 Show all (3)" in committees
+    assert "另有 2 项 2 more values" in committees  # five bodies in the sample
+    assert 'id="facet-filter-committee"' in committees  # a long facet gets a filter box
     app.extensions["cppcc_search"].close()

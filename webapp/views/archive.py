@@ -2,34 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, Response, abort, request, url_for
 
+from captures.encoding import decode_html
+from captures.store import load_capture
 from indexer.errors import QueryError
 from webapp.archive import BannerInfo, render_archive
 from webapp.security import ARCHIVE_CSP
 from webapp.services import data_paths
 
 bp = Blueprint("archive", __name__)
-
-
-def load(url: str) -> Any:
-    """The stored capture of ``url``, or None."""
-    try:
-        from crawl.captures import load_capture
-    except ImportError:
-        return None
-    return load_capture(data_paths(), url)
-
-
-def decode(body: bytes, headers: Any) -> tuple[str, str]:
-    """The capture's text and the encoding it was read with."""
-    try:
-        from crawl.encoding import decode_html
-    except ImportError:
-        return body.decode("utf-8", errors="replace"), "utf-8"
-    return decode_html(body, headers)
 
 
 @bp.get("/archive")
@@ -40,20 +22,20 @@ def show():
         raise QueryError("url is required: /archive?url=<source page>")
     if len(url) > 4000 or not url.startswith(("http://", "https://")):
         raise QueryError("url must be an http(s) URL")
-    capture = load(url)
+    capture = load_capture(data_paths(), url)
     if capture is None:
         abort(404, description=f"no archived copy of {url}")
     headers = {"Content-Security-Policy": ARCHIVE_CSP, "X-Content-Type-Options": "nosniff"}
     if "html" not in (capture.content_type or "text/html").lower():
         headers["Content-Disposition"] = 'attachment; filename="capture"'
         return Response(capture.body, mimetype="application/octet-stream", headers=headers)
-    text, encoding = decode(capture.body, capture.headers)
+    text, encoding = decode_html(capture.body, capture.headers)
     info = BannerInfo(
         original_url=capture.url,
-        final_url=capture.final_url or capture.url,
-        fetched_at=str(capture.fetched_at),
-        status=int(capture.status or 0),
-        encoding=encoding or "?",
-        search_url=url_for("search.home", _external=True),
+        final_url=capture.final_url,
+        fetched_at=capture.fetched_at,
+        status=capture.status,
+        encoding=encoding,
+        search_url=url_for("search.home"),
     )
     return Response(render_archive(text, info), mimetype="text/html", headers=headers)

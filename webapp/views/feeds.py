@@ -11,15 +11,18 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
+from cppcc_search.models import Report
 from indexer.search.types import MAX_PER_PAGE, Hit
+from webapp.citation import bibtex, ris
 from webapp.params import UrlState
 from webapp.services import search_service
-from webapp.views.common import current_search
+from webapp.urls import absolute_url
+from webapp.views.common import citation_target, current_search
 
 bp = Blueprint("feeds", __name__)
 CSV_COLUMNS = (
     "report_id", "section_id", "title", "section_title", "part_kind", "committee", "level",
-    "doc_type", "language", "year", "date", "url", "snippet",
+    "doc_type", "language", "year", "date", "url", "snippet", "body_id", "section_kind",
 )  # fmt: skip
 _TAG = re.compile(r"<[^>]*>")
 # Cells a spreadsheet would run as a formula.
@@ -42,6 +45,7 @@ def csv_row(hit: Hit) -> list[str]:
     values = (
         hit.report_id, hit.id, hit.title, hit.section_title, hit.part_kind, hit.committee,
         hit.level, hit.doc_type, hit.language, hit.year, hit.date, hit.url, plain(hit.snippet),
+        hit.body_id, hit.section_kind,
     )  # fmt: skip
     return [csv_cell(v) for v in values]
 
@@ -76,6 +80,43 @@ def csv_export():
     )
 
 
+def hit_reports(hits: list[Hit]) -> list[Report]:
+    """The reports of a result set, once each in result order, made from the hits' metadata."""
+    reports: dict[str, Report] = {}
+    for hit in hits:
+        if hit.report_id not in reports:
+            reports[hit.report_id] = Report(
+                id=hit.report_id, url=hit.url, urls=[hit.url], title=hit.title, date=hit.date,
+                year=hit.year, language=hit.language or "zh", doc_type=hit.doc_type or "other",
+                committee=hit.committee, level=hit.level, speaker=None, meeting_date=None,
+                encoding=None,
+            )  # fmt: skip
+    return list(reports.values())
+
+
+def _citation_export(style, mimetype: str, filename: str) -> Response:
+    """Every report of the result set (at most CSV_MAX_ROWS sections) in one citation style."""
+    reports = hit_reports(collect_hits(current_app.config["CSV_MAX_ROWS"]))
+    body = "\n".join(style(citation_target(report)) for report in reports)
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.get("/search.ris")
+def ris_export():
+    """The result set's reports as RIS records, for reference managers."""
+    return _citation_export(ris, "application/x-research-info-systems", "cppcc-search.ris")
+
+
+@bp.get("/search.bib")
+def bibtex_export():
+    """The result set's reports as BibTeX entries."""
+    return _citation_export(bibtex, "application/x-bibtex", "cppcc-search.bib")
+
+
 def entry_updated(hit: Hit) -> str:
     """An RFC 3339 timestamp for a hit: its date, else 1 January of its year."""
     if hit.date:
@@ -95,7 +136,7 @@ def atom():
         {
             "hit": hit,
             "updated": entry_updated(hit),
-            "link": url_for("report.show", report_id=hit.report_id, _external=True)
+            "link": absolute_url(url_for("report.show", report_id=hit.report_id))
             + f"#s{hit.ordinal}",
             "summary": plain(hit.snippet),
         }
@@ -109,8 +150,8 @@ def atom():
         query=search_request.query,
         entries=entries,
         updated=updated,
-        self_url=request.url,
-        html_url=state.url(url_for("search.search", _external=True)),
+        self_url=absolute_url(UrlState.from_args(request.args).url(url_for("feeds.atom"))),
+        html_url=absolute_url(state.url(url_for("search.search"))),
     )
     return Response(body, mimetype="application/atom+xml")
 
@@ -119,7 +160,8 @@ def atom():
 def opensearch():
     """The OpenSearch description, so browsers can add this engine."""
     body = render_template(
-        "opensearch.xml", search_url=url_for("search.search", _external=True),
-        api_url=url_for("api.search", _external=True), home=url_for("search.home", _external=True),
+        "opensearch.xml", search_url=absolute_url(url_for("search.search")),
+        api_url=absolute_url(url_for("api.search")), home=absolute_url(url_for("search.home")),
+        self_url=absolute_url(url_for("feeds.opensearch")),
     )  # fmt: skip
     return Response(body, mimetype="application/opensearchdescription+xml")

@@ -20,7 +20,7 @@ bp = Blueprint("search", __name__)
 def home():
     """The front page: the search box over everything, with the facets to browse by."""
     if request.args:
-        return redirect(url_for("search.search", **request.args.to_dict(flat=False)))
+        return redirect(UrlState.from_args(request.args).url(url_for("search.search")))
     return search()
 
 
@@ -30,10 +30,14 @@ def search():
     year_from_boxes = year_range_arg(request.args)
     if year_from_boxes is not None or "year_from" in request.args or "year_to" in request.args:
         return redirect(range_form_target(year_from_boxes), code=303)
+    if request.args.get("scope") == "all":  # "search everything": the query, no filters
+        return redirect(everything_url(request.args.get("q", "")), code=303)
     search_request = current_search()
     if not search_request.query and "sort" not in request.args:
         # Browsing without a query: the newest reports first is what people expect.
         search_request = replace(search_request, sort="newest")
+    # A page lists reports: browsing shows one section of each, a search its best three.
+    search_request = replace(search_request, per_report=3 if search_request.query else 1)
     service = search_service()
     response = service.search(search_request)
     browsing = not search_request.query and not filter_count(UrlState.from_args(request.args))
@@ -49,25 +53,37 @@ def results_context(search_request: SearchRequest, response: SearchResponse) -> 
     path = url_for("search.search")
     config = current_app.config
     state = UrlState.from_args(request.args)
-    # Browsing lists reports (one section each); a search shows each report's best sections.
-    shown = 3 if search_request.query else 1
+    body_names = {
+        str(value.value): value.label["zh"]
+        for value in response.facets.get("committee", [])
+        if value.label
+    }
     return {
         "req": search_request,
         "resp": response,
         "state": state,
         "groups": present.group_hits(
-            response.results, search_request.query, report_link, archive_link, shown
+            response,
+            lambda report_id, ordinal: report_link(report_id, state, ordinal),
+            archive_link,
+            search_request.per_report,
+            body_names,
         ),
         "years": present.year_histogram(response, search_request, state, path),
         "facets": present.build_facets(
             response, state, path, config["FACET_VISIBLE"], config["FACET_MAX"]
         ),
-        "chips": present.build_chips(state, path),
+        "chips": present.build_chips(state, path, present.value_labels(response)),
         "pages": present.pagination(response, state, path),
         "filters_active": filter_count(state),
         "suggestion_url": suggestion_url(response.suggestion, state, path),
         "exports": export_links(state),
     }
+
+
+def everything_url(query: str) -> str:
+    """The search for ``query`` over the whole archive: no filters, first page."""
+    return UrlState([("q", query.strip())]).url(url_for("search.search"))
 
 
 def range_form_target(year: str | None) -> str:

@@ -25,6 +25,7 @@ from indexer.index.generations import (
     write_pointer,
     writer_lock,
 )
+from indexer.index.manifest import read_manifest
 from indexer.index.parallel import write_segments
 from indexer.index.schema import build_schema
 from indexer.search.service import SearchService
@@ -52,7 +53,7 @@ def test_missing_index_is_a_clear_error(data_paths):
 
 def test_broken_documents_line_is_a_clear_error(data_paths):
     data_paths.documents.write_text('{"id": "x"}\n', encoding="utf-8")
-    with pytest.raises(DocumentsError, match="not a report"):
+    with pytest.raises(DocumentsError, match=r"documents.jsonl:1: report 'x': missing 'url'"):
         index_documents(data_paths)
 
 
@@ -163,7 +164,8 @@ def test_writer_lock_is_exclusive_within_one_process(tmp_path):
 def start_a_corpus_rebuild(
     data_paths: DataPaths, shared_dir: Path, workers: int
 ) -> tuple[str, subprocess.Popen[str]]:
-    """Index three reports, then start a ~10 s rebuild of the corpus in a process to interrupt.
+    """Index three reports, then start a rebuild of the corpus (seconds long) in a process to
+    interrupt.
 
     Returns the generation in use before the rebuild and the process, once it has begun writing.
     """
@@ -179,6 +181,7 @@ def start_a_corpus_rebuild(
             "indexer",
             str(data_paths.root),
             "--rebuild",
+            "--force",
             "--workers",
             str(workers),
         ],
@@ -194,7 +197,7 @@ def start_a_corpus_rebuild(
 @pytest.mark.slow
 def test_kill_9_during_rebuild_leaves_the_old_index_searchable(data_paths, shared_dir):
     old, child = start_a_corpus_rebuild(data_paths, shared_dir, workers=0)
-    time.sleep(1.5)  # well inside the ~10 s build
+    time.sleep(1.5)  # into the build; the next line checks it has not finished
     assert child.poll() is None, "the rebuild finished before it could be killed"
     os.kill(child.pid, signal.SIGKILL)
     child.communicate()
@@ -247,7 +250,7 @@ def test_an_unreadable_index_is_rebuilt_not_a_traceback(data_paths):
 
 
 def test_a_segment_without_a_facet_column_keeps_every_document_aligned(data_paths, monkeypatch):
-    """A new segment where no report has a committee or date has no such columns at all."""
+    """A new segment where no report has a body or date has no such columns at all."""
     first = ENERGY_REPORTS[0]
     build_index(data_paths, [first])
     bare = dataclasses.replace(
@@ -255,6 +258,8 @@ def test_a_segment_without_a_facet_column_keeps_every_document_aligned(data_path
         committee=None,
         date=None,
         level=None,
+        body_id=None,
+        region=[],
     )
     write_reports(data_paths, [first, bare])
     monkeypatch.setattr(build, "PARALLEL_MIN_SECTIONS", 1)  # the new report as its own segment
@@ -262,13 +267,13 @@ def test_a_segment_without_a_facet_column_keeps_every_document_aligned(data_path
     ix = whoosh_index.open_dir(str(data_paths.index_dir / read_pointer(data_paths.index_dir)))
     with ix.reader() as reader:
         segments = [sub for sub, _ in reader.leaf_readers()]
-        assert len(segments) == 2 and not segments[1].has_column("committee")
+        assert len(segments) == 2 and not segments[1].has_column("body_id")
     with SearchService.open(data_paths) as service:
         result = service.search(SearchRequest(query="energy"))
         reports = [hit.report_id for hit in result.results]
         assert set(reports) == {"en-2023", "bare"} and len(reports) == result.total
         committees = {f.value: f.count for f in result.facets["committee"]}
-        assert committees == {first.committee: reports.count("en-2023")}
+        assert committees == {first.body_id: reports.count("en-2023")}
         years = {f.value: f.count for f in result.facets["year"]}
         assert years == {2023: reports.count("en-2023"), 2021: 1}
 
@@ -308,3 +313,29 @@ def test_a_failing_worker_is_a_clear_error_and_the_old_index_stays(data_paths, w
     assert read_pointer(data_paths.index_dir) == before
     with SearchService.open(data_paths) as service:
         assert report_ids(service, "energy") == {"en-2023"}
+
+
+def test_bodies_json_follows_every_update(data_paths):
+    """bodies.json is rewritten with each commit (report counts, parents) and in the manifest."""
+    first = ENERGY_REPORTS[0]
+    build_index(data_paths, [first])
+    province = dataclasses.replace(
+        english_report("js-2023", 2023, [("Review", "review", "Energy.")]),
+        body_id="cppcc-320000",
+        body_name="政协江苏省委员会",
+        region=["江苏省"],
+        level="provincial",
+        committee="12th Jiangsu Provincial Committee",
+    )
+    again = dataclasses.replace(first, id="en-2024", url="http://example.org/en-2024.html")
+    write_reports(data_paths, [first, again, province])
+    index_documents(data_paths)
+    with SearchService.open(data_paths) as service:
+        bodies = {body["id"]: body for body in service.bodies()}
+        assert bodies["cppcc-320400"]["reports"] == 2
+        assert bodies["cppcc-320400"]["parent"] == "cppcc-320000"
+        assert bodies["cppcc-320000"]["name_en"] == "CPPCC Jiangsu Provincial Committee"
+        found = service.search(SearchRequest(committees=("12th Jiangsu Provincial Committee",)))
+        assert {hit.report_id for hit in found.results} == {"js-2023"}
+    gen_dir = data_paths.index_dir / read_pointer(data_paths.index_dir)
+    assert "bodies.json" in read_manifest(gen_dir)["files"]

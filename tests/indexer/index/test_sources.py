@@ -39,7 +39,8 @@ def test_a_broken_line_names_its_line_number(tmp_path):
     with path.open("a", encoding="utf-8") as handle:
         handle.write('{"id": "x", "url": \n')
     lines, _ = document_lines(path)  # the id is found; the report is read later
-    with pytest.raises(DocumentsFileError, match=rf":{len(ENERGY_REPORTS) + 1}: not a report"):
+    # Worded as read_documents words it (cppcc_search.models.parse_report_line).
+    with pytest.raises(DocumentsFileError, match=rf":{len(ENERGY_REPORTS) + 1}: not JSON"):
         list(lines)
     with path.open("a", encoding="utf-8") as handle:
         handle.write("not json\n")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
+from cppcc_search.kinds import section_kinds
 from cppcc_search.models import Report
 from cppcc_search.settings import DataPaths
 from indexer.errors import QueryError
@@ -14,7 +14,7 @@ from indexer.search.service import SearchService
 from indexer.search.types import SearchRequest, YearRange
 from tests.indexer.reports import build_index, corpus_reports, reports_containing
 
-pytestmark = pytest.mark.slow  # one real index of the 72 reports, built once (~10 s)
+pytestmark = pytest.mark.slow  # one real index of the 72 reports, built once per module
 
 TERMS = ["计划经济", "乡村振兴", "新能源", "开发新能源", "改革开放", "人工智能", "粮食", "党"]
 
@@ -106,14 +106,16 @@ def test_selected_year_keeps_the_other_years_counts(service):
     assert {hit.year for hit in narrowed.results} == {chosen}
 
 
-def test_section_facet_groups_headings_across_years(service):
+def test_section_facet_counts_kinds_with_labels(service):
     response = service.search(SearchRequest(query="", per_page=5))
-    labels = {v.value: v.count for v in response.facets["section"]}
-    assert labels.get("工作回顾", 0) >= 3  # "一、2024年工作回顾", "一、2023年工作回顾", …
-    assert not any(re.match(r"^[一二三四五六七八九十]+、", str(label)) for label in labels)
+    kinds = {v.value: v for v in response.facets["section"]}
+    assert kinds["overview"].count >= 3  # "一、2024年工作回顾", "一、2023年工作回顾", …
+    assert kinds["overview"].label == {"zh": "总体情况", "en": "Overview"}
+    assert set(kinds) <= {kind["code"] for kind in section_kinds()}
     narrowed = service.search(SearchRequest(query="", sections=("工作回顾",), per_page=50))
-    assert narrowed.total == labels["工作回顾"]
-    assert all(hit.section_title and "工作回顾" in hit.section_title for hit in narrowed.results)
+    assert narrowed.total == kinds["overview"].count
+    assert [(f.given, f.values) for f in narrowed.filters] == [("工作回顾", ["overview"])]
+    assert all(hit.section_kind == "overview" for hit in narrowed.results)
 
 
 def test_sort_newest_and_oldest(service, corpus):
@@ -138,6 +140,34 @@ def test_paging_is_disjoint_and_total_stable(service):
     assert scores == sorted(scores, reverse=True)
 
 
+@pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
+def test_grouped_pages_count_reports(service, sort):
+    """Grouped, a page holds per_page reports with their best sections; pages are disjoint
+    and together hold every matching report once, in the order of its best section."""
+    everything = service.search(SearchRequest(query="粮食", sort=sort, per_page=1000))
+    matching: dict[str, int] = {}
+    for hit in everything.results:
+        matching[hit.report_id] = matching.get(hit.report_id, 0) + 1
+    seen: list[str] = []
+    page = 1
+    while True:
+        response = service.search(
+            SearchRequest(query="粮食", sort=sort, per_page=7, page=page, per_report=2)
+        )
+        assert response.total == everything.total and response.reports == len(matching)
+        reports = list(dict.fromkeys(hit.report_id for hit in response.results))
+        if not reports:
+            break
+        assert len(reports) <= 7 and response.pages == -(-len(matching) // 7)
+        for report in reports:
+            hits = [hit for hit in response.results if hit.report_id == report]
+            assert len(hits) == min(2, matching[report]) == min(2, response.report_matches[report])
+            assert response.report_matches[report] == matching[report]
+        seen.extend(reports)
+        page += 1
+    assert seen == list(matching)  # each report once, ranked by its best section
+
+
 def test_snippets_mark_the_term(service):
     response = service.search(SearchRequest(query="开发新能源"))
     assert response.results
@@ -147,16 +177,34 @@ def test_snippets_mark_the_term(service):
 
 def test_contract_json_shape(service):
     data = service.search(SearchRequest(query="新能源")).to_dict()
-    assert set(data) == {"query", "total", "page", "per_page", "results", "facets", "suggestion"}
+    assert set(data) == {
+        "query",
+        "total",
+        "page",
+        "per_page",
+        "results",
+        "facets",
+        "suggestion",
+        "filters",
+        "translations",
+    }
     assert set(data["results"][0]) == {
         "id",
         "report_id",
         "title",
         "section_title",
+        "section_kind",
+        "body_id",
+        "versions",
         "year",
         "date",
         "url",
+        "passage_url",
         "snippet",
+        "snippet_text",
+        "part_kind",
+        "committee",
+        "language",
     }
     assert [v["value"] for v in data["facets"]["part"]] == ["other"]
     assert all(isinstance(v["value"], int) for v in data["facets"]["year"])

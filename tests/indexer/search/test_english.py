@@ -10,7 +10,13 @@ from cppcc_search.settings import DataPaths
 from indexer.errors import QueryError
 from indexer.search.service import SearchService
 from indexer.search.types import SearchRequest
-from tests.indexer.reports import ENERGY_REPORTS, build_index, service_ranking, whoosh_ranking
+from tests.indexer.reports import (
+    ENERGY_REPORTS,
+    build_index,
+    english_report,
+    service_ranking,
+    whoosh_ranking,
+)
 
 
 @pytest.fixture(scope="module")
@@ -108,8 +114,10 @@ def test_did_you_mean_in_english(service):
 
 
 def test_only_stop_words_is_a_clear_error(service):
-    with pytest.raises(QueryError, match="no searchable words"):
+    with pytest.raises(QueryError, match=r"nothing to search for.*没有可检索的词"):
         service.search(SearchRequest(query="the of and"))
+    with pytest.raises(QueryError, match="nothing to search for"):
+        service.search(SearchRequest(query="AND OR"))
 
 
 QUERY_ALPHABET = st.sampled_from(
@@ -147,3 +155,28 @@ def test_hostile_trend_terms_never_raise_anything_but_query_error(service, term)
         assert "\n" not in str(error) and str(error)
     else:
         assert [p.year for p in trends.series[0].points] == [2021, 2022, 2023]
+
+
+def test_hyphenated_words_match_like_their_spaced_and_joined_forms(tmp_path):
+    paths = DataPaths(tmp_path / "data").ensure()
+    report = english_report(
+        "hy",
+        2021,
+        [
+            ("Review", "review", "We promoted new-energy vehicles and low-carbon travel."),
+            ("Plan", "plan", "New energy storage and low carbon buildings."),
+            ("Funds", "plan", "A newenergy fund for lowcarbon towns."),
+            ("Other", "other", "New policies saved energy."),
+        ],
+    )
+    build_index(paths, [report])
+    with SearchService.open(paths) as hyphens:
+        assert sections(hyphens, "new-energy") == sections(hyphens, "new energy")
+        assert sections(hyphens, "new-energy") == {"hy#0", "hy#1", "hy#3"}
+        assert sections(hyphens, '"new-energy"') == sections(hyphens, '"new energy"')
+        assert sections(hyphens, '"low-carbon"') == {"hy#0", "hy#1"}
+        assert sections(hyphens, '"low-carbon travel"') == {"hy#0"}
+        assert sections(hyphens, "lowcarbon") == {"hy#0", "hy#2"}  # the joined spelling
+        results = hyphens.search(SearchRequest(query="new-energy")).results
+        hit = next(hit for hit in results if hit.id == "hy#0")
+        assert "<mark>new</mark>-<mark>energy</mark>" in hit.snippet.lower()

@@ -190,11 +190,11 @@ def test_a_search_whose_index_is_rebuilt_mid_way_runs_again_on_the_new_one(
     real_run_search = service_module.run_search
     calls: list[str] = []
 
-    def rebuilt_during_the_first_call(searcher, cache, search_request, state):
+    def rebuilt_during_the_first_call(searcher, cache, search_request, *rest):
         calls.append(read_pointer(data_paths.index_dir))
         if len(calls) == 1:
             rebuild_with(data_paths, 1999)
-        return real_run_search(searcher, cache, search_request, state)
+        return real_run_search(searcher, cache, search_request, *rest)
 
     monkeypatch.setattr(service_module, "run_search", rebuilt_during_the_first_call)
     assert service.search(SearchRequest(query="energy")).total == 4  # the new index's answer
@@ -214,9 +214,9 @@ def test_an_index_that_changes_during_every_attempt_is_a_clear_busy_error(
     real_run_search = service_module.run_search
     years = iter(range(1990, 2000))
 
-    def rebuilt_every_time(searcher, cache, search_request, state):
+    def rebuilt_every_time(searcher, cache, search_request, *rest):
         rebuild_with(data_paths, next(years))
-        return real_run_search(searcher, cache, search_request, state)
+        return real_run_search(searcher, cache, search_request, *rest)
 
     monkeypatch.setattr(service_module, "run_search", rebuilt_every_time)
     with pytest.raises(IndexBusyError, match="changed 4 times during one search: try again"):

@@ -1,0 +1,110 @@
+"""Indexing into SolrCloud: the collection's shape, incremental updates and deletes by content
+hash, and a rebuild into a new collection that the alias names only once it is complete."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from cppcc_search.models import Report
+from cppcc_search.settings import DataPaths
+from indexer.errors import IndexMissingError
+from indexer.search.types import SearchRequest
+from indexer.solr import admin
+from indexer.solr.build import index_into_solr
+from indexer.solr.client import SolrClient
+from indexer.solr.service import SolrSearchService
+from tests.indexer.reports import corpus_reports, write_reports
+from tests.indexer.solr.conftest import Cluster
+
+pytestmark = pytest.mark.slow
+ALIAS = "indexing-test"
+
+
+@pytest.fixture(scope="module")
+def corpus(shared_dir: Path) -> list[Report]:
+    return corpus_reports(shared_dir)[:30]
+
+
+@pytest.fixture(scope="module")
+def client(solr_cluster: Cluster) -> SolrClient:
+    return SolrClient(solr_cluster.url)
+
+
+def index(paths: DataPaths, client: SolrClient, reports: list[Report], rebuild: bool = False):
+    write_reports(paths, reports)
+    return index_into_solr(paths, client, ALIAS, rebuild=rebuild, init=True)
+
+
+def section_total(service: SolrSearchService, query: str = "") -> int:
+    return service.search(SearchRequest(query=query)).total
+
+
+def test_no_collection_yet_is_index_missing(client):
+    with pytest.raises(IndexMissingError, match="--init"):
+        SolrSearchService.open(client, "never-indexed")
+
+
+def test_collection_is_two_shards_with_a_replica_of_each_on_every_node(
+    client, corpus, data_paths, solr_cluster
+):
+    summary = index(data_paths, client, corpus)
+    assert summary.rebuilt and summary.reports == 30
+    collection = admin.current_collection(client, ALIAS)
+    assert collection == summary.generation
+    replicas = admin.collection_replicas(client, collection)
+    assert len(replicas) == admin.SHARDS * admin.REPLICAS
+    nodes = {f"127.0.0.1:{node['port']}_solr" for node in solr_cluster.nodes}
+    for node in nodes:  # any one node alone holds every shard: a complete copy
+        assert {r["shard"] for r in replicas if r["node"] == node} == {"shard1", "shard2"}
+    assert all(r["state"] == "active" for r in replicas)
+
+
+def test_incremental_update_adds_replaces_and_deletes_by_content_hash(client, corpus, data_paths):
+    index(data_paths, client, corpus, rebuild=True)
+    service = SolrSearchService.open(client, ALIAS)
+    before = section_total(service)
+    victim = max(corpus[3:], key=lambda r: len(r.sections))
+    shrunk = replace(victim, sections=victim.sections[:1])
+    # corpus[0..2] vanish, one report loses all sections but its first, the rest stay
+    updated = [shrunk if r is victim else r for r in corpus[3:]]
+    summary = index(data_paths, client, updated)
+    assert not summary.rebuilt
+    assert (summary.added, summary.replaced, summary.deleted) == (0, 1, 3)
+    assert summary.unchanged == 26
+    lost = sum(len(r.sections) for r in corpus[:3]) + len(victim.sections) - 1
+    expected = before - lost
+    assert section_total(service) == expected == service.stats().sections
+    assert service.get_report(corpus[0].id) is None
+    assert service.get_report(shrunk.id) == shrunk
+    again = index(data_paths, client, updated)
+    assert again.unchanged == 30 - 3 and again.sections_written == 0
+
+
+def test_rebuild_swaps_the_alias_and_never_shows_a_half_built_index(client, corpus, data_paths):
+    index(data_paths, client, corpus, rebuild=True)
+    service = SolrSearchService.open(client, ALIAS)
+    old = admin.current_collection(client, ALIAS)
+    complete = section_total(service)
+    seen: list[int] = []
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            seen.append(section_total(service))
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        summary = index(data_paths, client, corpus, rebuild=True)
+    finally:
+        done.set()
+        watcher.join()
+    assert summary.rebuilt and summary.generation != old
+    assert admin.current_collection(client, ALIAS) == summary.generation
+    assert admin.generation_collections(client, ALIAS) == [summary.generation]
+    assert len(seen) > 3 and set(seen) == {complete}
+    assert section_total(service) == complete
