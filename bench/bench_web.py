@@ -54,6 +54,9 @@ if "--clear-route" in sys.argv[3:]:
     app.add_url_rule("/__bench/clear-memo", "bench_clear_memo", clear_memo, methods=["POST"])
 server = create_server(app, host="127.0.0.1", port=0, threads=int(sys.argv[2]))
 print(server.effective_port, flush=True)
+from webapp.serve import warm_up  # as `cppcc-search serve` does
+
+warm_up()
 server.run()
 """
 HOSTILE_PARAMS = "&".join(["committee=c"] * 20_000)
