@@ -218,6 +218,37 @@ def run_attackers(
     return seen, threads
 
 
+def each_attack_alone(port: int, paths: list[str], probe: str) -> list[dict]:
+    """Each hostile request on its own, with one normal search sent while it runs: the two
+    latencies the issue's check bounds (2 s for the attack, 1 s for the normal search)."""
+    rows = []
+    for path in paths:
+        result: dict = {}
+
+        def attack(path: str = path, result: dict = result) -> None:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+            result["status"], result["attack_s"] = fetch(conn, path)
+            conn.close()
+
+        thread = threading.Thread(target=attack)
+        thread.start()
+        time.sleep(0.05)  # the attack is under way
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        _, result["normal_s"] = fetch(conn, probe)
+        conn.close()
+        thread.join()
+        rows.append({"path": path[:48], **result})
+    return rows
+
+
+def per_path(seen: list[tuple[str, int | str, float]]) -> dict[str, dict[str, float]]:
+    """Attack latencies grouped by request."""
+    grouped: dict[str, list[tuple[str, float]]] = {}
+    for path, _, seconds in seen:
+        grouped.setdefault(path[:48], []).append((path, seconds))
+    return {path: figures(timed) for path, timed in grouped.items()}
+
+
 def percentile(values: list[float], fraction: float) -> float:
     """The value below which ``fraction`` of the sorted values fall."""
     ordered = sorted(values)
@@ -253,6 +284,7 @@ def main(argv: list[str] | None = None) -> int:
         wall, timed, errors = run_clients(port, calm, args.clients)
         stop = threading.Event()
         hostile_paths = attack_paths(common_characters(args.data_dir))
+        alone = each_attack_alone(port, hostile_paths, stormy[-1])
         seen, attackers = run_attackers(port, stop, args.attackers, hostile_paths)
         time.sleep(2)  # let the attack fill the server first
         _, under_attack, attack_errors = run_clients(port, stormy, args.clients)
@@ -277,12 +309,20 @@ def main(argv: list[str] | None = None) -> int:
         "attack_p95_ms": round(percentile(hostile, 0.95), 1) if hostile else None,
         "attack_max_ms": round(max(hostile), 1) if hostile else None,
         "attack_statuses": dict(statuses),
+        "attack_by_request": per_path(seen),
+        "each_attack_alone": alone,
     }
     print(f"{len(timed)} distinct searches from {args.clients} clients on {args.data_dir}")
     print(f"  normal:       {result['normal']}  errors {len(errors)}")
     print(f"  under attack: {result['under_attack']}  errors {len(attack_errors)}")
     print(f"  attack: {len(seen)} requests, p95 {result['attack_p95_ms']} ms, max "
           f"{result['attack_max_ms']} ms, statuses {dict(statuses)}")  # fmt: skip
+    for path, timing in result["attack_by_request"].items():
+        print(f"    {path:48}  p95 {timing['p95_ms']:8.1f} ms  max {timing['max_ms']:8.1f} ms")
+    print("  each attack alone (attack s / a normal search meanwhile s):")
+    for row in alone:
+        seconds = f"{row['attack_s']:.2f} / {row['normal_s']:.2f}"
+        print(f"    {row['path']:48}  {row['status']}  {seconds}")
     for path, status in (errors + attack_errors)[:5]:
         print(f"  {status} {path[:100]}")
     print(json.dumps(result))

@@ -31,7 +31,7 @@ from indexer.errors import IndexMissingError
 from indexer.search.types import MAX_PER_PAGE, SORTS
 
 if TYPE_CHECKING:
-    from indexer.search.types import SearchResponse
+    from indexer.search.types import SearchResponse, TrendsResponse
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -135,6 +135,7 @@ def build_parser(data_dir: Path, engine: EngineSettings | None = None) -> argpar
     add_extract_command(commands, common)
     add_index_command(commands, [common, engines])
     add_search_command(commands, [common, engines])
+    add_trends_command(commands, [common, engines])
     add_serve_command(commands, [common, engines])
     add_demo_command(commands, common)
     return parser
@@ -190,35 +191,11 @@ def add_search_command(commands: Any, parents: list[argparse.ArgumentParser]) ->
         parents=parents,
         help="search the index",
         description='Query syntax: words (ANDed), "quoted phrases", OR, -exclusion, '
-        "title:word, section:word, 2015..2020.",
+        "title:word, section:word, 2015..2020. Each term is also searched in the other "
+        "language (--no-translate: only as typed).",
     )
     search.add_argument("query", help="the query")
-    search.add_argument(
-        "--year", action="append", default=[], metavar="Y|Y1..Y2", help="year or range (repeatable)"
-    )
-    search.add_argument(
-        "--section",
-        action="append",
-        default=[],
-        help="section kind: a code or label of docs/section-kinds.md, or a heading's words",
-    )
-    search.add_argument("--part", action="append", default=[], choices=PART_KINDS)
-    search.add_argument(
-        "--committee",
-        action="append",
-        default=[],
-        help="issuing body: its id or any of its names (政协常州市委员会, 15th Changzhou "
-        "Municipal Committee)",
-    )
-    search.add_argument(
-        "--region",
-        action="append",
-        default=[],
-        help="province or city: a division code or name (a province holds its cities)",
-    )
-    search.add_argument("--level", action="append", default=[], choices=LEVELS)
-    search.add_argument("--doc-type", action="append", default=[], choices=DOC_TYPES)
-    search.add_argument("--lang", action="append", default=[], choices=LANGUAGES)
+    add_filter_arguments(search)
     search.add_argument("--sort", default="relevance", choices=SORTS)
     search.add_argument("--page", type=positive_int, default=1)
     search.add_argument(
@@ -226,6 +203,69 @@ def add_search_command(commands: Any, parents: list[argparse.ArgumentParser]) ->
     )
     search.add_argument("--json", action="store_true", help="print the JSON contract")
     search.set_defaults(handler=run_search_command)
+
+
+def add_trends_command(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
+    trends = commands.add_parser(
+        "trends",
+        parents=parents,
+        help="hits per year for one or more terms",
+        description="Matching sections per year for each term (terms may also be "
+        "comma-separated), with the search filters; each term is also counted in the other "
+        "language (--no-translate: only as typed).",
+    )
+    trends.add_argument("terms", nargs="+", metavar="TERM", help="a term (or TERM,TERM,...)")
+    add_filter_arguments(trends)
+    trends.add_argument(
+        "--by-part", action="store_true", help="split each year's hits by part (review/plan)"
+    )
+    trends.add_argument("--json", action="store_true", help="print the /api/trends JSON")
+    trends.set_defaults(handler=run_trends_command)
+
+
+def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
+    """The search filters and translation settings, shared by ``search`` and ``trends``."""
+    parser.add_argument(
+        "--year", action="append", default=[], metavar="Y|Y1..Y2", help="year or range (repeatable)"
+    )
+    parser.add_argument(
+        "--section",
+        action="append",
+        default=[],
+        help="section kind: a code or label of docs/section-kinds.md, or a heading's words",
+    )
+    parser.add_argument("--part", action="append", default=[], choices=PART_KINDS)
+    parser.add_argument(
+        "--committee",
+        action="append",
+        default=[],
+        help="issuing body: its id or any of its names (政协常州市委员会, 15th Changzhou "
+        "Municipal Committee)",
+    )
+    parser.add_argument(
+        "--region",
+        action="append",
+        default=[],
+        help="province or city: a division code or name (a province holds its cities)",
+    )
+    parser.add_argument("--level", action="append", default=[], choices=LEVELS)
+    parser.add_argument("--doc-type", action="append", default=[], choices=DOC_TYPES)
+    parser.add_argument("--lang", action="append", default=[], choices=LANGUAGES)
+    # The web's expand=0 and off=RENDERING.
+    parser.add_argument(
+        "--no-translate",
+        dest="expand",
+        action="store_false",
+        help="search the terms only as typed, not also in the other language",
+    )
+    parser.add_argument(
+        "--off",
+        action="append",
+        default=[],
+        metavar="RENDERING",
+        type=rendering_text,
+        help="do not search this rendering (as 'also searched' names it; repeatable)",
+    )
 
 
 def add_serve_command(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -251,6 +291,13 @@ def add_demo_command(commands: Any, common: argparse.ArgumentParser) -> None:
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=port_int, default=8000)
     demo.set_defaults(handler=run_demo_command)
+
+
+def rendering_text(text: str) -> str:
+    """A rendering to turn off, trimmed; a blank one is a usage error."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty rendering")
+    return text.strip()
 
 
 def positive_int(text: str) -> int:
@@ -367,7 +414,30 @@ def run_search_command(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(response.to_dict(), ensure_ascii=False, indent=2))
     else:
-        print(format_response(response))
+        print(format_response(response, request.expand))
+    return EXIT_OK
+
+
+def run_trends_command(args: argparse.Namespace) -> int:
+    from indexer.engines import open_search_service
+    from indexer.search.clauses import searchable_query
+    from indexer.search.trends import split_terms
+
+    terms = split_terms(args.terms)
+    if not terms:
+        raise CliError("trends needs at least one non-empty term")
+    for term in terms:
+        searchable_query(term)  # a term that cannot work says so, index or not
+    request = filters_request(args)
+    service = open_search_service(DataPaths(args.data_dir), engine_settings(args))
+    try:
+        response = service.trends(terms, by_part=args.by_part, request=request)
+    finally:
+        service.close()
+    if args.json:
+        print(json.dumps(response.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(format_trends(response, request.expand, args.by_part))
     return EXIT_OK
 
 
@@ -387,10 +457,22 @@ def format_resolutions(response: SearchResponse) -> list[str]:
 
 
 def search_request_from_args(args: argparse.Namespace) -> Any:
+    from dataclasses import replace
+
+    return replace(
+        filters_request(args),
+        query=args.query,
+        sort=args.sort,
+        page=args.page,
+        per_page=args.per_page,
+    )
+
+
+def filters_request(args: argparse.Namespace) -> Any:
+    """A SearchRequest holding the filter and translation options (no query)."""
     from indexer.search.types import SearchRequest, YearRange
 
     return SearchRequest(
-        query=args.query,
         years=tuple(YearRange.parse(text) for text in args.year),
         sections=tuple(args.section),
         parts=tuple(args.part),
@@ -399,21 +481,36 @@ def search_request_from_args(args: argparse.Namespace) -> Any:
         levels=tuple(args.level),
         doc_types=tuple(args.doc_type),
         languages=tuple(args.lang),
-        sort=args.sort,
-        page=args.page,
-        per_page=args.per_page,
+        expand=args.expand,
+        renderings_off=tuple(dict.fromkeys(args.off)),
     )
+
+
+def format_translations(translations: Sequence[Any], expand: bool) -> list[str]:
+    """The "also searched" line (and what was turned off), as the search page shows them."""
+    if not expand:
+        return ["searched only as typed (--no-translate)"]
+    searched = dict.fromkeys(r for t in translations for r in t.renderings)
+    off = dict.fromkeys(r for t in translations for r in t.off)
+    lines = []
+    if searched:
+        lines.append(f"also searched: {', '.join(searched)}")
+    if off:
+        lines.append(f"turned off: {', '.join(off)}")
+    return lines
 
 
 _MARK = re.compile(r"</?mark>")
 _TAG = re.compile(r"<[^>]+>")
 
 
-def format_response(response: SearchResponse) -> str:
-    """A terminal rendering of a search: hits with snippets, then the year and part facets."""
+def format_response(response: SearchResponse, expand: bool = True) -> str:
+    """A terminal rendering of a search: what it also searched, hits with snippets, then the
+    year and part facets."""
     import html
 
     lines = [f"{response.total} matching sections for {response.query!r}"]
+    lines.extend(format_translations(response.translations, expand))
     if response.suggestion:
         lines.append(f"did you mean: {response.suggestion}")
     first = (response.page - 1) * response.per_page
@@ -432,6 +529,28 @@ def format_response(response: SearchResponse) -> str:
             counts = ", ".join(f"{v.value}: {v.count}" for v in values[:20])
             lines.append(f"{name}: {counts}")
     return "\n".join(lines)
+
+
+def format_trends(response: TrendsResponse, expand: bool, by_part: bool) -> str:
+    """A terminal rendering of trends: per term, what it also counted, its first appearance
+    and its hits per year (years with none left out)."""
+    blocks = []
+    for series in response.series:
+        total = sum(point.hits for point in series.points)
+        lines = [f"{series.term}: {total} matching sections"]
+        lines.extend("  " + line for line in format_translations(series.translations, expand))
+        if series.first is not None:
+            lines.append(f"  first appears {series.first.year}: {series.first.title}")
+        for point in series.points:
+            if point.hits:
+                parts = ""
+                if by_part:
+                    parts = "  " + ", ".join(f"{k}: {v}" for k, v in point.by_part.items())
+                lines.append(
+                    f"  {point.year}  {point.hits:>5}  {point.per_1000:>7.2f} per 1,000{parts}"
+                )
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
 
 
 def run_serve_command(args: argparse.Namespace) -> int:

@@ -35,6 +35,8 @@ from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import EmptyReader, MultiReader, SegmentReader
+from whoosh.searching import Searcher
 from whoosh.system import emptybytes, pack_int, pack_ushort
 from whoosh.util.numeric import length_to_byte
 
@@ -211,6 +213,34 @@ def discard_failed_open(error: BaseException) -> None:
                 traceback.clear_frames(cause.__traceback__)
             cause = cause.__cause__ or cause.__context__
         gc.collect()
+
+
+def open_searcher(ix: Any) -> Any:
+    """A searcher over the index's newest version; on failure, nothing it opened stays open.
+
+    FileIndex.reader() opens the segments' readers one by one and, when a file is missing (a
+    writer merged it away after the table of contents was read), swallows the error and tries
+    again up to ten times. The readers it had opened stay with that error's traceback, each with
+    its terms file open, in a reference cycle that a later garbage collection closes, warning.
+    Opened here (through the private ``_read_toc``), a failure closes them and reaches the
+    search service, whose own retry opens the version that replaced the one that vanished.
+    """
+    info = ix._read_toc()
+    readers: list[Any] = []
+    try:
+        for segment in info.segments:
+            readers.append(
+                SegmentReader(ix.storage, info.schema, segment, generation=info.generation)
+            )
+    except BaseException:
+        for reader in readers:
+            reader.close()
+        raise
+    if not readers:
+        return Searcher(EmptyReader(info.schema), fromindex=ix)
+    if len(readers) == 1:
+        return Searcher(readers[0], fromindex=ix)
+    return Searcher(MultiReader(readers, generation=info.generation), fromindex=ix)
 
 
 def field_b(weighting: Any, fieldname: str) -> float:

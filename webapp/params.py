@@ -161,6 +161,8 @@ def valid_state(args: MultiDict, limits: Limits) -> UrlState:
                 parse_int(MultiDict([(name, value)]), name, 1, 1, limits.max_per_page)
             elif name == "sort":
                 SearchRequest(sort=value)
+            elif name == "expand":
+                parse_flag(MultiDict([(name, value)]), name, default=True)
             else:
                 for text in parse_filter(MultiDict([(name, value)]), name, limits):
                     if name == "year":

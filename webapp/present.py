@@ -9,7 +9,9 @@ from markupsafe import Markup
 
 from indexer.search.types import FACET_FIELDS, FacetValue, Hit, SearchRequest, SearchResponse
 from webapp.labels import bilingual, facet_label, value_label
-from webapp.params import UrlState
+from webapp.params import FILTER_ARGS, UrlState
+
+FILTER_NAMES = frozenset(name for name, _ in FILTER_ARGS)
 
 
 @dataclass
@@ -194,8 +196,8 @@ def build_chips(
     chips = []
     labels = labels or {}
     for name, value in state.pairs:
-        if name in ("q", "sort", "page", "per_page"):
-            continue
+        if name not in FILTER_NAMES:
+            continue  # the query, sorting, paging; translation settings have their own line
         label = f"{facet_label(name)}: {labels.get((name, value)) or value_label(name, value)}"
         chips.append(Chip(label, state.without("page").without(name, value).url(path)))
     return chips

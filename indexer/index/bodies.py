@@ -148,6 +148,11 @@ def read_bodies(gen_dir: Path) -> BodyRegistry:
         data = json.loads((gen_dir / BODIES_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return BodyRegistry()
+    return registry_of(data)
+
+
+def registry_of(data: Any) -> BodyRegistry:
+    """The registry of :func:`build_bodies`' data, as stored (empty when it is not that)."""
     if not isinstance(data, dict):
         return BodyRegistry()
     bodies = {e["id"]: e for e in data.get("bodies", []) if isinstance(e, dict) and "id" in e}

@@ -13,7 +13,7 @@ from indexer.errors import QueryError
 from indexer.search.lexicon import Lexicon, default_lexicon
 from indexer.search.matching import MatchMemo, match_docs
 from indexer.search.queries import compile_query
-from indexer.search.querylang import Clause, ParsedQuery
+from indexer.search.querylang import Clause, ParsedQuery, parse_query
 from indexer.search.translate import Frequency, TranslatedQuery, translate_query_terms
 from indexer.search.types import SearchRequest
 
@@ -48,3 +48,20 @@ def expand_query(
         section_frequency(searcher, memo),
         off=request.renderings_off,
     )
+
+
+def highlighted_terms(
+    searcher: Any,
+    request: SearchRequest,
+    memo: MatchMemo | None = None,
+    lexicon: Lexicon | None = None,
+) -> tuple[str, ...]:
+    """What a page opened from the request's search marks: the query's positive terms and the
+    renderings the search also searched, as typed and as analysed (English stems), so a report
+    in the other language shows where it matched. () when nothing in the query is searchable."""
+    try:
+        translated = expand_query(searcher, parse_query(request.query), request, memo, lexicon)
+        compiled = compile_query(translated.parsed)
+    except QueryError:
+        return ()
+    return tuple(dict.fromkeys(compiled.display_terms + compiled.word_terms))

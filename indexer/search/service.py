@@ -38,6 +38,7 @@ from indexer.index.generations import read_pointer
 from indexer.index.schema import BIGRAM_FIELDS, KIND_SECTION
 from indexer.index.vocabulary import read_vocabulary
 from indexer.search.budget import Gate, SearchLimits
+from indexer.search.expansion import highlighted_terms
 from indexer.search.facets import ColumnCache
 from indexer.search.figures import figure_series
 from indexer.search.followup import followup, next_in_series
@@ -63,6 +64,7 @@ from indexer.search.types import (
 from indexer.whoosh_internals import (
     discard_failed_open,
     latest_toc_generation,
+    open_searcher,
     pin_segment_files,
 )
 
@@ -241,6 +243,18 @@ class SearchService:
             return ()
         return tuple(dict.fromkeys(compiled.display_terms + compiled.word_terms))
 
+    def highlight_terms(self, request: SearchRequest) -> tuple[str, ...]:
+        """The terms to mark in a report opened from the search ``request``: its query's
+        positive terms (as ``query_terms``) and the renderings the search also searched in the
+        other language (none with ``expand=False``, none of ``renderings_off``)."""
+        if not request.expand:
+            return self.query_terms(request.query)
+        # Renderings are chosen by how often the archive holds them: that needs the index.
+        with self._gate.limited():
+            return self._with_searcher(
+                lambda s, c, v: highlighted_terms(s, request, v.memo, self._lexicon)
+            )
+
     def get_report(self, report_id: str) -> Report | None:
         """The full report, rebuilt from the index alone (None when unknown)."""
         return self._with_searcher(lambda s, c, v: _report(s, c, report_id))
@@ -381,7 +395,7 @@ def _open_searcher(generation: _Generation) -> Any:
     """A searcher over the generation's newest version, its files opened now (a snapshot)."""
     searcher = None
     try:
-        searcher = generation.index.searcher()
+        searcher = open_searcher(generation.index)
         reader = searcher.reader()
         pin_segment_files(reader)
         for sub, _ in reader.leaf_readers():

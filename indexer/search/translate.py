@@ -26,13 +26,19 @@ from indexer.search.querylang import Clause, ParsedQuery
 from indexer.search.types import Translation
 
 # How many sections of the archive hold a rendering (a Chinese string, or English words as a
-# phrase): 0 means the rendering is not searched.
+# phrase): 0 means the rendering is not searched. A frequency may also offer
+# ``many(texts) -> {text: count}``, which is then asked for a term's candidates at once (an
+# engine behind a network counts them in one request).
 Frequency = Callable[[str], int]
 LIMIT = 3  # renderings kept per term
 MAX_CANDIDATES = 16  # renderings counted per term: each costs one lookup in the index
 MIN_CHINESE = 2  # a single character matches as a substring almost anywhere: only joins use one
 JOIN_WIDTH = 4  # renderings of each side tried in a join
 MAX_JOINED = 16  # joined forms tried for one Chinese term split into known pieces
+# Renderings counted for one whole query. Each count is a lookup in the index, so a query of
+# dozens of terms (64 single characters, say) would otherwise spend seconds translating; past
+# this, further renderings count as absent and the terms are searched as typed.
+MAX_LOOKUPS = 96
 
 
 @dataclass
@@ -86,16 +92,27 @@ def _language(text: str) -> str | None:
 
 
 class _Counts:
-    """The frequency callback, asked once per rendering."""
+    """The frequency callback, asked once per rendering and at most ``budget`` times a query."""
 
-    def __init__(self, frequency: Frequency) -> None:
+    def __init__(self, frequency: Frequency, budget: int = MAX_LOOKUPS) -> None:
         self._frequency = frequency
         self._known: dict[str, int] = {}
+        self._budget = budget
 
     def __call__(self, text: str) -> int:
         if text not in self._known:
+            if len(self._known) >= self._budget:
+                return 0
             self._known[text] = self._frequency(text)
         return self._known[text]
+
+    def prefetch(self, texts: Iterable[str]) -> None:
+        """Count the texts not counted yet together, when the frequency can."""
+        many = getattr(self._frequency, "many", None)
+        wanted = [text for text in dict.fromkeys(texts) if text not in self._known]
+        wanted = wanted[: max(0, self._budget - len(self._known))]
+        if many is not None and len(wanted) > 1:
+            self._known.update(many(wanted))
 
 
 @dataclass
@@ -135,6 +152,8 @@ class _Translator:
         for clause in clauses:
             expanded.append(clause)
             language = _language(clause.text)
+            if language == "zh" and len(clause.text) < MIN_CHINESE:
+                continue  # one character's dictionary senses are too many to mean anything
             if language == "zh":
                 found = self.chosen(clause.text, self.chinese_candidates(clause.text), "en")
             elif language == "en":
@@ -236,6 +255,7 @@ class _Translator:
         senses: dict[str, int] = {}
         for text, sense in candidates[: MAX_CANDIDATES * 4]:
             senses[text] = min(sense, senses.get(text, sense))
+        self.counts.prefetch(list(senses)[:MAX_CANDIDATES])
         counted = [
             (self.counts(text) / (1 + sense), Rendering(text, sense))
             for text, sense in list(senses.items())[:MAX_CANDIDATES]

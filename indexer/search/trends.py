@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -19,6 +21,20 @@ from indexer.search.types import (
     TrendPoint,
     TrendSeries,
 )
+
+# What separates the terms of one trends query: commas (Latin or Chinese), 、 and semicolons.
+TERM_SEPARATORS = re.compile(r"[,，、;；]")
+
+
+def split_terms(values: Iterable[str]) -> list[str]:
+    """The terms of one or more trends queries, split at separators, blanks and repeats dropped."""
+    terms: list[str] = []
+    for value in values:
+        for term in TERM_SEPARATORS.split(value):
+            term = term.strip()
+            if term and term not in terms:
+                terms.append(term)
+    return terms
 
 
 def trend_series(

@@ -14,6 +14,7 @@ from typing import Any
 from cppcc_search.models import Report
 from cppcc_search.settings import DataPaths
 from indexer.errors import EngineError
+from indexer.index.bodies import build_bodies
 from indexer.index.build import (
     IndexSummary,
     Progress,
@@ -26,7 +27,7 @@ from indexer.index.vocabulary import report_vocabulary
 from indexer.solr import admin
 from indexer.solr.client import SolrClient
 from indexer.solr.configset import configset_name
-from indexer.solr.documents import solr_documents, vocabulary_document
+from indexer.solr.documents import bodies_document, solr_documents, vocabulary_document
 from indexer.solr.query import term_in
 
 BATCH_DOCUMENTS = 500  # documents per update request
@@ -77,7 +78,7 @@ def _rebuild(
     say(f"building {collection} from {len(reports)} reports")
     try:
         _add(client, collection, reports, say)
-        _send(client, collection, [vocabulary_document(report_vocabulary(reports))])
+        _send(client, collection, _collection_documents(reports))
         _commit(client, collection)
     except BaseException:
         admin.delete_collection(client, collection)
@@ -110,10 +111,19 @@ def _update(
         )
     batch = plan.new + plan.changed
     _add(client, collection, batch, say)
-    _send(client, collection, [vocabulary_document(report_vocabulary(reports))])
+    _send(client, collection, _collection_documents(reports))
     _commit(client, collection)
     summary.sections_written = section_count(batch)
     return summary
+
+
+def _collection_documents(reports: list[Report]) -> list[dict[str, Any]]:
+    """What the collection holds about all its reports together: the English vocabulary for
+    did-you-mean and the bodies (rewritten whole, as the Whoosh indexer writes them)."""
+    return [
+        vocabulary_document(report_vocabulary(reports)),
+        bodies_document(build_bodies(reports)),
+    ]
 
 
 def indexed_hashes(client: SolrClient, collection: str) -> dict[str, str]:

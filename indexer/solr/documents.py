@@ -2,12 +2,15 @@
 
 The documents are indexer.index.documents' own (one record per report, one per section, the
 same facet labels and stored fields); Solr's differ only where a schema must: the unique key is
-``id``, the section text is stored once (as ``body``, which the highlighter reads), and an
-absent value is left out rather than stored as empty or 0.
+``id``, ``route!doc_id`` with the route a hash of the report id (Solr's compositeId router puts
+every document of a report on one shard, so counts per report, such as the reports a grouped
+search finds, are exact), the section text is stored once (as ``body``, which the highlighter
+reads), and an absent value is left out rather than stored as empty or 0.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -16,13 +19,15 @@ from indexer.index.documents import report_documents
 
 VOCABULARY_ID = "_vocabulary"
 KIND_VOCABULARY = "vocabulary"
+BODIES_ID = "_bodies"
+KIND_BODIES = "bodies"
 # Solr field → the name the shared code reads it by (indexer.search.stored, report_from_stored).
-_STORED_AS = {"id": "doc_id", "body": "text"}
-_SOLR_NAME = {"doc_id": "id"}
+_STORED_AS = {"body": "text"}
 _NOT_SENT = {"text"}  # the same text as body
 # What hits, report lists and the report view read.
 STORED_FIELDS = (
     "id",
+    "doc_id",
     "kind",
     "report_id",
     "title_text",
@@ -41,6 +46,12 @@ STORED_FIELDS = (
     "section_level",
     "ordinal",
     "meta",
+    "section",
+    "body_id",
+    "province",
+    "city",
+    "series",
+    "versions",
 )
 STORED_FIELD_LIST = ",".join(STORED_FIELDS)
 
@@ -50,12 +61,19 @@ def solr_documents(report: Report) -> list[dict[str, Any]]:
     return [_solr_document(doc) for doc in report_documents(report)]
 
 
+def solr_id(report_id: str, doc_id: str) -> str:
+    """The Solr id of a document of a report: a route shared by the report's documents (a
+    hash, so no character of the report id can disturb routing), then the product's id."""
+    route = hashlib.blake2b(report_id.encode("utf-8"), digest_size=6).hexdigest()
+    return f"{route}!{doc_id}"
+
+
 def _solr_document(doc: dict[str, Any]) -> dict[str, Any]:
-    solr: dict[str, Any] = {}
+    solr: dict[str, Any] = {"id": solr_id(doc["report_id"], doc["doc_id"])}
     for name, value in doc.items():
         if value is None or name in _NOT_SENT or (name == "year" and not value):
             continue
-        solr[_SOLR_NAME.get(name, name)] = value
+        solr[name] = value
     return solr
 
 
@@ -65,6 +83,16 @@ def vocabulary_document(vocabulary: dict[str, int]) -> dict[str, Any]:
         "id": VOCABULARY_ID,
         "kind": KIND_VOCABULARY,
         "vocabulary": json.dumps(vocabulary, ensure_ascii=False),
+    }
+
+
+def bodies_document(bodies: dict[str, Any]) -> dict[str, Any]:
+    """The bodies and region names of the collection (indexer.index.bodies.build_bodies), for
+    facet labels, name lookups and /api/bodies."""
+    return {
+        "id": BODIES_ID,
+        "kind": KIND_BODIES,
+        "bodies": json.dumps(bodies, ensure_ascii=False),
     }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from indexer.index.analysis import index_term
 from indexer.search.snippets import Span
 
 _OPEN, _CLOSE = "\ue000", "\ue001"
@@ -30,7 +31,18 @@ HIGHLIGHT_PARAMS: dict[str, Any] = {
     "hl.tag.pre": _OPEN,
     "hl.tag.post": _CLOSE,
     "hl.encoder": "",
+    # Every occurrence of every word term is marked on its own, as the Whoosh side marks the
+    # term's stored offsets: not only a phrase's matches, and not a phrase as one span.
+    "hl.weightMatches": "false",
+    "hl.q": "{!terms f=body separator=' ' v=$hl_terms}",
 }
+
+
+def highlight_params(word_terms: list[str]) -> dict[str, Any]:
+    """The highlighter's parameters for a query's word terms (analysed: stems), which it marks
+    wherever they occur in the text. A term is letters and digits only (the word analysis), so
+    the space that separates them is never inside one."""
+    return {**HIGHLIGHT_PARAMS, "hl_terms": " ".join(dict.fromkeys(word_terms))}
 
 
 def marked_spans(marked: str, text: str) -> list[Span]:
@@ -51,7 +63,9 @@ def marked_spans(marked: str, text: str) -> list[Span]:
             position += len(piece)
     if "".join(plain) != text:
         return []
-    return [(a, b, text[a:b].lower()) for a, b in bounds]
+    # Keyed by the analysed term, as the Whoosh side's spans are: the snippet window counts
+    # distinct terms, and "consultation" and "consultations" are one.
+    return [(a, b, index_term(text[a:b], stemming=True) or text[a:b].lower()) for a, b in bounds]
 
 
 def highlighted_spans(answer: dict[str, Any], doc_id: str, text: str) -> list[Span]:

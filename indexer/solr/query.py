@@ -41,6 +41,8 @@ _SOLR_WORD = re.compile(r"[A-Za-z0-9]+|[^\W_]")
 # Facet values come back in full: every value of every facet (as on Whoosh).
 ALL_VALUES = -1
 YEARS_PRESENT = "_years"
+CITIES = "_cities"
+_DIVISION_CODE = re.compile(r"\d{6}")
 
 
 @dataclass
@@ -143,9 +145,26 @@ def facet_filters(chosen: dict[str, tuple[Any, ...]], tagged: bool) -> list[Json
     leave it out (multi-select facets)."""
     filters: list[JsonQuery | str] = []
     for facet, values in chosen.items():
-        query = years_between(values) if facet == "year" else term_in(FACET_COLUMNS[facet], values)
-        filters.append({f"#{facet}": query} if tagged else query)
+        filters.append(
+            {f"#{facet}": facet_filter(facet, values)} if tagged else facet_filter(facet, values)
+        )
     return filters
+
+
+def facet_filter(facet: str, values: Iterable[Any]) -> JsonQuery | str:
+    """The documents whose value of one facet is among the given ones: a region is a province
+    or a city (a province holds everything under it), as indexer.search.facets.keep_facet."""
+    values = list(values)
+    if facet == "year":
+        return years_between(values)
+    if facet == "region":
+        either = [term_in("province", values), term_in("city", values)]
+        return (
+            {"bool": {"should": [q for q in either if q != MATCH_NOTHING]}}
+            if values
+            else MATCH_NOTHING
+        )
+    return term_in(FACET_COLUMNS[facet], values)
 
 
 def section_filters(parsed: ParsedQuery) -> list[JsonQuery | str]:
@@ -170,6 +189,20 @@ def facet_requests(chosen: dict[str, tuple[Any, ...]]) -> dict[str, Any]:
         if facet in chosen:
             request["domain"] = {"excludeTags": [facet]}
         facets[facet] = request
+    provinces = selected_provinces(chosen.get("region", ()))
+    if provinces:
+        # The region facet opens the provinces it narrows to: their cities, counted as the
+        # provinces are (indexer.search.facets.city_counts).
+        facets[CITIES] = {
+            "type": "terms",
+            "field": "city",
+            "limit": ALL_VALUES,
+            "mincount": 1,
+            "domain": {
+                "excludeTags": ["region"],
+                "filter": f"{{!terms f=province}}{','.join(provinces)}",
+            },
+        }
     facets[YEARS_PRESENT] = {
         "type": "terms",
         "field": "year",
@@ -177,6 +210,13 @@ def facet_requests(chosen: dict[str, tuple[Any, ...]]) -> dict[str, Any]:
         "domain": {"query": SECTIONS_SYNTAX},
     }
     return facets
+
+
+def selected_provinces(regions: Iterable[Any]) -> list[str]:
+    """The provinces of the selected region codes (values that are no division code, a name
+    that named nothing, hold no province)."""
+    codes = (str(code) for code in regions)
+    return sorted({f"{code[:2]}0000" for code in codes if _DIVISION_CODE.fullmatch(code)})
 
 
 SORTS = {

@@ -185,3 +185,90 @@ def test_search_help_lists_the_values_of_each_filter(capsys: pytest.CaptureFixtu
     shown = " ".join(capsys.readouterr().out.split())
     assert all(level in shown for level in LEVELS)
     assert all(doc_type in shown for doc_type in DOC_TYPES)
+
+
+@pytest.fixture(scope="module")
+def corpus_dir(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data dir indexing the 72 real Chinese government work reports of ../shared."""
+    from cppcc_search.settings import DataPaths
+    from tests.indexer.reports import build_index, corpus_reports
+
+    paths = DataPaths(tmp_path_factory.mktemp("corpus") / "data").ensure()
+    build_index(paths, corpus_reports(shared_dir))
+    return paths.root
+
+
+def cli_output(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    """Run the real entry point in this process; its stdout (it must succeed)."""
+    assert main(list(args), environ={}) == 0, capsys.readouterr().err
+    return capsys.readouterr().out
+
+
+def test_search_prints_what_an_english_query_was_also_searched_as(
+    corpus_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = ("--data-dir", str(corpus_dir))
+    out = cli_output(capsys, "search", "new energy", *data)
+    lines = out.splitlines()
+    assert lines[1] == "also searched: 新能源"
+    found = int(lines[0].split()[0])
+    assert found > 0 and "*新能源*" in out  # the Chinese reports' passages, marked
+    # Turned off, or searched only as typed, the Chinese archive has no "new energy".
+    off = cli_output(capsys, "search", "new energy", "--off", "新能源", *data).splitlines()
+    assert off[:2] == ["0 matching sections for 'new energy'", "turned off: 新能源"]
+    typed = cli_output(capsys, "search", "new energy", "--no-translate", *data).splitlines()
+    assert typed[:2] == [
+        "0 matching sections for 'new energy'",
+        "searched only as typed (--no-translate)",
+    ]
+    as_json = json.loads(cli_output(capsys, "search", "new energy", "--json", *data))
+    assert as_json["total"] == found
+    assert as_json["translations"] == [
+        {"term": "new energy", "language": "zh", "renderings": ["新能源"], "off": []}
+    ]
+    chinese = json.loads(cli_output(capsys, "search", "新能源", "--json", "--per-page", "1", *data))
+    assert chinese["total"] == found
+
+
+def test_trends_count_an_english_term_in_its_chinese_rendering(
+    corpus_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = ("--data-dir", str(corpus_dir))
+    english = json.loads(cli_output(capsys, "trends", "new energy", "--json", *data))
+    chinese = json.loads(cli_output(capsys, "trends", "新能源", "--json", "--no-translate", *data))
+    [series] = english["series"]
+    assert series["translations"][0]["renderings"] == ["新能源"]
+    hits = {p["year"]: p["hits"] for p in series["points"] if p["hits"]}
+    assert hits and hits == {
+        p["year"]: p["hits"] for p in chinese["series"][0]["points"] if p["hits"]
+    }
+    assert series["first"]["year"] == min(hits)
+
+    text = cli_output(capsys, "trends", "new energy, 养老", "--year", "2010..2025", *data)
+    blocks = text.split("\n\n")
+    assert [b.splitlines()[0].split(":")[0] for b in blocks] == ["new energy", "养老"]
+    assert blocks[0].splitlines()[1] == "  also searched: 新能源"
+    years = [int(line.split()[0]) for line in blocks[0].splitlines() if line.startswith("  20")]
+    assert years and all(2010 <= year <= 2025 for year in years)
+    off = cli_output(capsys, "trends", "new energy", "--off", "新能源", *data)
+    assert off.splitlines()[:2] == ["new energy: 0 matching sections", "  turned off: 新能源"]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["search", "x", "--off", " "], "argument --off: an empty rendering"),
+        (["trends", " , "], "trends needs at least one non-empty term"),
+        (["trends", "title:"], "title:"),
+    ],
+)
+def test_bad_translation_options_are_one_clear_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], expected: str
+) -> None:
+    try:
+        code = main([*args, "--data-dir", str(tmp_path)], environ={})
+    except SystemExit as exited:  # argparse's usage errors
+        code = exited.code
+    assert code in (1, 2)
+    err = capsys.readouterr().err
+    assert expected in err.splitlines()[-1] and "Traceback" not in err

@@ -301,3 +301,47 @@ def test_trends_chart_is_readable_on_a_phone(browser, live_server):
         assert ticks == sorted(ticks) and ticks[0] == 0  # whole numbers from 0
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("scripts", [True, False], ids=["scripts", "no-scripts"])
+def test_also_searched_renderings_turn_off_and_back_on(browser, live_server, scripts):
+    """An English query is also searched in Chinese; the page names the rendering, and its
+    plain links turn it off and back on, with scripts or without."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="zh-CN", java_script_enabled=scripts
+    )
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    count = tab.locator("p.count strong")
+    try:
+        tab.goto(f"{live_server}/")
+        tab.get_by_label("检索词 Search terms").fill("new energy")
+        tab.get_by_role("button", name="检索 Search").click()
+        tab.wait_for_url("**/search?q=new+energy*")
+        also = tab.locator(".translations")
+        assert "同时检索 Also searched:" in also.inner_text()
+        both = int(count.inner_text())
+        assert tab.locator("p.snippet mark", has_text="新能源").count() > 0
+        shot(tab, f"also-searched-{'js' if scripts else 'nojs'}")
+
+        tab.get_by_role("link", name="不再检索 Stop searching 新能源").click()
+        tab.wait_for_url("**off=*")
+        assert int(count.inner_text()) < both
+        assert tab.locator("p.snippet mark", has_text="新能源").count() == 0
+        listed = tab.get_by_role("list", name="已关闭 Turned off:")
+        assert listed.get_by_role("link").all_inner_texts() == ["新能源 +"]
+        assert tab.get_by_role("link", name="不再检索 Stop searching 新能源").count() == 0
+
+        tab.get_by_role("link", name="恢复检索 Search again 新能源").click()
+        tab.wait_for_url(lambda url: "off=" not in url)
+        assert int(count.inner_text()) == both
+        assert tab.get_by_role("link", name="不再检索 Stop searching 新能源").count() == 1
+
+        tab.get_by_role("link", name="仅按输入检索 Only as typed").click()
+        tab.wait_for_url("**expand=0*")
+        assert int(count.inner_text()) < both
+        assert "仅按输入检索 Searched only as typed." in also.inner_text()
+        assert errors == []
+    finally:
+        context.close()

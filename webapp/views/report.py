@@ -9,9 +9,10 @@ from typing import Any
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from cppcc_search.models import Report, Section
+from indexer.search.types import SearchRequest
 from webapp.citation import citations
 from webapp.highlight import count_matches, highlight, term_pattern
-from webapp.params import UrlState, limits_from_config, parse_query
+from webapp.params import UrlState, limits_from_config, parse_filter, parse_flag, parse_query
 from webapp.services import search_service
 from webapp.views.common import archive_link, citation_target, report_link
 
@@ -51,12 +52,15 @@ def followup(report_id: str):
 @bp.get("/report/<report_id>")
 def show(report_id: str):
     """One report in full, with the query's terms marked."""
-    query = parse_query(request.args, limits_from_config(current_app.config, api=False))
+    opened_from = search_opened_from()
+    query = opened_from.query
     service = search_service()
     report = service.get_report(report_id)
     if report is None:
         abort(404, description=f"no report with id {report_id!r}")
-    pattern = term_pattern(query_terms(service, query)) if query else None
+    # The search service says what the search matched, the renderings in the other language
+    # included, so a report opened from an English query marks its Chinese passages.
+    pattern = term_pattern(service.highlight_terms(opened_from)) if query else None
     # The search this report was opened from rides along in the URL: "Back to search" returns
     # to it, filters and page included, and other years' reports carry it on.
     state = UrlState.from_args(request.args)
@@ -82,9 +86,16 @@ def show(report_id: str):
     )
 
 
-def query_terms(service: Any, query: str) -> tuple[str, ...]:
-    """The query's positive terms as the search service understands them."""
-    return tuple(service.query_terms(query))
+def search_opened_from() -> SearchRequest:
+    """The search a report was opened from, as far as highlighting needs it: the query and
+    its translation settings (``expand``, ``off``). Its filters only narrow which reports match,
+    so they are not read here (a bad filter value must not keep a report from showing)."""
+    limits = limits_from_config(current_app.config, api=False)
+    return SearchRequest(
+        query=parse_query(request.args, limits),
+        expand=parse_flag(request.args, "expand", default=True),
+        renderings_off=parse_filter(request.args, "off", limits),
+    )
 
 
 def table_of_contents(report: Report) -> list[PartView]:

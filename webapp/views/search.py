@@ -11,6 +11,7 @@ from indexer.search.types import SearchRequest, SearchResponse
 from webapp import present
 from webapp.params import UrlState, filter_count, year_range_arg
 from webapp.services import search_service
+from webapp.translations import translation_bar
 from webapp.views.common import archive_link, current_search, report_link
 
 bp = Blueprint("search", __name__)
@@ -78,6 +79,13 @@ def results_context(search_request: SearchRequest, response: SearchResponse) -> 
         "filters_active": filter_count(state),
         "suggestion_url": suggestion_url(response.suggestion, state, path),
         "exports": export_links(state),
+        "translations": (
+            translation_bar(
+                response.translations, state, lambda linked: linked.url(path), search_request.expand
+            )
+            if search_request.query
+            else None
+        ),
     }
 
 

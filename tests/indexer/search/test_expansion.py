@@ -101,3 +101,20 @@ def test_hyphenated_words_in_phrases_and_renderings(service):
     expected = truth(lambda t: "high-quality development" in t)
     assert expected and found(service, '"high-quality development"', expand=False) == expected
     assert found(service, "高质量发展") == expected | truth(lambda t: "高质量发展" in t)
+
+
+def test_highlight_terms_add_the_renderings_the_search_searched(service):
+    """What a report opened from a search marks: the query's terms and its renderings, as the
+    search chose them (turned off and one-language searches mark the query alone)."""
+    assert set(service.highlight_terms(SearchRequest(query="new energy"))) == {
+        "new",
+        "energy",
+        "energi",
+        "新能源",
+    }
+    off = SearchRequest(query="new energy", renderings_off=("新能源",))
+    assert "新能源" not in service.highlight_terms(off)
+    typed = SearchRequest(query="new energy", expand=False)
+    assert service.highlight_terms(typed) == service.query_terms("new energy")
+    assert {"elderly", "care"} <= set(service.highlight_terms(SearchRequest(query="养老")))
+    assert service.highlight_terms(SearchRequest(query="title:")) == ()

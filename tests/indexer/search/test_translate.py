@@ -16,7 +16,7 @@ from indexer.search.expansion import section_frequency
 from indexer.search.lexicon import Lexicon, default_lexicon
 from indexer.search.queries import compile_query
 from indexer.search.querylang import Clause, parse_query
-from indexer.search.translate import TranslatedQuery, translate_query_terms
+from indexer.search.translate import MAX_LOOKUPS, TranslatedQuery, translate_query_terms
 from tests.indexer.reports import BILINGUAL_REPORTS, build_index
 
 
@@ -152,6 +152,31 @@ def test_renderings_turned_off(frequency):
     assert translated.translations[0].renderings == ()
     assert translated.translations[0].off == ("新能源",)
     assert [c.text for c in translated.parsed.groups[0]] == ["new energy"]
+
+
+def test_a_single_chinese_character_is_searched_as_typed(frequency):
+    # 能 has dozens of dictionary senses; none of them is what a one-character query means.
+    assert translate("能", frequency).translations == []
+    assert renderings(translate("能 新能源", frequency)) == {"新能源": ("new energy",)}
+
+
+def test_a_query_of_many_terms_counts_a_bounded_number_of_renderings(frequency):
+    asked: list[str] = []
+
+    def counting(text: str) -> int:
+        asked.append(text)
+        return frequency(text)
+
+    # 40 English terms of four renderings each: 160 lookups without a budget.
+    terms = [f"term{chr(ord('a') + n // 26)}{chr(ord('a') + n % 26)}" for n in range(40)]
+    pairs = [
+        TermPair(term, chr(0x4E00 + n) + chr(0x5000 + k), "t")
+        for n, term in enumerate(terms)
+        for k in range(4)
+    ] + [TermPair(terms[0], "能源", "t"), TermPair(terms[1], "养老", "t")]
+    translated = translate(" OR ".join(["energy", *terms]), counting, Lexicon(pairs))
+    assert len(set(asked)) == len(asked) == MAX_LOOKUPS  # the budget, not the query, stopped it
+    assert [t.term for t in translated.translations][:2] == terms[:2]  # the first are translated
 
 
 def test_nothing_to_translate(frequency):

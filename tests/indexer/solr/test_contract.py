@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -119,26 +120,30 @@ def solr(paths: DataPaths, engine: EngineSettings) -> SolrSearchService:
 
 def everything(service: object, request: SearchRequest) -> SearchResponse:
     """Every match on one page (the contract corpus has fewer than 1,000 sections)."""
-    from dataclasses import replace
-
     response = service.search(replace(request, per_page=1000))  # type: ignore[attr-defined]
     assert response.total <= 1000
     return response
 
 
-def facet_counts(response: SearchResponse) -> dict[str, list[tuple[object, int, bool]]]:
+def facet_counts(response: SearchResponse) -> dict[str, list[tuple[object, int, bool, object]]]:
+    """Every facet's values, counts, selections and labels (body and region names, kinds)."""
     return {
-        name: [(value.value, value.count, value.selected) for value in values]
+        name: [(value.value, value.count, value.selected, value.label) for value in values]
         for name, values in response.facets.items()
     }
 
 
 def assert_same_answers(whoosh: SearchService, solr: SolrSearchService, request: SearchRequest):
+    """The same sections, facets, resolved names and translations on both engines."""
     expected, found = everything(whoosh, request), everything(solr, request)
     assert found.total == expected.total, request
     assert {h.id for h in found.results} == {h.id for h in expected.results}, request
     assert facet_counts(found) == facet_counts(expected), request
     assert found.terms == expected.terms
+    assert [f.to_dict() for f in found.filters] == [f.to_dict() for f in expected.filters]
+    assert [t.to_dict() for t in found.translations] == [
+        t.to_dict() for t in expected.translations
+    ], request
     return expected, found
 
 
@@ -159,7 +164,9 @@ def test_same_refusal_of_nothing_searchable(whoosh, solr, query):
 
 @pytest.mark.parametrize("term", CHINESE_STRINGS)
 def test_chinese_strings_match_exactly_the_reports_that_contain_them(solr, reports, term):
-    found = {hit.report_id for hit in everything(solr, SearchRequest(query=term)).results}
+    # The string itself, not its translations (which the English report holds).
+    request = SearchRequest(query=term, expand=False)
+    found = {hit.report_id for hit in everything(solr, request).results}
     assert found == reports_containing(reports, term)
 
 
@@ -177,7 +184,7 @@ def test_chinese_snippets_are_identical(whoosh, solr):
 
 
 def test_english_snippets_mark_the_stemmed_words(solr):
-    hits = everything(solr, SearchRequest(query="consultations")).results
+    hits = everything(solr, SearchRequest(query="consultations", expand=False)).results
     assert hits
     for hit in hits:  # consultation, consultations, consultative: all stem to "consult"
         assert "<mark>consult" in hit.snippet.lower()
@@ -242,3 +249,164 @@ def test_cli_search_json_on_solr(paths, solr_cluster, capsys):
     assert sorted(r["id"] for r in on_solr["results"]) == sorted(
         r["id"] for r in on_whoosh["results"]
     )
+
+
+# -- bodies, regions, section kinds, translations, grouped pages (issues 10-12, 15) --------------
+
+# Filters given by name and by code: each resolves (and is reported) the same way on both.
+NAMED_FILTERS = [
+    SearchRequest(query="", committees=("15th Changzhou Municipal Committee",)),
+    SearchRequest(query="改革", committees=("国务院", "政协常州市委员会")),
+    SearchRequest(query="", regions=("江苏",)),
+    SearchRequest(query="development", regions=("常州",), languages=("en",)),
+    SearchRequest(query="", regions=("320000", "no such place")),
+    SearchRequest(query="经济", sections=("overview",)),
+    SearchRequest(query="", sections=("proposals", "民生")),
+    SearchRequest(query="energy", levels=("national", "municipal"), doc_types=("work report",)),
+]
+CROSS_LANGUAGE = ["new energy", "elderly care", "consultation", "养老", "新能源", "协商"]
+HYPHENATED = ["high-quality", "highquality", '"two-way"', "twoway", "hearttoheart", "non-party"]
+
+
+def held_out_terms(language: str, count: int = 20) -> list[str]:
+    """Policy terms no test above names: a fixed fifth of the lexicon's pairs (by a hash of
+    the English term), in one language, in table order."""
+    import hashlib
+
+    from cppcc_search.lexicon.pairs import policy_pairs
+
+    chosen = []
+    for pair in policy_pairs():
+        digest = hashlib.blake2b(pair.english.encode("utf-8"), digest_size=4).digest()
+        if digest[0] % 5 == 1:
+            chosen.append(pair.chinese if language == "zh" else pair.english)
+    return list(dict.fromkeys(chosen))
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_held_out_terms_find_the_same_reports(whoosh, solr, language):
+    checked = 0
+    for term in held_out_terms(language):
+        if not whoosh.search(SearchRequest(query=term, expand=False)).total:
+            continue  # not in the contract corpus
+        expected, found = assert_same_answers(whoosh, solr, SearchRequest(query=term))
+        assert {h.report_id for h in found.results} == {h.report_id for h in expected.results}
+        checked += 1
+        if checked == 20:
+            break
+    assert checked >= 8, f"too few held-out {language} terms occur in the contract corpus"
+
+
+@pytest.mark.parametrize("query", CROSS_LANGUAGE)
+def test_queries_are_also_searched_in_the_other_language(whoosh, solr, query):
+    _, found = assert_same_answers(whoosh, solr, SearchRequest(query=query))
+    assert found.translations, query
+    assert {h.language for h in found.results} == {"zh", "en"}, query
+    alone = assert_same_answers(whoosh, solr, SearchRequest(query=query, expand=False))[1]
+    assert alone.total < found.total
+    off = found.translations[0].renderings[:1]
+    fewer = assert_same_answers(whoosh, solr, SearchRequest(query=query, renderings_off=off))[1]
+    assert fewer.translations[0].off == off
+
+
+@pytest.mark.parametrize("query", ["new energy", "养老"])
+def test_a_report_opened_from_a_hit_marks_the_same_renderings(whoosh, solr, query):
+    request = SearchRequest(query=query)
+    marked = solr.highlight_terms(request)
+    assert set(marked) == set(whoosh.highlight_terms(request))
+    renderings = solr.search(request).translations[0].renderings
+    assert renderings and set(renderings) <= set(marked)
+
+
+@pytest.mark.parametrize("request_", NAMED_FILTERS, ids=lambda r: repr(r))
+def test_body_region_and_kind_filters_and_facets(whoosh, solr, request_):
+    _, found = assert_same_answers(whoosh, solr, request_)
+    labelled = [v for f in ("committee", "region", "section") for v in found.facets[f]]
+    assert labelled and all(v.label for v in labelled if v.count)
+
+
+def test_names_that_name_nothing_are_reported_alike(whoosh, solr):
+    request = SearchRequest(query="", committees=("no such committee",))
+    _, found = assert_same_answers(whoosh, solr, request)
+    assert found.total == 0 and found.filters[0].values == []
+    with pytest.raises(QueryError) as on_whoosh:
+        whoosh.search(SearchRequest(query="", sections=("no such kind of section",)))
+    with pytest.raises(QueryError) as on_solr:
+        solr.search(SearchRequest(query="", sections=("no such kind of section",)))
+    assert str(on_solr.value) == str(on_whoosh.value)
+
+
+@pytest.mark.parametrize("query", HYPHENATED)
+def test_hyphenated_words_match_their_spaced_and_joined_forms(whoosh, solr, query):
+    expected, _ = assert_same_answers(whoosh, solr, SearchRequest(query=query))
+    assert expected.total > 0
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
+def test_pages_of_reports(whoosh, solr, sort):
+    """Grouped by report: the same reports, each with the same number of matching sections."""
+    for query in ("改革", "energy", "新能源"):
+        seen: dict[str, dict[str, int]] = {}
+        for name, service in (("whoosh", whoosh), ("solr", solr)):
+            request = SearchRequest(query=query, sort=sort, per_page=7, per_report=2)
+            first = service.search(request)
+            matches = dict(first.report_matches)
+            for page in range(2, first.pages + 1):
+                matches.update(service.search(replace(request, page=page)).report_matches)
+            assert len(matches) == first.reports
+            assert len(first.results) <= 2 * 7
+            seen[name] = matches
+        assert seen["solr"] == seen["whoosh"], (query, sort)
+
+
+def test_snippets_and_passage_links_are_identical(whoosh, solr):
+    for query in ("新能源", "养老", "consultations", '"new energy vehicles"', "energy OR elderly"):
+        expected = {
+            h.id: (h.snippet, h.passage_url)
+            for h in everything(whoosh, SearchRequest(query=query)).results
+        }
+        found = {
+            h.id: (h.snippet, h.passage_url)
+            for h in everything(solr, SearchRequest(query=query)).results
+        }
+        assert found == expected, query
+        assert all(url for _, url in found.values())
+
+
+def test_bodies_and_their_report_lists(whoosh, solr, reports):
+    assert solr.bodies() == whoosh.bodies()
+    assert len(solr.bodies()) >= 2
+    for body in whoosh.bodies():
+        assert solr.body(body["id"]) == whoosh.body(body["id"])
+        assert solr.body_reports(body["id"]) == whoosh.body_reports(body["id"])
+    assert solr.body("no-such-body") is None
+    for series in {r.series_id for r in reports if r.series_id}:
+        assert solr.series_reports(series) == whoosh.series_reports(series)
+        assert solr.series_reports(series)
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        SearchRequest(committees=("国务院",)),
+        SearchRequest(regions=("江苏",)),
+        SearchRequest(sections=("overview",)),
+    ],
+    ids=repr,
+)
+def test_trends_with_translations_and_named_filters(whoosh, solr, request_):
+    terms = ["new energy", "改革", "elderly care"]
+    expected = whoosh.trends(terms, True, request_)
+    found = solr.trends(terms, True, request_)
+    assert [s.to_dict() for s in found.series] == [s.to_dict() for s in expected.series]
+    assert all(series.translations for series in found.series)
+
+
+def test_research_tools_that_need_whoosh_say_so(solr, reports):
+    for call in (
+        lambda: solr.spread("新能源"),
+        lambda: solr.followup(reports[0].id),
+        lambda: solr.figures("粮食"),
+    ):
+        with pytest.raises(QueryError, match="--engine whoosh"):
+            call()
