@@ -1,14 +1,27 @@
 """Benchmark the index and search service against SQLite FTS5 doing the same work (prints figures).
 
-Data: the 72 real reports of ../shared/corpus (sections at "一、" and "（一）" headings), then
-the same reports replicated (new ids, same text) up to ``--sections`` sections. For both Whoosh
-(this project's indexer and SearchService) and FTS5 over the same jieba-segmented text it measures:
-full build time and throughput, index size, cold start (new process to first answer) and query
-latency p50/p95 for a term, a two-term AND, a phrase and a broad term, each with all facet counts,
-ten snippets and a trend. Not a test: nothing here asserts a time.
+Data: the 72 real reports of ../shared/corpus (sections at "一、" and "（一）" headings), then the
+same reports replicated (new ids, same text) up to ``--sections`` sections. For this project's
+index and for FTS5 over the same jieba-segmented text it measures, in one run:
 
-    .venv/bin/python bench/bench_index.py                      # corpus + 10,000 sections
-    .venv/bin/python bench/bench_index.py --sections 100000    # the issue's size (~10 min)
+- a full build: wall time, and the peak resident memory (psutil) of the building process and of
+  each worker process it starts (FTS5's build includes its jieba segmentation);
+- index size, and cold start (a new process that opens the index and answers one query);
+- query latency over HTTP: ``--per-kind`` distinct queries of each kind drawn from the corpus
+  (bench/querysets.py says how), each asked once "first time" and once more "repeated". Ours go
+  to the real web app's ``/api/search`` served by waitress in a subprocess (bench/bench_web.py);
+  FTS5's to a minimal waitress endpoint doing the same work (bench/fts_baseline.py). First time:
+  the service's memo of matches and postings is emptied (an untimed request) before the query,
+  so nothing it computed for an earlier query helps; repeated: the same query again at once
+  (paging, another client). FTS5 keeps no results between queries, only SQLite's and the OS's
+  page caches, which stay warm for both. Ours and FTS5 answer each query in turn, so noise from
+  the shared machine falls on both.
+
+Not a test: nothing here asserts a time.
+
+    .venv/bin/python bench/bench_index.py                                   # corpus + 10,000
+    .venv/bin/python bench/bench_index.py --sections 100000 --workdir /tmp/b100k
+    .venv/bin/python bench/bench_index.py --sections 100000 --workdir /tmp/b100k --reuse --seed 7
 """
 
 from __future__ import annotations
@@ -16,42 +29,43 @@ from __future__ import annotations
 import argparse
 import cProfile
 import dataclasses
+import http.client
 import io
 import json
 import math
 import multiprocessing
 import pstats
 import re
+import resource
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlencode
 
-import rjieba
+import psutil
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_web import start_process, start_server  # noqa: E402
+from fts_baseline import build_fts  # noqa: E402
+from querysets import KINDS, BenchQuery, draw_queries  # noqa: E402
 
 from cppcc_search.models import Report, Section, write_documents  # noqa: E402
 from cppcc_search.settings import DataPaths  # noqa: E402
-from indexer.index.build import index_documents  # noqa: E402
 from indexer.search.service import SearchService  # noqa: E402
 from indexer.search.types import SearchRequest  # noqa: E402
 from tests.indexer.reports import corpus_reports  # noqa: E402
 
-QUERIES = {
-    "term": ("新能源", '"新能源"'),
-    "and": ("农业 科技", '"农业" AND "科技"'),
-    "phrase": ('"社会主义市场经济"', '"社会主义 市场经济"'),
-    "broad": ("发展", '"发展"'),
-}
-FACET_COLUMNS = ("year", "section", "part_kind", "committee", "level", "doc_type", "language")
 _SUBHEADING = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
+SERVER_THREADS = 8
+WARM_UP = ("新能源", '"新能源"')  # not drawn (its share is above the term band): opens both
 
 
 # -- data ---------------------------------------------------------------------------------------
@@ -98,122 +112,110 @@ def dir_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
-# -- FTS5 baseline --------------------------------------------------------------------------------
+# -- memory -------------------------------------------------------------------------------------
 
 
-def segment(text: str) -> str:
-    """jieba's default segmentation, words separated by spaces (what FTS5's tokenizer splits on)."""
-    return " ".join(word for word in rjieba.cut(text) if word.strip())
+class PeakMemory:
+    """Samples the resident memory of this process and its descendants (psutil, every 50 ms)
+    while a ``with`` block runs; ``peaks`` maps each pid seen to its largest RSS in bytes and
+    ``depths`` to its depth below this process (0: this one, 1: a child, 2: a grandchild)."""
+
+    def __init__(self, interval: float = 0.05) -> None:
+        self.interval = interval
+        self.peaks: dict[int, int] = {}
+        self.depths: dict[int, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        me = psutil.Process()
+        while not self._stop.is_set():
+            try:
+                children = me.children()
+                descendants = me.children(recursive=True)
+            except psutil.Error:
+                children, descendants = [], []
+            direct = {child.pid for child in children}
+            for process in [me, *descendants]:
+                try:
+                    rss = process.memory_info().rss
+                except psutil.Error:
+                    continue
+                depth = 0 if process.pid == me.pid else 1 if process.pid in direct else 2
+                self.depths[process.pid] = depth
+                self.peaks[process.pid] = max(rss, self.peaks.get(process.pid, 0))
+            self._stop.wait(self.interval)
+
+    def summary(self, builder_depth: int = 0) -> dict[str, float]:
+        """In MB: the building process's peak (at ``builder_depth``: 0 this process, 1 a child
+        it runs) and the largest peak of any process below it (its workers)."""
+        builder = [rss for pid, rss in self.peaks.items() if self.depths[pid] == builder_depth]
+        workers = [rss for pid, rss in self.peaks.items() if self.depths[pid] > builder_depth]
+        return {
+            "parent_mb": max(builder, default=0) / 2**20,
+            "worker_mb": max(workers, default=0) / 2**20,
+        }
 
 
-def _segment_report(report: Report) -> list[tuple]:
-    rows = []
-    for s in report.sections:
-        rows.append(
-            (
-                report.id,
-                report.year,
-                report.date,
-                s.kind,
-                s.part_kind,
-                report.committee,
-                report.level,
-                report.doc_type,
-                report.language,
-                report.url,
-                report.title,
-                s.title,
-                s.text,
-                segment(report.title),
-                segment(s.title or ""),
-                segment(s.text),
-            )
-        )
-    return rows
+# -- building -----------------------------------------------------------------------------------
 
 
-def build_fts(db_path: Path, reports: list[Report], workers: int) -> None:
-    """Segment in worker processes, then insert into one FTS5 table plus a facet table."""
-    db_path.unlink(missing_ok=True)
-    db = sqlite3.connect(db_path)
-    db.execute(
-        "CREATE TABLE sections (id INTEGER PRIMARY KEY, report_id, year, date, section, part_kind, "
-        "committee, level, doc_type, language, url, title, section_title, text)"
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process and of its children that have ended: on a
+    shared machine a build's wall time depends on how many processes it runs against the
+    others', its CPU time does not."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
     )
-    db.execute(
-        "CREATE VIRTUAL TABLE fts USING fts5(title, section_title, body, tokenize='unicode61')"
-    )
-    with multiprocessing.get_context("spawn").Pool(workers) as pool:
-        for rows in pool.imap(_segment_report, reports, chunksize=16):
-            for row in rows:
-                cursor = db.execute(
-                    "INSERT INTO sections (report_id, year, date, section, part_kind, committee, "
-                    "level, doc_type, language, url, title, section_title, text) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    row[:13],
-                )
-                db.execute(
-                    "INSERT INTO fts (rowid, title, section_title, body) VALUES (?,?,?,?)",
-                    (cursor.lastrowid, *row[13:]),
-                )
-    db.commit()
-    db.close()
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def fts_work(db: sqlite3.Connection, match: str) -> dict:
-    """What SearchService.search + trends do, in SQL: total, 7 facets, 10 snippets, a trend."""
-    db.execute("DROP TABLE IF EXISTS temp.hits")
-    db.execute("CREATE TEMP TABLE hits AS SELECT rowid AS id FROM fts WHERE fts MATCH ?", (match,))
-    total = db.execute("SELECT count(*) FROM temp.hits").fetchone()[0]
-    facets = {
-        col: db.execute(
-            f"SELECT s.{col}, count(*) FROM temp.hits h JOIN sections s ON s.id = h.id "
-            f"GROUP BY s.{col} ORDER BY count(*) DESC"
-        ).fetchall()
-        for col in FACET_COLUMNS
+def build_both(reports: list[Report], paths: DataPaths, db_path: Path, workers: int) -> dict:
+    """Full rebuild of our index and the FTS5 build, timed, with their peak memory."""
+    sections = sum(len(r.sections) for r in reports)
+    write_documents(paths.documents, reports)
+    # In a process of its own, as `cppcc-search index --rebuild` runs: a worker forked from this
+    # one would count this process's copy of the reports as its own resident memory.
+    command = [sys.executable, "-m", "indexer", str(paths.root), "--rebuild", "--force"]
+    with PeakMemory() as ours:
+        started, cpu = time.perf_counter(), cpu_seconds()
+        with subprocess.Popen(
+            command, cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True, bufsize=1
+        ) as build:
+            assert build.stdout is not None
+            for line in build.stdout:
+                print("  ours:", line.rstrip(), flush=True)
+        if build.returncode:
+            raise RuntimeError(f"the rebuild failed ({build.returncode}): {' '.join(command)}")
+        our_build, our_cpu = time.perf_counter() - started, cpu_seconds() - cpu
+    with PeakMemory() as fts:
+        started, cpu = time.perf_counter(), cpu_seconds()
+        build_fts(db_path, reports, workers)
+        fts_build, fts_cpu = time.perf_counter() - started, cpu_seconds() - cpu
+    return {
+        "build_s": {"ours": our_build, "fts5": fts_build},
+        "build_cpu_s": {"ours": our_cpu, "fts5": fts_cpu},
+        "sections_per_s": {"ours": sections / our_build, "fts5": sections / fts_build},
+        "size_mb": {
+            "ours": dir_size(paths.index_dir) / 2**20,
+            "fts5": db_path.stat().st_size / 2**20,
+        },
+        "build_memory": {"ours": ours.summary(builder_depth=1), "fts5": fts.summary()},
     }
-    top = db.execute(
-        "SELECT s.id, s.title, s.section_title, s.year, s.url, "
-        "snippet(fts, 2, '<mark>', '</mark>', '…', 40) "
-        "FROM fts JOIN sections s ON s.id = fts.rowid "
-        "WHERE fts MATCH ? ORDER BY bm25(fts, 1.0, 2.0, 1.0) LIMIT 10",
-        (match,),
-    ).fetchall()
-    hits = dict(
-        db.execute(
-            "SELECT s.year, count(*) FROM temp.hits h JOIN sections s ON s.id = h.id "
-            "GROUP BY s.year"
-        ).fetchall()
-    )
-    totals = dict(db.execute("SELECT year, count(*) FROM sections GROUP BY year").fetchall())
-    trend = {y: (hits.get(y, 0), n, hits.get(y, 0) * 1000 / n) for y, n in totals.items() if y}
-    return {"total": total, "facets": facets, "top": top, "trend": trend}
 
 
-# -- measuring ------------------------------------------------------------------------------
+# -- cold start ---------------------------------------------------------------------------------
 
-
-def percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
-    return statistics.median(ordered), p95
-
-
-def timed(
-    work: Callable[[], object], repeat: int, before: Callable[[], object] | None = None
-) -> list[float]:
-    work()  # warm-up (first call loads column caches / page cache)
-    samples = []
-    for _ in range(repeat):
-        if before is not None:
-            before()  # untimed
-        started = time.perf_counter()
-        work()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
-
-
-COLD_WHOOSH = """
+COLD_OURS = """
 import sys
 from pathlib import Path
 sys.path.insert(0, {repo!r})
@@ -227,7 +229,7 @@ print(service.search(SearchRequest(query={query!r})).total)
 COLD_FTS = """
 import sqlite3, sys
 sys.path.insert(0, {bench!r})
-from bench_index import fts_work
+from fts_baseline import fts_work
 print(fts_work(sqlite3.connect({db!r}), {match!r})["total"])
 """
 
@@ -242,55 +244,124 @@ def cold_start(code: str, repeat: int = 5) -> float:
     return statistics.median(samples)
 
 
-def whoosh_work(service: SearchService, query: str) -> None:
-    response = service.search(SearchRequest(query=query, per_page=10))
-    service.trends([query])
-    assert response.facets["year"] is not None
-
-
-def profile_broad(service: SearchService, query: str) -> str:
-    profiler = cProfile.Profile()
-    for _ in range(5):
-        service.clear_query_cache()
-        profiler.enable()
-        whoosh_work(service, query)
-        profiler.disable()
-    out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(14)
-    return out.getvalue()
-
-
-def build_both(reports: list[Report], paths: DataPaths, db_path: Path, workers: int) -> dict:
-    """Full Whoosh rebuild and FTS5 build, timed (figures saved so --reuse can skip this)."""
-    sections = sum(len(r.sections) for r in reports)
-    write_documents(paths.documents, reports)
-    started = time.perf_counter()
-    summary = index_documents(
-        paths, rebuild=True, progress=lambda m: print("  whoosh:", m, flush=True)
-    )
-    whoosh_build = time.perf_counter() - started
-    print(f"  {summary.format()}", flush=True)
-    started = time.perf_counter()
-    build_fts(db_path, reports, workers)
-    fts_build = time.perf_counter() - started
-    return {
-        "build_s": {"whoosh": whoosh_build, "fts5": fts_build},
-        "sections_per_s": {"whoosh": sections / whoosh_build, "fts5": sections / fts_build},
-        "size_mb": {
-            "whoosh": dir_size(paths.index_dir) / 2**20,
-            "fts5": db_path.stat().st_size / 2**20,
-        },
-    }
-
-
 def cold_starts(paths: DataPaths, db_path: Path) -> dict:
     bench_dir = str(Path(__file__).parent)
-    whoosh_code = COLD_WHOOSH.format(repo=str(REPO_ROOT), data=str(paths.root), query="新能源")
-    fts_code = COLD_FTS.format(bench=bench_dir, db=str(db_path), match='"新能源"')
-    return {"whoosh": cold_start(whoosh_code), "fts5": cold_start(fts_code)}
+    query, match = WARM_UP
+    ours = COLD_OURS.format(repo=str(REPO_ROOT), data=str(paths.root), query=query)
+    fts = COLD_FTS.format(bench=bench_dir, db=str(db_path), match=match)
+    return {"ours": cold_start(ours), "fts5": cold_start(fts)}
 
 
-def run_size(label: str, reports: list[Report], workdir: Path, args: argparse.Namespace) -> dict:
+# -- queries over HTTP --------------------------------------------------------------------------
+
+
+class Client:
+    """Requests over one keep-alive connection to a loopback server, timed in ms."""
+
+    def __init__(self, port: int) -> None:
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+
+    def request(self, method: str, path: str, refusal: bool = False) -> tuple[float, bytes | None]:
+        """The time and body of a request; with ``refusal``, a 400 that says the query is too
+        broad for the service's time budget comes back as body None (timed like an answer)."""
+        started = time.perf_counter()
+        self.conn.request(method, path)
+        response = self.conn.getresponse()
+        body = response.read()
+        elapsed = (time.perf_counter() - started) * 1000
+        if refusal and response.status == 400 and b"too broad" in body:
+            return elapsed, None
+        if response.status >= 300:
+            raise RuntimeError(f"{method} {path}: HTTP {response.status}: {body[:200]!r}")
+        return elapsed, body
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def time_queries(paths: DataPaths, db_path: Path, queries: list[BenchQuery]) -> dict:
+    """Each query first time and repeated, ours and FTS5 in turn; per kind: samples and totals."""
+    ours_server, ours_port = start_server(paths.root, SERVER_THREADS, clear_route=True)
+    fts_server, fts_port = start_process(
+        [str(Path(__file__).with_name("fts_baseline.py")), str(db_path), str(SERVER_THREADS)]
+    )
+    ours, fts = Client(ours_port), Client(fts_port)
+    samples: dict[str, dict[str, list]] = {kind: {} for kind in KINDS}
+    try:
+        for _ in range(3):  # open the index, load columns, warm both page caches
+            ours.request("GET", "/api/search?" + urlencode({"q": WARM_UP[0]}))
+            fts.request("GET", "/search?" + urlencode({"match": WARM_UP[1]}))
+        for query in queries:
+            figures = samples[query.kind]
+            ours_path = "/api/search?" + urlencode({"q": query.ours})
+            fts_path = "/search?" + urlencode({"match": query.fts})
+            ours.request("POST", "/__bench/clear-memo")
+            first, body = ours.request("GET", ours_path, refusal=True)
+            again, _ = ours.request("GET", ours_path, refusal=True)
+            fts_first, fts_body = fts.request("GET", fts_path)
+            fts_again, _ = fts.request("GET", fts_path)
+            for name, value in (
+                ("ours_first", first),
+                ("ours_repeat", again),
+                ("fts_first", fts_first),
+                ("fts_repeat", fts_again),
+                ("ours_total", json.loads(body)["total"] if body is not None else -1),
+                ("fts_total", json.loads(fts_body)["total"]),
+                ("query", query.ours),
+            ):
+                figures.setdefault(name, []).append(value)
+        serving_mb = {
+            "ours": psutil.Process(ours_server.pid).memory_info().rss / 2**20,
+            "fts5": psutil.Process(fts_server.pid).memory_info().rss / 2**20,
+        }
+    finally:
+        ours.close()
+        fts.close()
+        for server in (ours_server, fts_server):
+            server.terminate()
+            server.wait(timeout=30)
+    return {"kinds": samples, "serving_mb": serving_mb}
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    """Median and 95th percentile (nearest rank)."""
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
+    return statistics.median(ordered), p95
+
+
+# -- profiling ----------------------------------------------------------------------------------
+
+
+def profile_kinds(paths: DataPaths, queries: list[BenchQuery], top: int = 18) -> dict[str, str]:
+    """cProfile of each kind's queries asked first time in this process (what the tail is)."""
+    service = SearchService.open(paths)
+    service.search(SearchRequest(query=WARM_UP[0]))
+    out = {}
+    for kind in KINDS:
+        profiler = cProfile.Profile()
+        for query in (q for q in queries if q.kind == kind):
+            service.clear_query_cache()
+            profiler.enable()
+            service.search(SearchRequest(query=query.ours))
+            profiler.disable()
+        text = io.StringIO()
+        pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(top)
+        out[kind] = text.getvalue()
+    service.close()
+    return out
+
+
+# -- one size -----------------------------------------------------------------------------------
+
+
+def run_size(
+    label: str,
+    reports: list[Report],
+    queries: list[BenchQuery],
+    workdir: Path,
+    args: argparse.Namespace,
+) -> dict:
     """Build (or reuse) both indexes of one size and measure them."""
     sections = sum(len(r.sections) for r in reports)
     chars = sum(len(r.body_text()) for r in reports)
@@ -306,65 +377,74 @@ def run_size(label: str, reports: list[Report], workdir: Path, args: argparse.Na
         saved.write_text(json.dumps(built), encoding="utf-8")
     figures: dict = {"label": label, "reports": len(reports), "sections": sections, **built}
     figures["cold_ms"] = cold_starts(paths, db_path)
-    figures["queries"] = {}
-    service = SearchService.open(paths)
-    db = sqlite3.connect(db_path)
-    for name, (query, match) in QUERIES.items():
-        total = service.search(SearchRequest(query=query)).total
-        fts_total = fts_work(db, match)["total"]
-        # First time: the service's memo of recent matches and postings is emptied before each
-        # run, so only the search→trend sharing within a run counts. Repeat: the memo is kept
-        # (a user paging, the web app's report view, the same query from another client).
-        w50, w95 = percentiles(
-            timed(lambda q=query: whoosh_work(service, q), args.repeat, service.clear_query_cache)
-        )
-        r50, r95 = percentiles(timed(lambda q=query: whoosh_work(service, q), args.repeat))
-        f50, f95 = percentiles(timed(lambda m=match: fts_work(db, m), args.repeat))
-        figures["queries"][name] = {
-            "query": query,
-            "matches": {"whoosh": total, "fts5": fts_total, "share": total / sections},
-            "p50_ms": {"whoosh": w50, "fts5": f50, "whoosh_repeat": r50},
-            "p95_ms": {"whoosh": w95, "fts5": f95, "whoosh_repeat": r95},
-        }
+    figures.update(time_queries(paths, db_path, queries))
     if args.profile:
-        figures["profile_broad"] = profile_broad(service, QUERIES["broad"][0])
-    service.close()
-    db.close()
-    report_figures(figures)
+        figures["profiles"] = profile_kinds(paths, queries)
+    report_figures(figures, args.slowest)
     return figures
 
 
-def _line(name: str, unit: str, values: dict, fmt: str) -> str:
-    ratio = values["whoosh"] / values["fts5"] if values["fts5"] else float("nan")
+def _ratio_line(name: str, unit: str, values: dict, fmt: str) -> str:
+    ratio = values["ours"] / values["fts5"] if values["fts5"] else float("nan")
     return (
-        f"  {name:12s} whoosh {values['whoosh']:{fmt}} {unit:10s} fts5 {values['fts5']:{fmt}} "
-        f"{unit:10s} whoosh/fts5 {ratio:5.2f}x"
+        f"  {name:14s} ours {values['ours']:{fmt}} {unit:10s} fts5 {values['fts5']:{fmt}} "
+        f"{unit:10s} ours/fts5 {ratio:5.2f}x"
     )
 
 
-def report_figures(f: dict) -> None:
-    """Print one size's figures and the Whoosh/FTS5 ratios."""
-    print(_line("full build", "s", f["build_s"], "8.1f"))
-    print(_line("throughput", "sections/s", f["sections_per_s"], "8.0f"))
-    print(_line("index size", "MB", f["size_mb"], "8.1f"))
-    print(_line("cold start", "ms", f["cold_ms"], "8.0f"))
-    print("  query: all facets, 10 snippets, a trend. matches whoosh/fts5 (share of sections);")
+def report_figures(f: dict, slowest: int) -> None:
+    """Print one size's figures and our/FTS5 ratios."""
+    print(_ratio_line("full build", "s", f["build_s"], "8.1f"))
+    if "build_cpu_s" in f:
+        print(_ratio_line("build CPU", "s", f["build_cpu_s"], "8.1f"))
+    print(_ratio_line("throughput", "sections/s", f["sections_per_s"], "8.0f"))
+    print(_ratio_line("index size", "MB", f["size_mb"], "8.1f"))
+    print(_ratio_line("cold start", "ms", f["cold_ms"], "8.0f"))
+    memory = f.get("build_memory")
+    if memory:
+        for name in ("ours", "fts5"):
+            print(
+                f"  build memory {name}: building process {memory[name]['parent_mb']:.0f} MB, "
+                f"largest worker {memory[name]['worker_mb']:.0f} MB (peak RSS)"
+            )
+    served = f["serving_mb"]
     print(
-        "  p50 / p95 ms for whoosh first time | fts5 | p95 ratio whoosh/fts5"
-        " | whoosh repeated query (memo kept)"
+        f"  server RSS after the queries: ours {served['ours']:.0f} MB, "
+        f"fts5 {served['fts5']:.0f} MB"
     )
-    for name, q in f["queries"].items():
-        m, p50, p95 = q["matches"], q["p50_ms"], q["p95_ms"]
+    print("  latency ms over HTTP, p50 / p95; matches: median share of sections, ours / fts5")
+    print(
+        f"  {'kind':7s} {'n':>3s} {'matches':>13s} | {'ours first':>15s} | {'fts5 first':>15s} |"
+        f" {'p95 ratio':>9s} | {'ours repeated':>15s} | {'fts5 repeated':>15s}"
+    )
+    for kind, s in f["kinds"].items():
+        o50, o95 = percentiles(s["ours_first"])
+        f50, f95 = percentiles(s["fts_first"])
+        r50, r95 = percentiles(s["ours_repeat"])
+        g50, g95 = percentiles(s["fts_repeat"])
+        ours_share = statistics.median(t for t in s["ours_total"] if t >= 0) / f["sections"]
+        fts_share = statistics.median(s["fts_total"]) / f["sections"]
         print(
-            f"  {name:7s} {q['query']:12s} {m['whoosh']:6d}/{m['fts5']:6d} ({m['share']:4.0%})"
-            f"  {p50['whoosh']:7.1f} / {p95['whoosh']:7.1f} | {p50['fts5']:7.1f} / "
-            f"{p95['fts5']:7.1f} | {p95['whoosh'] / p95['fts5']:5.2f}x"
-            f" | {p50.get('whoosh_repeat', math.nan):7.1f} / "
-            f"{p95.get('whoosh_repeat', math.nan):7.1f}"
+            f"  {kind:7s} {len(s['ours_first']):3d} {ours_share:6.1%}/{fts_share:6.1%} |"
+            f" {o50:6.1f} / {o95:6.1f} | {f50:6.1f} / {f95:6.1f} | {o95 / f95:8.2f}x |"
+            f" {r50:6.1f} / {r95:6.1f} | {g50:6.1f} / {g95:6.1f}"
         )
-    if "profile_broad" in f:
-        print("  profile of 5 first-time broad queries (search + trend), by cumulative time:")
-        print("\n".join("    " + line for line in f["profile_broad"].splitlines() if line.strip()))
+    for kind, s in f["kinds"].items():
+        refused = [q for q, total in zip(s["query"], s["ours_total"], strict=True) if total < 0]
+        if refused:  # timed as answered above: the user waited that long for the refusal
+            print(f"  {kind}: refused as too broad for the time budget: {', '.join(refused)}")
+    if slowest:
+        print(f"  the {slowest} slowest first-time queries of each kind (ms ours / fts5, matches):")
+        for kind, s in f["kinds"].items():
+            rows = sorted(
+                zip(s["ours_first"], s["fts_first"], s["query"], s["ours_total"], strict=True),
+                reverse=True,
+            )[:slowest]
+            for ours, fts, query, total in rows:
+                print(f"    {kind:7s} {ours:7.1f} / {fts:7.1f}  {total:7d}  {query}")
+    for kind, text in f.get("profiles", {}).items():
+        print(f"  profile of the {kind} queries asked first time, in-process (by own time):")
+        print("\n".join("    " + line for line in text.splitlines() if line.strip()))
 
 
 def main() -> int:
@@ -374,13 +454,16 @@ def main() -> int:
     parser.add_argument(
         "--sections", type=int, default=10000, help="replicated set size (0: corpus only)"
     )
-    parser.add_argument("--repeat", type=int, default=20, help="timed runs per query")
+    parser.add_argument("--per-kind", type=int, default=60, help="distinct queries of each kind")
+    parser.add_argument("--seed", type=int, default=18, help="seed of the query draw")
     parser.add_argument("--workers", type=int, default=multiprocessing.cpu_count())
     parser.add_argument(
         "--workdir", type=Path, default=None, help="keep indexes here (default: temp)"
     )
     parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
-    parser.add_argument("--profile", action="store_true", help="profile the broad query")
+    parser.add_argument("--profile", action="store_true", help="profile each kind in-process")
+    parser.add_argument("--slowest", type=int, default=0, help="list the N slowest per kind")
+    parser.add_argument("--skip-corpus", action="store_true", help="measure the large set only")
     parser.add_argument(
         "--reuse", action="store_true", help="reuse indexes built earlier in --workdir"
     )
@@ -390,12 +473,15 @@ def main() -> int:
         print(f"skipped: {shared}/corpus is absent", file=sys.stderr)
         return 0
     corpus = [finer_sections(r) for r in corpus_reports(shared)]
+    queries = draw_queries(corpus, args.per_kind, args.seed)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="bench-index-"))
-    results = [run_size("corpus", corpus, workdir, args)]
+    results = []
+    if not args.skip_corpus:
+        results.append(run_size("corpus", corpus, queries, workdir, args))
     if args.sections:
         label = f"replicated-{args.sections}"
         print(f"\n(the {args.sections}-section set replicates the 72 real reports; text repeats)")
-        results.append(run_size(label, replicated(corpus, args.sections), workdir, args))
+        results.append(run_size(label, replicated(corpus, args.sections), queries, workdir, args))
     if args.json:
         args.json.write_text(
             json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8"

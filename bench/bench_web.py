@@ -43,8 +43,20 @@ from cppcc_search.settings import DataPaths
 from webapp import create_app
 logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "queue depth" notes are expected
 app = create_app(paths=DataPaths(Path(sys.argv[1])))
+if "--clear-route" in sys.argv[3:]:
+    # Benchmarks only: forget the service's memo, so the next query is timed as a first one.
+    from webapp.services import search_service
+
+    def clear_memo():
+        search_service().clear_query_cache()
+        return "", 204
+
+    app.add_url_rule("/__bench/clear-memo", "bench_clear_memo", clear_memo, methods=["POST"])
 server = create_server(app, host="127.0.0.1", port=0, threads=int(sys.argv[2]))
 print(server.effective_port, flush=True)
+from webapp.serve import warm_up  # as `cppcc-search serve` does
+
+warm_up()
 server.run()
 """
 HOSTILE_PARAMS = "&".join(["committee=c"] * 20_000)
@@ -103,10 +115,21 @@ def distinct_mix(data_dir: Path, count: int, seed: int = 19) -> list[str]:
     return list(paths)
 
 
-def start_server(data_dir: Path, threads: int) -> tuple[subprocess.Popen, int]:
-    """Serve the app with waitress in a subprocess; returns it and its port."""
+def start_server(
+    data_dir: Path, threads: int, clear_route: bool = False
+) -> tuple[subprocess.Popen, int]:
+    """Serve the app with waitress in a subprocess; returns it and its port.
+
+    With ``clear_route``, ``POST /__bench/clear-memo`` empties the service's query memo.
+    """
+    extra = ["--clear-route"] if clear_route else []
+    return start_process(["-c", SERVER_CODE, str(data_dir), str(threads), *extra])
+
+
+def start_process(arguments: list[str]) -> tuple[subprocess.Popen, int]:
+    """Start ``python ARGUMENTS``, a server that prints its port first; returns it and the port."""
     process = subprocess.Popen(
-        [sys.executable, "-c", SERVER_CODE, str(data_dir), str(threads)],
+        [sys.executable, *arguments],
         stdout=subprocess.PIPE,
         text=True,
         cwd=REPO_ROOT,

@@ -223,20 +223,26 @@ def read_documents(path: Path) -> Iterator[Report]:
         for line_number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
-            where = f"{path}:{line_number}"
-            try:
-                data = json.loads(line)
-            except ValueError as error:
-                cut = "" if line.endswith("\n") else " (the line is cut short: a truncated file?)"
-                raise DocumentsFileError(f"{where}: not JSON{cut}: {error}") from None
-            report_id = data.get("id") if isinstance(data, dict) else None
-            label = f"report {report_id!r}" if report_id is not None else "not a report"
-            try:
-                yield Report.from_dict(data)
-            except KeyError as error:
-                raise DocumentsFileError(f"{where}: {label}: missing {error}") from None
-            except (TypeError, ValueError) as error:
-                raise DocumentsFileError(f"{where}: {label}: {error}") from None
+            yield parse_report_line(line, f"{path}:{line_number}")
+
+
+def parse_report_line(line: str | bytes, where: str) -> Report:
+    """One line of a documents file as a report; DocumentsFileError naming ``where`` (file and
+    line) and, when it has one, the report's id, for a line that is not a report."""
+    try:
+        data = json.loads(line)
+    except ValueError as error:
+        whole = line.endswith(b"\n" if isinstance(line, bytes) else "\n")  # type: ignore[arg-type]
+        cut = "" if whole else " (the line is cut short: a truncated file?)"
+        raise DocumentsFileError(f"{where}: not JSON{cut}: {error}") from None
+    report_id = data.get("id") if isinstance(data, dict) else None
+    label = f"report {report_id!r}" if report_id is not None else "not a report"
+    try:
+        return Report.from_dict(data)
+    except KeyError as error:
+        raise DocumentsFileError(f"{where}: {label}: missing {error}") from None
+    except (TypeError, ValueError) as error:
+        raise DocumentsFileError(f"{where}: {label}: {error}") from None
 
 
 def write_documents(path: Path, reports: Iterable[Report]) -> int:

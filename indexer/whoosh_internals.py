@@ -15,12 +15,13 @@ import gc
 import traceback
 import warnings
 import zlib
-from collections.abc import Iterator, Sequence
-from itertools import accumulate, chain
-from operator import sub
-from pickle import dumps
-from typing import Any
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pickle import dumps, loads
+from typing import Any, NamedTuple
 
+import numpy as np
 from whoosh.codec.whoosh3 import (
     LENGTHS_COLUMN,
     STORED_COLUMN,
@@ -44,8 +45,17 @@ COMPRESSION = 3
 
 # -- reading posting blocks --------------------------------------------------------------------
 
-# One decoded block of a term's postings: docnums, weights and values as Whoosh stores them.
-RawBlock = tuple[Sequence[int], Sequence[float], Sequence[Any]]
+
+class BlockRef(NamedTuple):
+    """One block of a term's postings in a segment, known from its header alone: its last
+    docnum (segment-local), where its pickled data lies in the postings file, whether that is
+    zlib-compressed, and how many postings it holds."""
+
+    last: int
+    start: int
+    length: int
+    compressed: bool
+    count: int
 
 
 def live_matcher(reader: Any, matcher: Any) -> tuple[Any, frozenset[int]]:
@@ -56,40 +66,54 @@ def live_matcher(reader: Any, matcher: Any) -> tuple[Any, frozenset[int]]:
     return matcher, frozenset()
 
 
-def iter_blocks(matcher: Any) -> Iterator[RawBlock]:
-    """Every block of a posting matcher, decoded a block at a time (deleted documents included).
+def posting_blocks(reader: Any, matcher: Any) -> list[BlockRef] | None:
+    """Every block of a segment's raw posting matcher, from the block headers only (no block's
+    data is read), or None when the postings are not Whoosh 3 blocks in the postings file
+    (a term inlined in the terms table, another codec): then :func:`walk_postings`.
 
-    A Whoosh 3 leaf matcher decodes a block's pickle whole; its private ``_ids``, ``_weights``
-    and ``_values`` (None until read) and ``_next_block`` are read as W3LeafMatcher itself does.
-    Any other matcher is walked posting by posting.
+    W3LeafMatcher keeps the current block's header in private attributes (``_maxid``,
+    ``_dataoffset``, ``_nextoffset``, ``_compression``, ``_blocklength``; ``_byteids`` is set
+    only for term vectors) and steps to the next header with ``_next_block``.
     """
-    if not isinstance(matcher, W3LeafMatcher):
-        ids, weights, values = [], [], []
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            values.append(matcher.value())
-            matcher.next()
-        if ids:
-            yield ids, weights, values
-        return
+    if not isinstance(matcher, W3LeafMatcher) or matcher._byteids:
+        return None
+    refs = []
     while matcher.is_active():
-        if matcher._ids is None:  # W3LeafMatcher: None until the block's ids are decoded
-            _read_ids(matcher)
-        if matcher._weights is None:  # likewise the weights, decoded by _read_weights
-            matcher._read_weights()
-        if matcher._values is None:  # likewise the values, decoded by _read_values
-            matcher._read_values()
-        yield matcher._ids, matcher._weights, matcher._values
-        matcher._next_block()  # W3LeafMatcher's step to its next block (reads its header)
+        refs.append(
+            BlockRef(
+                matcher._maxid,
+                matcher._dataoffset,
+                matcher._nextoffset - matcher._dataoffset,
+                bool(matcher._compression),
+                matcher._blocklength,
+            )
+        )
+        matcher._next_block()
+    return refs
 
 
-def _read_ids(block: W3LeafMatcher) -> None:
-    """Decode a block's docnums as W3LeafMatcher._read_ids does, with a C-speed running sum."""
-    if block._data is None:  # the block's unpickled (ids, weights, values), read by _read_data
-        block._read_data()
-    ids = block._data[0]  # delta-encoded docnums, or byte ids (_byteids) left as they are
-    block._ids = ids if block._byteids else tuple(accumulate(ids))
+def read_block(reader: Any, ref: BlockRef) -> tuple[Sequence[int], Any]:
+    """A block's docnum deltas (the first relative to 0; a tuple, or an array.array as
+    indexer.index.segments writes them) and its weights as stored: None when all are 1, one
+    float when all are equal (W3LeafMatcher reads it as float32), else one per posting.
+
+    The block's data is the pickled (deltas, weights, values) W3LeafMatcher._read_data reads,
+    from the segment reader's postings file (its terms reader's private ``_postfile``)."""
+    data = reader._terms._postfile.get(ref.start, ref.length)
+    if ref.compressed:
+        data = zlib.decompress(data)
+    ids, weights, _ = loads(data)
+    return ids, weights
+
+
+def walk_postings(matcher: Any) -> tuple[list[int], list[float]]:
+    """Docnums and weights of any posting matcher, one posting at a time (deleted included)."""
+    ids, weights = [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return ids, weights
 
 
 # -- column files and length columns ------------------------------------------------------------
@@ -117,21 +141,38 @@ def field_length_bytes(reader: Any, fieldname: str) -> bytes | None:
     """A segment's field-length column as raw bytes, one per document (None: not Whoosh 3's).
 
     The lengths live in a per-document column named ``_<field>_len`` of W3PerDocReader
-    (``reader._perdoc``, cached by its ``_cached_reader``); a NumericColumn of typecode "B"
-    whose bytes are read straight from its file (``_dbfile``, ``_basepos``, ``_count``).
-    A segment without the field has no column: its documents read as byte 0.
+    (``reader._perdoc``, cached by its ``_cached_reader``). A segment without the field has no
+    column: its documents read as byte 0.
     """
     perdoc = getattr(reader, "_perdoc", None)  # SegmentReader's per-document reader
     if not isinstance(perdoc, W3PerDocReader):
         return None
-    count = reader.doc_count_all()
     column = perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+    return _byte_column(reader, column)
+
+
+def byte_column(reader: Any, name: str) -> bytes | None:
+    """A segment's column of one unsigned byte per document (NumericColumn "B") as raw bytes;
+    None when the column is another kind or the codec not Whoosh 3's. A segment where no
+    document had a value has no column: its documents read as 0."""
+    perdoc = getattr(reader, "_perdoc", None)
+    if not isinstance(perdoc, W3PerDocReader):
+        return None
+    if not perdoc.has_column(name):
+        return bytes(reader.doc_count_all())
+    return _byte_column(reader, perdoc.column_reader(name, reader.schema[name].column_type))
+
+
+def _byte_column(reader: Any, column: Any) -> bytes | None:
+    """A NumericColumn of typecode "B", read straight from its file (its ``_dbfile``,
+    ``_basepos`` and ``_count``); documents past its end (or without it) read as 0."""
+    count = reader.doc_count_all()
     if column is None:
         return bytes(count)
     if not isinstance(column, NumericColumn.Reader) or column._typecode != "B":
         return None
     stored = column._dbfile.get(column._basepos, column._count)[:count]
-    return stored + bytes(count - len(stored))  # documents past the column's end: byte 0
+    return stored + bytes(count - len(stored))
 
 
 def pin_segment_files(reader: Any) -> None:
@@ -258,81 +299,164 @@ def latest_toc_generation(storage: Any, indexname: str) -> int:
     return TOC._latest_generation(storage, indexname)
 
 
-def write_term_blocks(
+@dataclass
+class PostingRun:
+    """Postings of consecutive terms in term order, each term's in document order: docnums,
+    weights and field lengths (numpy arrays), values (one per posting, or None), and where
+    each term's postings start and end."""
+
+    docs: np.ndarray
+    weights: np.ndarray
+    lengths: np.ndarray
+    values: list[bytes] | None
+    starts: np.ndarray
+    ends: np.ndarray
+
+
+def write_postings(
     postfile: Any,
-    ids: list[int],
-    weights: list[float],
-    values: list[bytes] | None,
-    lengths: list[int],
+    run: PostingRun,
     fixedsize: int | None,
     block: int,
     compress_from: int,
-) -> W3TermInfo:
-    """Write one term's posting blocks in W3PostingsWriter's layout; return its term info.
+    protocol: int = 2,
+) -> list[W3TermInfo]:
+    """Write the terms' posting blocks in W3PostingsWriter's layout; return their term infos.
 
-    The layout is Whoosh 3's: a magic header, then per block a signed length (negative for the
-    last), a pickled info tuple (count, last id, max weight, compression, min and max length
-    bytes) and the pickled (id deltas, weights, values), zlib-compressed when ``compression``.
-    Blocks of fewer than ``compress_from`` postings are stored uncompressed, which the codec's
-    reader supports: compressing a small block costs more (zlib's setup, ~13 µs, measured)
-    than it saves, at writing and at every read.
+    The layout is Whoosh 3's: per term a magic header, then per block a signed length
+    (negative for the last), a pickled info tuple (count, last id, max weight, compression,
+    min and max length bytes) and the pickled (id deltas, weights, values), zlib-compressed
+    when ``compression``. Blocks of fewer than ``compress_from`` postings are stored
+    uncompressed, which the codec's reader supports: compressing a small block costs more
+    (zlib's setup, ~13 µs, measured) than it saves, at writing and at every read. Every block's
+    and term's statistics are computed at once with numpy, leaving per block only its pickles:
+    most terms have a handful of postings, and the per-term Python work was most of writing.
+
+    W3PostingsWriter pickles with protocol 2, where a bytes value (a word's packed positions)
+    becomes a call to ``_codecs.encode``; its reader unpickles any protocol, and with 4 a block
+    of word postings pickles 8x faster, unpickles 11x faster and is half the size (measured at
+    100k sections). With a protocol above 2, docnum deltas and whole-number weights are packed
+    arrays (:func:`_packed_ints`). Weights are term frequencies (whole numbers, so sums do not
+    depend on the order of additions).
     """
-    total = len(ids)
-    start = postfile.tell()
-    parts = [WHOOSH3_HEADER_MAGIC]
-    total_weight = 0.0
-    maxweight = 0.0
-    minlength: int | None = None
-    maxlength = 0
-    for first in range(0, total, block):
-        last = min(first + block, total)
-        block_ids = ids[first:last]
-        block_weights = weights[first:last]
-        # A length of 0 (none recorded) takes no part in a block's minimum, as in Whoosh.
-        block_lengths = [length for length in lengths[first:last] if length]
-        low = min(block_lengths) if block_lengths else None
-        high = max(block_lengths) if block_lengths else 0
-        block_maxweight = max(max(block_weights), 0)
+    stats = _BlockStats(run, block)
+    packed = protocol > 2
+    integral = packed and bool(np.array_equal(run.weights, np.rint(run.weights)))
+    weight_list = run.weights.astype(np.int64 if integral else np.float64).tolist()
+    last_ids = run.docs[stats.ends - 1].tolist()
+    term_ends = set(run.ends.tolist())
+    tops, bottoms, widest = stats.top.tolist(), stats.bottom.tolist(), stats.widest.tolist()
+    lows, highs = stats.lows.tolist(), stats.highs.tolist()
+    infos = []
+    parts: list[bytes] = [WHOOSH3_HEADER_MAGIC]
+    blocks = zip(stats.starts.tolist(), stats.ends.tolist(), strict=True)
+    for n, (first, last) in enumerate(blocks):
+        top = tops[n]
+        if top == bottoms[n]:
+            block_weights: Any = None if top == 1.0 else top
+        elif integral:
+            block_weights = _packed_ints(weight_list[first:last])
+        else:
+            block_weights = tuple(weight_list[first:last])
+        deltas = stats.deltas[first:last]
         data = (
-            tuple(map(sub, block_ids, chain((0,), block_ids))),
-            _mini_weights(block_weights),
-            _mini_values(values[first:last] if values is not None else [], fixedsize),
+            _packed_array(deltas, widest[n]) if packed else tuple(deltas.tolist()),
+            block_weights,
+            _mini_values(run.values[first:last] if run.values is not None else [], fixedsize),
         )
-        databytes = dumps(data, 2)
+        databytes = dumps(data, protocol)
         compression = COMPRESSION if last - first >= compress_from else 0
         if compression:
             databytes = zlib.compress(databytes, compression)
         infobytes = dumps(
             (
                 last - first,
-                block_ids[-1],
-                block_maxweight,
+                last_ids[n],
+                max(int(top) if integral else top, 0),
                 compression,
-                length_to_byte(low),
-                length_to_byte(high),
+                length_to_byte(lows[n] if highs[n] else None),
+                length_to_byte(highs[n]),
             ),
             2,
         )
+        final = last in term_ends
         size = len(infobytes) + len(databytes)
-        parts += (pack_int(-size if last == total else size), infobytes, databytes)
-        total_weight += sum(block_weights)
-        maxweight = max(maxweight, block_maxweight)
-        if low is not None:
-            minlength = low if minlength is None else min(minlength, low)
-        maxlength = max(maxlength, high)
-    terminfo = W3TermInfo(total_weight, total, minlength, maxlength, maxweight, ids[0], ids[-1])
-    written = emptybytes.join(parts)
-    postfile.write(written)
-    terminfo.set_extent(start, len(written))
-    return terminfo
+        parts += (pack_int(-size if final else size), infobytes, databytes)
+        if final:
+            written = emptybytes.join(parts)
+            terminfo = stats.term_info(len(infos))
+            terminfo.set_extent(postfile.tell(), len(written))
+            postfile.write(written)
+            infos.append(terminfo)
+            parts = [WHOOSH3_HEADER_MAGIC]
+    return infos
 
 
-def _mini_weights(weights: list[Any]) -> Any:
-    """Weights as W3 blocks store them: None when all are 1, one float when all are equal."""
-    first = weights[0]
-    if weights.count(first) == len(weights):
-        return None if first == 1.0 else float(first)  # the reader tests for a float
-    return tuple(weights)
+class _BlockStats:
+    """A run's blocks (``block`` postings each, a term's last one shorter) and their
+    statistics, and each term's, computed with numpy."""
+
+    def __init__(self, run: PostingRun, block: int) -> None:
+        counts = (run.ends - run.starts + block - 1) // block
+        term_first = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        within = np.arange(int(counts.sum())) - np.repeat(term_first, counts)
+        starts = np.repeat(run.starts, counts) + within * block
+        self.starts = starts
+        self.ends = np.minimum(starts + block, np.repeat(run.ends, counts))
+        docs, weights = run.docs, run.weights
+        self.deltas = np.diff(docs, prepend=0)
+        self.deltas[starts] = docs[starts]  # a block's first docnum is stored whole
+        self.widest = np.maximum.reduceat(self.deltas, starts)
+        self.top = np.maximum.reduceat(weights, starts).astype(np.float64)
+        self.bottom = np.minimum.reduceat(weights, starts).astype(np.float64)
+        sums = np.add.reduceat(weights.astype(np.float64), starts)
+        lengths = run.lengths.astype(np.int64)
+        # A length of 0 (none recorded) takes no part in a minimum, as in Whoosh.
+        self.lows = np.minimum.reduceat(np.where(lengths > 0, lengths, _NO_LENGTH), starts)
+        self.highs = np.maximum.reduceat(lengths, starts)
+        # Per term, as lists: W3TermInfo takes Python numbers, one term at a time.
+        self.term_sums = np.add.reduceat(sums, term_first).tolist()
+        self.term_top = np.maximum.reduceat(self.top, term_first).tolist()
+        self.term_lows = np.minimum.reduceat(self.lows, term_first).tolist()
+        self.term_highs = np.maximum.reduceat(self.highs, term_first).tolist()
+        self.term_first_ids = docs[run.starts].tolist()
+        self.term_last_ids = docs[run.ends - 1].tolist()
+        self.term_counts = (run.ends - run.starts).tolist()
+
+    def term_info(self, term: int) -> W3TermInfo:
+        """Term infos as W3PostingsWriter makes them (total weight, postings, length and
+        weight extremes, first and last docnum)."""
+        high = self.term_highs[term]
+        return W3TermInfo(
+            self.term_sums[term],
+            self.term_counts[term],
+            self.term_lows[term] if high else None,
+            high,
+            max(self.term_top[term], 0),
+            self.term_first_ids[term],
+            self.term_last_ids[term],
+        )
+
+
+_NO_LENGTH = np.iinfo(np.int64).max
+
+
+def _packed_array(deltas: np.ndarray, widest: int) -> array:
+    """Docnum deltas as an array.array of 16 or 32 bits (see :func:`_packed_ints`)."""
+    packed = array("H" if widest < 1 << 16 else "I")
+    packed.frombytes(deltas.astype(packed.typecode).tobytes())
+    return packed
+
+
+def _packed_ints(numbers: list[int]) -> array:
+    """Non-negative ints as an array of the narrowest of 16 and 32 bits that holds them.
+
+    W3LeafMatcher reads a block's docnum deltas and weights by iterating and indexing, which an
+    array.array answers like the tuple Whoosh writes; pickled with protocol 3 or later it is its
+    raw bytes, so pickling and unpickling cost no work per posting, and the search service
+    reads it straight into numpy (indexer.search.postings).
+    """
+    return array("H" if max(numbers) < 1 << 16 else "I", numbers)
 
 
 def _mini_values(values: list[bytes], fixedsize: int | None) -> Any:

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from whoosh.analysis import STOP_WORDS, Token, Tokenizer
 from whoosh.lang.porter import stem
 
-from cppcc_search.cjk import CJK_RANGES, CJK_RUN
+from cppcc_search.cjk import CJK_CHAR, CJK_RANGES, CJK_RUN
 
 if TYPE_CHECKING:
     import numpy as np
@@ -143,6 +143,43 @@ def word_tokens(text: str, stemming: bool = True, joined: bool = True) -> list[W
         if term:
             tokens.append(WordToken(term, pos, start, end))
     return tokens
+
+
+@lru_cache(maxsize=1)
+def _becoming_chinese() -> re.Pattern[str]:
+    """A character class of every character that NFKC turns into something else holding a
+    Chinese character: Kangxi radicals, compatibility ideographs, circled and squared
+    ideographs (1,452 in Unicode 15, in 26 runs of consecutive code points). Compatibility
+    decompositions exist only in planes 0-2, which are scanned once per process (~0.1 s,
+    indexing only). The class lists runs, not characters: a class of 1,452 single characters
+    beyond the BMP is matched item by item (3.4 ms a section, measured; 60 µs as runs)."""
+    runs: list[list[int]] = []
+    for code in range(0x30000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        char = chr(code)
+        normal = unicodedata.normalize("NFKC", char)
+        if normal != char and CJK_CHAR.search(normal):
+            if runs and runs[-1][1] == code - 1:
+                runs[-1][1] = code
+            else:
+                runs.append([code, code])
+    parts = (
+        re.escape(chr(low)) + (f"-{re.escape(chr(high))}" if high > low else "")
+        for low, high in runs
+    )
+    return re.compile(f"[{''.join(parts)}]")
+
+
+def words_are_literal(*texts: str) -> bool:
+    """True when no character of the texts normalises into a Chinese one.
+
+    Word terms are NFKC-normalised (:func:`normalise_word`); in such texts a term made of
+    Chinese characters is then always a string the text itself holds, so a section listed in
+    its postings holds that string (indexer.search.phrase relies on it).
+    """
+    pattern = _becoming_chinese()
+    return not any(pattern.search(text) for text in texts if text)
 
 
 _START_END = itemgetter(1, 2)

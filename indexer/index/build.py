@@ -44,12 +44,16 @@ from indexer.index.manifest import (
 from indexer.index.parallel import write_segments
 from indexer.index.schema import KIND_REPORT, build_schema
 from indexer.index.segments import commit_segments
-from indexer.index.vocabulary import report_vocabulary, write_vocabulary
+from indexer.index.sources import DocumentLines, document_lines
+from indexer.index.vocabulary import most_frequent, report_vocabulary, write_vocabulary
 from indexer.whoosh_internals import discard_failed_open
 
 Progress = Callable[[str], None]
 # Below this many sections, starting worker processes costs more than it saves.
 PARALLEL_MIN_SECTIONS = 3000
+# The same for a rebuild, which knows the documents' size before it reads them: 3,000 sections
+# of the corpus's 1,800 characters are about 16 MB of JSON.
+PARALLEL_MIN_BYTES = 16 * 2**20
 _WRITER_LIMIT_MB = 512
 # Above this share of deleted documents an update rebuilds instead: the index stays within
 # a third of a rebuilt one's size however many updates replace its reports. Below the minimum
@@ -106,20 +110,21 @@ def index_documents(
     """
     say = progress or (lambda message: None)
     started = time.perf_counter()
-    reports, duplicates = load_reports(paths.documents)
+    # Only the lines and ids here: a rebuild's workers read and parse the reports themselves.
+    lines, duplicates = _document_lines(paths.documents)
     index_root = paths.index_dir
     with writer_lock(index_root):
         current = read_pointer(index_root)
         if current is not None:
-            _refuse_large_loss(index_root / current, reports, force)
+            _refuse_large_loss(index_root / current, set(lines.ids), force)
             problem = _why_rebuild(index_root / current)
             if problem and not rebuild:
                 say(f"the index {current} {problem}: rebuilding it")
                 rebuild = True
         if rebuild or current is None:
-            summary = _rebuild(index_root, reports, say, workers)
+            summary = _rebuild(index_root, lines, say, workers)
         else:
-            summary = _update(index_root, current, reports, say, workers)
+            summary = _update(index_root, current, lines, say, workers)
     summary.duplicates = duplicates
     summary.seconds = time.perf_counter() - started
     return summary
@@ -175,11 +180,11 @@ def _current_schema(gen_dir: Path) -> bool:
     )
 
 
-def _refuse_large_loss(gen_dir: Path, reports: list[Report], force: bool) -> None:
-    """Raise DataLossRefused when the documents would drop more than half of those indexed."""
+def _refuse_large_loss(gen_dir: Path, wanted: set[str], force: bool) -> None:
+    """Raise DataLossRefused when the documents (``wanted``: their report ids) would drop more
+    than half of those indexed."""
     if force:
         return
-    wanted = {report.id for report in reports}
     try:
         indexed = _indexed_hashes(whoosh_index.open_dir(str(gen_dir))).keys()
         count, dropped = len(indexed), sum(1 for rid in indexed if rid not in wanted)
@@ -215,25 +220,51 @@ def load_reports(path: Path) -> tuple[list[Report], int]:
     return list(reports.values()), duplicates
 
 
+def _document_lines(path: Path) -> tuple[DocumentLines, int]:
+    """The documents file's report lines (the first of each id) and how many ids repeat."""
+    if not path.is_file():
+        raise DocumentsError(f"no documents file at {path}: run `cppcc-search extract` first")
+    try:
+        lines, duplicates = document_lines(path)
+    except (DocumentsFileError, OSError) as error:
+        raise DocumentsError(f"cannot read {path}: {error}") from None
+    if not len(lines):
+        raise DocumentsError(f"{path} holds no reports: run `cppcc-search extract` first")
+    return lines, duplicates
+
+
+def _parsed_reports(lines: DocumentLines) -> list[Report]:
+    """Every report of the lines, parsed (an update compares them all with the index)."""
+    try:
+        return list(lines)
+    except (DocumentsFileError, UnicodeDecodeError, OSError) as error:
+        raise DocumentsError(f"cannot read {lines.path}: {error}") from None
+
+
 def _rebuild(
-    index_root: Path, reports: list[Report], say: Progress, workers: int | None
+    index_root: Path, lines: DocumentLines, say: Progress, workers: int | None
 ) -> IndexSummary:
-    """Write a whole new generation aside, then swap the pointer and drop the old ones."""
+    """Write a whole new generation aside, then swap the pointer and drop the old ones.
+
+    The workers read the documents themselves (indexer.index.sources): this process never
+    holds them, so its memory and theirs do not grow with the archive. They hand back the
+    vocabulary's word counts and the reports' metadata (for bodies.json) with their segments.
+    """
     name = next_generation_name(index_root)
     gen_dir = index_root / name
     gen_dir.mkdir()
-    sections = sum(len(r.sections) for r in reports)
     try:
         schema = build_schema()
         whoosh_index.create_in(str(gen_dir), schema)
-        say(f"building {name} from {len(reports)} reports")
-        segments = write_segments(gen_dir, schema, reports, _worker_count(reports, workers), say)
-        write_vocabulary(gen_dir, report_vocabulary(reports))
-        write_bodies(gen_dir, build_bodies(reports))
-        say(f"committing {sections} sections in {len(segments)} segments")
-        commit_segments(FileStorage(str(gen_dir)), schema, segments)
+        say(f"building {name} from {len(lines)} reports")
+        count = workers if workers is not None else _rebuild_workers(lines)
+        written = write_segments(gen_dir, schema, lines, max(1, count), say)
+        write_vocabulary(gen_dir, most_frequent(written.words))
+        write_bodies(gen_dir, build_bodies(written.headers))
+        say(f"committing {written.sections} sections in {len(written.segments)} segments")
+        commit_segments(FileStorage(str(gen_dir)), schema, written.segments)
         save_newest_columns(gen_dir)
-        write_manifest(gen_dir, reports=len(reports))
+        write_manifest(gen_dir, reports=len(lines))
     except BaseException:
         # Stopped or failed before the swap: readers never saw this generation, and its
         # gigabytes of half-written segments should not wait for the next writer to go.
@@ -244,17 +275,18 @@ def _rebuild(
     return IndexSummary(
         generation=name,
         rebuilt=True,
-        reports=len(reports),
-        added=len(reports),
-        sections_written=sections,
+        reports=len(lines),
+        added=len(lines),
+        sections_written=written.sections,
     )
 
 
 def _update(
-    index_root: Path, name: str, reports: list[Report], say: Progress, workers: int | None
+    index_root: Path, name: str, lines: DocumentLines, say: Progress, workers: int | None
 ) -> IndexSummary:
     """Add new reports, replace changed ones, delete vanished ones, leave the rest alone."""
     remove_other_generations(index_root, keep=name)  # leftovers of a killed rebuild
+    reports = _parsed_reports(lines)
     ix = whoosh_index.open_dir(str(index_root / name))
     indexed = _indexed_hashes(ix)
     plan = UpdatePlan.of(reports, indexed)
@@ -265,14 +297,14 @@ def _update(
     say(plan.describe())
     if _purge_due(ix, len(indexed), plan.changed, len(plan.vanished)):
         say("most of the index would be deleted documents: rebuilding it to purge them")
-        return _rebuild(index_root, reports, say, workers)
+        return _rebuild(index_root, lines, say, workers)
     batch = plan.new + plan.changed
     workers = _worker_count(batch, workers)
     direct = []
     if section_count(batch) >= PARALLEL_MIN_SECTIONS:
         # Written before Whoosh's writer commits them with the deletions: one new TOC, so a
         # searcher sees either the old index or the whole update.
-        direct = write_segments(index_root / name, ix.schema, batch, workers, say)
+        direct = write_segments(index_root / name, ix.schema, batch, workers, say).segments
     writer = ix.writer(limitmb=_WRITER_LIMIT_MB, compound=False)
     try:
         for report_id in plan.removed_ids:
@@ -349,6 +381,13 @@ class UpdatePlan:
 
 def section_count(reports: list[Report]) -> int:
     return sum(len(r.sections) for r in reports)
+
+
+def _rebuild_workers(lines: DocumentLines) -> int:
+    """Processes to rebuild with: one per core unless the documents are few."""
+    if sum(lines.sizes()) < PARALLEL_MIN_BYTES:
+        return 1
+    return os.cpu_count() or 1
 
 
 def _worker_count(reports: list[Report], workers: int | None) -> int:

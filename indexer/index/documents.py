@@ -7,6 +7,7 @@ from typing import Any
 
 from cppcc_search.figures import FIGURES_VERSION, section_figures
 from cppcc_search.models import Report, Section
+from indexer.index.analysis import words_are_literal
 from indexer.index.bodies import region_codes
 from indexer.index.schema import KIND_REPORT, KIND_SECTION
 
@@ -62,6 +63,7 @@ def section_document(report: Report, section: Section) -> dict[str, Any]:
         part=section.part,
         period_year=section.period_year,
         section_level=section.level,
+        words_literal=int(words_are_literal(report.title, section.title or "", section.text)),
     )
     if section.kind:
         doc["section"] = section.kind

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from whoosh.columns import VarBytesColumn
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import NumericColumn, VarBytesColumn
+from whoosh.fields import COLUMN, ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.formats import Existence
 
 from indexer.errors import IndexFormatError
@@ -56,6 +56,11 @@ COLUMN_FIELDS = (
 NUMERIC_COLUMNS = frozenset({"year", "ordinal"})
 # The fields of Chinese bigrams, whose columns hold the section's Chinese text.
 BIGRAM_FIELDS = ("title_cjk", "stitle_cjk", "cjk")
+# Each bigram field's word field: the same text, analysed into words.
+WORD_FIELD_OF = {"title_cjk": "title", "stitle_cjk": "section_title", "cjk": "body"}
+# 1 for a section whose Chinese word terms are all strings of its own texts
+# (indexer.index.analysis.words_are_literal), 0 otherwise.
+LITERAL_COLUMN = "words_literal"
 
 
 class AnalysedText(TEXT):
@@ -202,6 +207,7 @@ def build_schema() -> Schema:
         section_level=STORED,
         meta=STORED,
         content_hash=STORED,
+        words_literal=COLUMN(NumericColumn("B", default=0)),
         figures=STORED,  # JSON: the figures the section states (cppcc_search.figures)
         figure_labels=ID(sortable=True),  # their labels, one a line, scanned by /api/figures
     )

@@ -21,6 +21,7 @@ packed into one integer (in term order, so no dictionary at all), a word a term 
 
 from __future__ import annotations
 
+import os
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -33,11 +34,13 @@ from whoosh.index import TOC, clean_files
 from whoosh.system import emptybytes
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from indexer.index.wordpostings import PackedValues
 from indexer.whoosh_internals import (
+    PostingRun,
     TermWriter,
     abandon_document,
     latest_toc_generation,
-    write_term_blocks,
+    write_postings,
 )
 
 WHOOSH_BLOCK = 128  # W3Codec's default blocklimit
@@ -45,10 +48,15 @@ WHOOSH_BLOCK = 128  # W3Codec's default blocklimit
 # blocks cut the per-block cost of writing (a pickle, a zlib stream) and of reading whole
 # posting lists, which is what the search service does (indexer.search.postings).
 BLOCK_POSTINGS = 512
+WHOOSH_PROTOCOL = 2  # the pickle protocol of W3PostingsWriter's blocks
+# Blocks here are pickled with protocol 4 (indexer.whoosh_internals.write_term_blocks says why).
+BLOCK_PROTOCOL = 4
 # Memory a posting costs while a segment accumulates: key, document and weight columns; a
 # value adds its bytes and offset.
 _POSTING_BYTES = 16
 _VALUE_BYTES = 8
+# Values of a field without a fast path whose postings are remembered (most repeat).
+_SEEN_VALUES = 4096
 
 
 class _FieldPostings:
@@ -70,6 +78,7 @@ class _FieldPostings:
         self.values = bytearray()
         self.value_ends = array("Q")
         self.term_ids: defaultdict[bytes, int] = defaultdict(count().__next__)
+        self._seen: dict[Any, tuple[tuple, tuple, tuple, int] | None] = {}
 
     def __len__(self) -> int:
         return len(self.docs)
@@ -86,23 +95,51 @@ class _FieldPostings:
             if self.has_values and values is not None:
                 added += self._add_values(values)
             return int(counts.sum()), added
+        indexed = self._indexed(value)
+        if indexed is None:
+            return 0, 0
+        keys, weights, values, length = indexed
+        self.keys.extend(keys)
+        self.docs.extend(repeat(docnum, len(keys)))
+        self.weights.extend(weights)
+        added = len(keys) * _POSTING_BYTES
+        if self.has_values:
+            added += self._add_values(values)
+        return length, added
+
+    def _indexed(self, value: Any) -> tuple[tuple, tuple, tuple, int] | None:
+        """A value's term numbers, weights, values and length by Whoosh's ``index``; the same
+        value again (a year, a committee, a kind) is remembered, not analysed again."""
+        try:
+            return self._seen[value]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable value
+            return self._analysed(value)
+        found = self._analysed(value)
+        if len(self._seen) >= _SEEN_VALUES:
+            self._seen.clear()  # unique values (ids) would otherwise fill it
+        self._seen[value] = found
+        return found
+
+    def _analysed(self, value: Any) -> tuple[tuple, tuple, tuple, int] | None:
         items = self.field.index(value)
         if not isinstance(items, list):
             items = list(items)
         if not items:
-            return 0, 0
+            return None
         terms, freqs, weights, values = zip(*items, strict=True)
-        self.keys.extend(map(self.term_ids.__getitem__, terms))
-        self.docs.extend(repeat(docnum, len(terms)))
-        self.weights.extend(weights)
-        added = len(terms) * _POSTING_BYTES
-        if self.has_values:
-            added += self._add_values(values)
-        return sum(freqs), added
+        keys = tuple(map(self.term_ids.__getitem__, terms))
+        return keys, weights, values, sum(freqs)
 
     def _add_values(self, values: Sequence[bytes]) -> int:
         if not values:
             return 0
+        if isinstance(values, PackedValues):  # already back to back
+            ends = values.ends.astype(np.uint64) + len(self.values)
+            self.value_ends.frombytes(ends.tobytes())
+            self.values += values.blob
+            return len(values.blob) + _VALUE_BYTES * len(values)
         joined = emptybytes.join(values)
         ends = np.cumsum(np.fromiter(map(len, values), np.uint64, len(values)))
         self.value_ends.frombytes((ends + len(self.values)).tobytes())
@@ -205,33 +242,26 @@ class SegmentBuilder:
             fixedsize = fieldobj.format.fixed_value_size()
             block = WHOOSH_BLOCK if self.whoosh_bytes else BLOCK_POSTINGS
             compress_from = 1 if self.whoosh_bytes else WHOOSH_BLOCK
-            postings = _inverted(
-                table, np.frombuffer(lengths, dtype=np.uint32), integral=not self.whoosh_bytes
-            )
-            for term, (ids, weights, values, doc_lengths) in postings:
-                terminfo = write_term_blocks(
-                    postfile, ids, weights, values, doc_lengths, fixedsize, block, compress_from
-                )
-                fieldwriter.add_term(term, terminfo)
+            protocol = WHOOSH_PROTOCOL if self.whoosh_bytes else BLOCK_PROTOCOL
+            for terms, run in _inverted(table, np.frombuffer(lengths, dtype=np.uint32)):
+                infos = write_postings(postfile, run, fixedsize, block, compress_from, protocol)
+                for term, terminfo in zip(terms, infos, strict=True):
+                    fieldwriter.add_term(term, terminfo)
             fieldwriter.finish_field()
         fieldwriter.close()
         self.segment.set_doc_count(self.doc_count)
         return self.segment
 
 
-# One term's postings: documents, weights, values (or None) and the documents' field lengths.
-TermPostings = tuple[list[int], list[float], list[bytes] | None, list[int]]
-# Postings converted from numpy to Python lists at a time while a field is written.
+# Postings written at a time (whole terms): their values become Python objects only then.
 _CHUNK_POSTINGS = 1 << 20
 
 
 def _inverted(
-    table: _FieldPostings, lengths: np.ndarray, integral: bool
-) -> Iterator[tuple[bytes, TermPostings]]:
-    """Each term in byte order with its documents, weights, values and the documents' lengths.
-
-    With ``integral``, weights that are whole numbers come as ints.
-    """
+    table: _FieldPostings, lengths: np.ndarray
+) -> Iterator[tuple[list[bytes], PostingRun]]:
+    """Runs of whole terms in byte order (about _CHUNK_POSTINGS postings each): the terms and
+    their postings, each term's in document order."""
     ranks, ranked_terms = _byte_order_ranks(table)
     # Stable: within a term, postings stay in document order, as the codec needs them.
     order = np.argsort(ranks, kind="stable")
@@ -245,8 +275,7 @@ def _inverted(
     else:
         terms = ranked_terms  # every rank has postings: group i is rank i
     del sorted_ranks
-    ends = np.append(starts[1:], len(docs)).tolist()
-    starts = starts.tolist()
+    ends = np.append(starts[1:], len(docs))
     value_ends = None
     blob = b""
     if table.has_values:
@@ -256,27 +285,23 @@ def _inverted(
         table.values = bytearray()
     group = 0
     while group < len(starts):
-        # A run of whole terms holding about _CHUNK_POSTINGS postings, as Python lists.
-        first = starts[group]
-        last_group = group
-        while last_group + 1 < len(starts) and ends[last_group + 1] - first <= _CHUNK_POSTINGS:
-            last_group += 1
-        stop = ends[last_group]
-        chunk_docs = docs[first:stop]
-        doc_list = chunk_docs.tolist()
-        chunk_weights = weights[first:stop]
-        if integral and np.array_equal(chunk_weights, np.rint(chunk_weights)):
-            weight_list = chunk_weights.astype(np.int64).tolist()
-        else:
-            weight_list = chunk_weights.tolist()
-        length_list = lengths[chunk_docs].tolist()
-        value_list = None
+        # Whole terms up to about _CHUNK_POSTINGS postings (at least one term).
+        first = int(starts[group])
+        last_group = max(group, int(np.searchsorted(ends, first + _CHUNK_POSTINGS, "right")) - 1)
+        stop = int(ends[last_group])
+        chunk_docs = docs[first:stop].astype(np.int64)
+        values = None
         if value_ends is not None:
-            value_list = _values_at(blob, value_ends, order[first:stop])
-        for number in range(group, last_group + 1):
-            a, b = starts[number] - first, ends[number] - first
-            values = value_list[a:b] if value_list is not None else None
-            yield terms[number], (doc_list[a:b], weight_list[a:b], values, length_list[a:b])
+            values = _values_at(blob, value_ends, order[first:stop])
+        run = PostingRun(
+            docs=chunk_docs,
+            weights=weights[first:stop],
+            lengths=lengths[chunk_docs],
+            values=values,
+            starts=starts[group : last_group + 1] - first,
+            ends=ends[group : last_group + 1] - first,
+        )
+        yield terms[group : last_group + 1], run
         group = last_group + 1
 
 
@@ -315,20 +340,74 @@ def commit_segments(
     clean_files(storage, indexname, generation, kept)
 
 
+class PostingsBudget:
+    """Ends a segment once it holds ``limit`` bytes of postings (estimated)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+
+    def full(self, builder: SegmentBuilder) -> bool:
+        return builder.memory_bytes >= self.limit
+
+
+class ResidentBudget:
+    """Ends a segment before writing it would take the process over ``limit`` bytes resident.
+
+    Writing sorts each field's postings by term, which needs about ``WRITE_FACTOR`` times the
+    postings' memory on top of what the process holds (measured by bench/bench_build.py), so
+    the segment ends when resident memory plus that reaches the limit. Resident memory is read
+    from /proc (Linux); elsewhere the postings alone are held to the limit's share.
+    """
+
+    WRITE_FACTOR = 1.0
+    # Never end a segment smaller than this: memory the allocator keeps after writing one must
+    # not turn the next into a stream of tiny segments.
+    MIN_POSTINGS = 64 * 2**20
+    CHECK_EVERY = 16  # documents
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._added = 0
+
+    def full(self, builder: SegmentBuilder) -> bool:
+        self._added += 1
+        if builder.memory_bytes < self.MIN_POSTINGS or self._added % self.CHECK_EVERY:
+            return False
+        held = resident_bytes()
+        if held is None:
+            return builder.memory_bytes * (1 + self.WRITE_FACTOR) >= self.limit * 0.75
+        return held + builder.memory_bytes * self.WRITE_FACTOR >= self.limit
+
+
+def resident_bytes() -> int | None:
+    """This process's resident memory now (Linux /proc; None elsewhere)."""
+    try:
+        with open("/proc/self/statm", "rb") as handle:
+            return int(handle.read().split()[1]) * _PAGE_SIZE
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
 def build_segments(
     storage: Any,
     schema: Any,
     documents: Iterator[dict[str, Any]],
-    limit_bytes: int,
+    budget: PostingsBudget | ResidentBudget | int,
     whoosh_bytes: bool = False,
 ) -> list[Any]:
-    """Write documents into as many segments as the memory limit needs; return them in order."""
+    """Write documents into as many segments as the memory budget needs (an int: bytes of
+    postings per segment); return them in order."""
+    if isinstance(budget, int):
+        budget = PostingsBudget(budget)
     segments = []
     builder = SegmentBuilder(storage, schema, whoosh_bytes=whoosh_bytes)
     try:
         for doc in documents:
             builder.add_document(doc)
-            if builder.memory_bytes >= limit_bytes:
+            if budget.full(builder):
                 segments.append(builder.finish())
                 builder = SegmentBuilder(storage, schema, whoosh_bytes=whoosh_bytes)
         segments.append(builder.finish())

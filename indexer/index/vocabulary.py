@@ -24,7 +24,18 @@ def build_vocabulary(texts: Iterable[str]) -> dict[str, int]:
     """English word counts over the texts (the most frequent words only)."""
     counts: Counter[str] = Counter()
     for text in texts:
-        counts.update(word.lower() for word in _ENGLISH_WORD.findall(text))
+        count_words(counts, text)
+    return most_frequent(counts)
+
+
+def count_words(counts: Counter[str], text: str) -> None:
+    """Add a text's English words to the counts."""
+    counts.update(word.lower() for word in _ENGLISH_WORD.findall(text))
+
+
+def most_frequent(counts: Counter[str]) -> dict[str, int]:
+    """The vocabulary of word counts: the most frequent words (ties in order of first sight,
+    so counts of consecutive shares added in order give what one pass over them would)."""
     return dict(counts.most_common(_MAX_VOCABULARY))
 
 

@@ -13,6 +13,8 @@ keeps the numbers and turns them back into term bytes once, when it writes the s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from indexer.index.analysis import index_term, segment
@@ -25,7 +27,30 @@ NOT_A_WORD = -1  # punctuation and the like: no position, no posting
 STOP_WORD = -2  # a position, no posting
 
 # (term ids, occurrences per term, one packed value per term)
-WordKeys = tuple["np.ndarray", "np.ndarray", list[bytes]]
+WordKeys = tuple["np.ndarray", "np.ndarray", Sequence[bytes]]
+
+
+class PackedValues(Sequence[bytes]):
+    """One packed value per term, back to back in one bytes object, ``ends`` saying where each
+    ends: the segment writer appends the bytes whole (indexer.index.segments) instead of
+    cutting them into a bytes object per term to join them again; Whoosh's writer reads it
+    like a list."""
+
+    __slots__ = ("blob", "ends")
+
+    def __init__(self, blob: bytes, ends: np.ndarray) -> None:
+        self.blob = blob
+        self.ends = ends
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        end = int(self.ends[index])
+        start = int(self.ends[index - 1]) if index % len(self) else 0
+        return self.blob[start:end]
 
 
 class TermIds(dict[str, int]):
@@ -64,10 +89,13 @@ def word_keys(text: str, with_chars: bool) -> WordKeys:
     raw = segment(text)
     if not raw:
         return _empty()
-    words, starts, ends = zip(*raw, strict=True)
-    ids = np.fromiter(map(TERM_IDS.__getitem__, words), dtype=np.int64, count=len(words))
-    starts_a = np.array(starts, dtype=np.int64)
-    ends_a = np.array(ends, dtype=np.int64)
+    # (word, start, end) tuples flattened once and sliced: half the time of zip(*raw) and
+    # three conversions (measured).
+    count = len(raw)
+    flat = list(chain.from_iterable(raw))
+    ids = np.fromiter(map(TERM_IDS.__getitem__, flat[0::3]), dtype=np.int64, count=count)
+    offsets = np.array(flat[1::3] + flat[2::3], dtype=np.int64)
+    starts_a, ends_a = offsets[:count], offsets[count:]
     wordlike = ids != NOT_A_WORD
     ids, starts_a, ends_a = ids[wordlike], starts_a[wordlike], ends_a[wordlike]
     # In text order (search mode lists a word's sub-words before it); one position per
@@ -99,7 +127,9 @@ def word_keys(text: str, with_chars: bool) -> WordKeys:
     return ids[group_starts], counts, values
 
 
-def _packed_values(deltas: np.ndarray, group_starts: np.ndarray, counts: np.ndarray) -> list[bytes]:
+def _packed_values(
+    deltas: np.ndarray, group_starts: np.ndarray, counts: np.ndarray
+) -> Sequence[bytes]:
     """Per group ``count, deltas...`` as indexer.index.spans packs them."""
     import numpy as np
 
@@ -123,11 +153,14 @@ def _packed_values(deltas: np.ndarray, group_starts: np.ndarray, counts: np.ndar
     blob = packed.tobytes()
     value_starts = header_at * 2 + np.arange(groups)
     value_ends = np.append(value_starts[1:], len(packed))
-    values = list(map(blob.__getitem__, map(slice, value_starts.tolist(), value_ends.tolist())))
-    number_ends = np.append(header_at[1:], len(numbers))
     lows = np.minimum.reduceat(numbers, header_at)
     highs = np.maximum.reduceat(numbers, header_at)
-    for group in np.flatnonzero((lows < 0) | (highs > SHORT_MAX)).tolist():
+    long = np.flatnonzero((lows < 0) | (highs > SHORT_MAX)).tolist()
+    if not long:
+        return PackedValues(blob, value_ends)
+    values = list(map(blob.__getitem__, map(slice, value_starts.tolist(), value_ends.tolist())))
+    number_ends = np.append(header_at[1:], len(numbers))
+    for group in long:
         # A long text or a sub-word starting before the previous word ends: four bytes each.
         values[group] = pack_numbers(numbers[header_at[group] : number_ends[group]].tolist())
     return values

@@ -11,7 +11,7 @@ from typing import Any
 
 from indexer.errors import QueryError
 from indexer.search.lexicon import Lexicon, default_lexicon
-from indexer.search.matching import MatchMemo, query_docs
+from indexer.search.matching import MatchMemo, match_docs
 from indexer.search.queries import compile_query
 from indexer.search.querylang import Clause, ParsedQuery, parse_query
 from indexer.search.translate import Frequency, TranslatedQuery, translate_query_terms
@@ -27,7 +27,7 @@ def section_frequency(searcher: Any, memo: MatchMemo | None) -> Frequency:
             compiled = compile_query(ParsedQuery(groups=[[clause]]))
         except QueryError:
             return 0
-        return len(query_docs(searcher, compiled.query, memo)) if compiled.query else 0
+        return len(match_docs(searcher, compiled.query, memo)) if compiled.query else 0
 
     return frequency
 

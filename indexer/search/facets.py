@@ -1,8 +1,8 @@
 """Facet counts and filters over the per-document columns of one index version.
 
-Counting with ``Counter(map(column.__getitem__, docs))`` runs in C, which is what keeps facet counts
-over a broad query (tens of thousands of matching sections) cheap; Whoosh's own ``groupedby``
-walks every match in Python.
+A column is one code per document (indexer.index.columns), so counting a facet over any number
+of matching sections is one ``numpy.bincount`` of their codes, and a filter one lookup in a
+table of the allowed codes; Whoosh's own ``groupedby`` walks every match in Python.
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from indexer.index.bodies import BodyRegistry
-from indexer.index.columns import Columns
+from indexer.index.columns import Column, Columns
 from indexer.search.types import FACET_FIELDS, FacetValue, SearchRequest, YearRange
 
 # facet name → the column it counts
@@ -31,8 +33,8 @@ FACET_COLUMNS = {
 class ColumnCache:
     """An index version's columns with the counts a search needs, memoised.
 
-    ``columns`` maps a column name to its value by document number; ``sections`` and
-    ``reports`` are the live documents of each kind; ``years`` the years the sections span.
+    ``columns`` maps a column name to its :class:`Column`; ``sections`` (an ascending array)
+    and ``reports`` are the live documents of each kind; ``years`` the years the sections span.
     """
 
     def __init__(
@@ -49,41 +51,27 @@ class ColumnCache:
         self.bodies = bodies or BodyRegistry()
         # Per column, its values counted over every live section (filled on first use).
         self._totals: dict[str, Counter] = {}
-        self._section_set: frozenset[int] | None = None
 
-    def column(self, facet: str) -> list[Any]:
+    def column(self, facet: str) -> Column:
         return self.columns[FACET_COLUMNS[facet]]
 
     def totals(self, name: str) -> Counter:
         """A column's values counted over every live section (once per index version)."""
         found = self._totals.get(name)
         if found is None:
-            found = Counter(map(self.columns[name].__getitem__, self.sections))
-            self._totals[name] = found
+            found = self._totals[name] = count_codes(self.columns[name], self.sections)
         return found
 
-    def count_columns(self, names: Sequence[str], docs: Sequence[int]) -> dict[str, Counter]:
-        """Each named column's values counted over the given live sections.
+    def count_columns(self, names: Sequence[str], docs: np.ndarray) -> dict[str, Counter]:
+        """Each named column's values counted over the given live sections."""
+        return {name: count_codes(self.columns[name], docs) for name in names}
 
-        A broad query matches most sections; then the few it misses are counted and taken from
-        the totals (a lookup per document is the cost, and 88% of 100k sections is 7x more).
-        """
-        rest = self._rest_of(docs) if len(docs) * 2 > len(self.sections) else None
-        if rest is None:
-            return {name: Counter(map(self.columns[name].__getitem__, docs)) for name in names}
-        return {
-            name: self.totals(name) - Counter(map(self.columns[name].__getitem__, rest))
-            for name in names
-        }
 
-    def _rest_of(self, docs: Sequence[int]) -> list[int] | None:
-        """The live sections not among docs, or None when docs holds anything but sections."""
-        if self._section_set is None:
-            self._section_set = frozenset(self.sections)
-        rest = self._section_set.difference(docs)
-        if len(self.sections) - len(rest) != len(docs):  # a report record, or a repeat
-            return None
-        return list(rest)
+def count_codes(column: Column, docs: np.ndarray) -> Counter:
+    """How many of the documents have each value of the column (values held by none left out)."""
+    counts = np.bincount(column.codes[docs], minlength=len(column.labels))
+    labels = column.labels
+    return Counter({labels[code]: int(counts[code]) for code in np.flatnonzero(counts).tolist()})
 
 
 def selected_values(request: SearchRequest) -> dict[str, tuple[Any, ...]]:
@@ -114,21 +102,25 @@ def years_in(ranges: Sequence[YearRange], years: Sequence[int]) -> set[int]:
     return {y for y in years if any(r.start <= y <= r.end for r in ranges)}
 
 
-def keep_where(docs: list[int], column: list[Any], allowed: set[Any]) -> list[int]:
+def keep_where(docs: np.ndarray, column: Column, allowed: set[Any]) -> np.ndarray:
     """The documents whose column value is among the allowed ones."""
-    return [doc for doc in docs if column[doc] in allowed]
+    return docs[column.codes_of(allowed)[column.codes[docs]]]
 
 
-def keep_facet(docs: list[int], facet: str, allowed: set[Any], cache: ColumnCache) -> list[int]:
+def keep_facet(docs: np.ndarray, facet: str, allowed: set[Any], cache: ColumnCache) -> np.ndarray:
     """The documents whose value of a facet is among the allowed ones: a region is a province
     or a city, and a province holds everything under it."""
     if facet == "region":
         province, city = cache.columns["province"], cache.columns["city"]
-        return [doc for doc in docs if province[doc] in allowed or city[doc] in allowed]
+        held = province.codes_of(allowed)[province.codes[docs]]
+        held |= city.codes_of(allowed)[city.codes[docs]]
+        return docs[held]
     return keep_where(docs, cache.column(facet), allowed)
 
 
-def apply_selections(docs: list[int], chosen: dict[str, set[Any]], cache: ColumnCache) -> list[int]:
+def apply_selections(
+    docs: np.ndarray, chosen: dict[str, set[Any]], cache: ColumnCache
+) -> np.ndarray:
     """The documents whose values are among the selected ones in every selected facet."""
     for facet, allowed in chosen.items():
         docs = keep_facet(docs, facet, allowed, cache)
@@ -136,8 +128,8 @@ def apply_selections(docs: list[int], chosen: dict[str, set[Any]], cache: Column
 
 
 def filter_and_count(
-    docs: list[int], chosen: dict[str, set[Any]], cache: ColumnCache
-) -> tuple[list[int], dict[str, Counter]]:
+    docs: np.ndarray, chosen: dict[str, set[Any]], cache: ColumnCache
+) -> tuple[np.ndarray, dict[str, Counter]]:
     """Apply the selections; count each facet over the matches filtered by the *other* facets.
 
     So with one year selected, the other years keep their counts (multi-select facets).
@@ -158,12 +150,12 @@ def filter_and_count(
     return filtered, counts
 
 
-def city_counts(docs: list[int], selected: set[Any], cache: ColumnCache) -> Counter:
+def city_counts(docs: np.ndarray, selected: set[Any], cache: ColumnCache) -> Counter:
     """The cities of the selected provinces (and of the selected cities' provinces), counted:
     the region facet opens a province it narrows to."""
     provinces = {f"{str(code)[:2]}0000" for code in selected}
-    province, city = cache.columns["province"], cache.columns["city"]
-    return Counter(city[doc] for doc in docs if province[doc] in provinces)
+    province = cache.columns["province"]
+    return count_codes(cache.columns["city"], keep_where(docs, province, provinces))
 
 
 def facet_values(facet: str, counts: Counter, selected: set[Any]) -> list[FacetValue]:

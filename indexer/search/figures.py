@@ -7,6 +7,8 @@ import json
 from collections import Counter, defaultdict
 from typing import Any
 
+import numpy as np
+
 from cppcc_search.figures import unit_scale
 from indexer.search.facets import ColumnCache, apply_selections, selections
 from indexer.search.resolve import resolve_request
@@ -35,12 +37,16 @@ def figure_series(
     if len(term) > MAX_TERM:
         raise QueryError(f"q is too long for a figure label (at most {MAX_TERM} characters)")
     labels = cache.columns["figure_labels"]
-    docs = [d for d in cache.sections if labels[d] and term in labels[d].casefold()]
+    # Each distinct label text is tested once, then the sections holding a matching one taken.
+    matching = np.fromiter(
+        (bool(text) and term in text.casefold() for text in labels.labels), bool, len(labels.labels)
+    )
+    docs = cache.sections[matching[labels.codes[cache.sections]]]
     chosen = selections(resolve_request(request, cache.bodies)[0], cache.years)
     docs = apply_selections(docs, chosen, cache)
     bodies = cache.columns[BODY_COLUMN]
     grouped: dict[tuple[Any, str, str], list[FigurePoint]] = defaultdict(list)
-    for doc in docs:
+    for doc in docs.tolist():
         stored = searcher.stored_fields(doc)
         for figure in json.loads(stored.get("figures") or "[]"):
             if term not in figure["label"].casefold():

@@ -147,6 +147,14 @@ class Lexicon:
                 self._dictionary = self._open_dictionary()
             return self._dictionary
 
+    def warm(self) -> None:
+        """Read the dictionary and list its headwords now: a few seconds that the first query
+        holding a term the table lacks would otherwise wait (a server calls this as it starts;
+        a query arriving meanwhile waits on the same locks, nothing is read twice)."""
+        dictionary = self.dictionary()
+        if dictionary is not None:
+            dictionary.headwords()
+
     def _dictionary_tier(self, word: str) -> Tier | None:
         """The dictionary's entries whose glosses hold the word (any inflection), as a tier."""
         dictionary = self.dictionary()

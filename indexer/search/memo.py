@@ -7,6 +7,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 
 class MatchMemo:
     """Recently computed values of one index version (LRU, bounded by the documents held).
@@ -63,6 +65,6 @@ def memo_size(value: Any) -> int:
         return sized()
     if isinstance(value, tuple):
         return sum(map(memo_size, value)) + 1
-    if isinstance(value, (list, set, frozenset, dict)):
+    if isinstance(value, (list, set, frozenset, dict, np.ndarray)):
         return len(value) + 1
     return 1

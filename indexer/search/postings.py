@@ -2,10 +2,12 @@
 Chinese text of a section in a bigram field's column.
 
 Whoosh walks a query's matcher tree one document at a time in Python (~2-8 µs per matching
-document measured at 100k sections). Here a term's postings are read a block at a time
-(indexer.whoosh_internals) and kept whole, so matching (indexer.search.matching), exact-string
-verification (indexer.search.phrase) and ranking (indexer.search.ranking) decode each block
-once per query and index version.
+document measured at 100k sections). Here a term's postings are numpy arrays of live documents
+and weights, decoded a block at a time (indexer.whoosh_internals) and only the blocks asked for:
+a block's header says which documents it may hold, so intersecting a common term with a rare
+one decodes only the common term's blocks that overlap the rare one's documents. Kept in the
+index version's memo, the decoded blocks serve matching (indexer.search.matching), exact-string
+verification (indexer.search.phrase) and ranking (indexer.search.ranking) alike.
 """
 
 from __future__ import annotations
@@ -14,68 +16,247 @@ import mmap
 import os
 import threading
 import weakref
+from array import array
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from indexer.search.budget import check
 from indexer.search.memo import MatchMemo
-from indexer.whoosh_internals import iter_blocks, live_matcher, varbytes_column_file
+from indexer.whoosh_internals import (
+    BlockRef,
+    live_matcher,
+    posting_blocks,
+    read_block,
+    varbytes_column_file,
+    walk_postings,
+)
 
-# One block of a term's postings: (docnum offset, docnums, weights, values), as Whoosh stores it.
-Block = tuple[int, Sequence[int], Sequence[float], Sequence[Any]]
+EMPTY_DOCS = np.empty(0, dtype=np.int64)
+_EMPTY_WEIGHTS = np.empty(0, dtype=np.float64)
 
 
-class Postings(list):
-    """A term's decoded blocks, its number of postings and the deleted docnums (global)."""
+def within_range(docs: np.ndarray, start: int, end: int) -> np.ndarray:
+    """The part of an ascending array that lies in [start, end)."""
+    return docs[np.searchsorted(docs, start) : np.searchsorted(docs, end)]
 
-    def __init__(self, blocks: list[Block], deleted: frozenset[int]) -> None:
-        super().__init__(blocks)
-        self.postings = sum(len(ids) for _, ids, _, _ in blocks)
-        self.deleted = deleted
+
+def positions_of(haystack: np.ndarray, needles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each needle sits in an ascending array: (positions, found mask), both aligned with
+    the needles (a position is meaningless where the mask is False)."""
+    if len(haystack) == len(needles) and np.array_equal(haystack, needles):
+        return np.arange(len(needles)), np.ones(len(needles), dtype=bool)  # a term's own docs
+    at = np.searchsorted(haystack, needles)
+    found = at < len(haystack)
+    found[found] = haystack[at[found]] == needles[found]
+    return at, found
+
+
+def distinct(ascending: np.ndarray) -> np.ndarray:
+    """The distinct values of an ascending array (np.unique would sort it again)."""
+    if len(ascending) < 2:
+        return ascending
+    keep = np.empty(len(ascending), dtype=bool)
+    keep[0] = True
+    np.not_equal(ascending[1:], ascending[:-1], out=keep[1:])
+    return ascending[keep]
+
+
+def union(parts: Sequence[np.ndarray]) -> np.ndarray:
+    """The distinct docnums of ascending arrays, ascending."""
+    if not parts:
+        return EMPTY_DOCS
+    if len(parts) == 1:
+        return parts[0]
+    # A stable sort (timsort) merges the already sorted runs in linear time.
+    return distinct(np.sort(np.concatenate(parts), kind="stable"))
+
+
+def intersect(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The common elements of two ascending arrays of distinct docnums."""
+    if len(a) > len(b):
+        a, b = b, a
+    return a[positions_of(b, a)[1]] if len(a) else EMPTY_DOCS
+
+
+class _SegmentPostings:
+    """A term's blocks in one segment: found from their headers, decoded when first needed."""
+
+    def __init__(
+        self, number: int, offset: int, refs: list[BlockRef], deleted: frozenset[int]
+    ) -> None:
+        self.number = number  # the segment's place among the searcher's leaf readers
+        self.offset = offset
+        self.refs = refs
+        self.lasts = np.fromiter((ref.last for ref in refs), np.int64, len(refs))
+        self.deleted = np.array(sorted(deleted), dtype=np.int64) if deleted else None
+        self.blocks: list[tuple[np.ndarray, np.ndarray] | None] = [None] * len(refs)
+
+    def blocks_for(self, local: np.ndarray | None) -> np.ndarray:
+        """The numbers of the blocks that may hold the given (ascending) local docnums, all of
+        them when None."""
+        if local is None:
+            return np.arange(len(self.refs))
+        found = np.searchsorted(self.lasts, local)
+        return distinct(found[found < len(self.refs)])
+
+    def decode(self, reader: Any, numbers: Sequence[int]) -> None:
+        """Decode the given blocks (not yet decoded) as global docnums of live documents."""
+        id_parts, weight_parts, counts = [], [], []
+        for number in numbers:
+            check()  # a broad term's blocks are what grows with the index
+            ref = self.refs[number]
+            deltas, stored = read_block(reader, ref)
+            id_parts.append(_numbers(deltas, np.int64))
+            weight_parts.append(_weights(stored, ref.count))
+            counts.append(ref.count)
+        ids = np.cumsum(np.concatenate(id_parts))
+        # Each block's deltas start from 0: take off the running sum of the blocks before it.
+        ends = np.cumsum(counts)
+        ids -= np.repeat(np.concatenate(([0], ids[ends[:-1] - 1])), counts)
+        weights = np.concatenate(weight_parts)
+        for number, part, part_weights in zip(
+            numbers, np.split(ids, ends[:-1]), np.split(weights, ends[:-1]), strict=True
+        ):
+            self.blocks[number] = self._live(part, part_weights)
+
+    def _live(self, ids: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if self.deleted is not None:
+            keep = ~np.isin(ids, self.deleted, assume_unique=True)
+            ids, weights = ids[keep], weights[keep]
+        return ids + self.offset, weights
+
+
+def _numbers(stored: Any, dtype: Any) -> np.ndarray:
+    """A block's numbers as an array: an array.array is read in place, a tuple item by item."""
+    if isinstance(stored, array):
+        return np.frombuffer(stored, dtype=stored.typecode).astype(dtype)
+    return np.fromiter(stored, dtype, len(stored))
+
+
+def _weights(stored: Any, count: int) -> np.ndarray:
+    """A block's weights as W3LeafMatcher presents them (an all-equal float as float32)."""
+    if stored is None:
+        return np.ones(count)
+    if isinstance(stored, float):
+        return np.full(count, np.float32(stored), dtype=np.float64)
+    return _numbers(stored, np.float64)
+
+
+class TermPostings:
+    """One term's postings over an index version: live documents (global docnums, ascending)
+    and their weights, decoded on demand and kept (thread-safe) for the version's searches.
+
+    ``count`` is the number of postings (deleted ones included): an upper bound of the
+    documents, known without decoding anything.
+    """
+
+    def __init__(self, segments: list[_SegmentPostings], walked: list[tuple[Any, Any]]) -> None:
+        self._segments = segments
+        self._walked = walked  # (docs, weights) of postings that are not W3 blocks
+        self.count = sum(len(d) for d, _ in walked) + sum(
+            ref.count for seg in segments for ref in seg.refs
+        )
+        self._lock = threading.Lock()
+        self._all: tuple[np.ndarray, np.ndarray] | None = None
 
     def memo_size(self) -> int:
-        return self.postings + 1
+        return self.count + 1
+
+    def arrays(
+        self, searcher: Any, within: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Documents and weights, only those among ``within`` (ascending docnums) if given."""
+        if within is not None and (self._all is not None or len(within) * 4 >= self.count):
+            # Most blocks would be decoded anyway: take them all, once, and keep the ones asked.
+            docs, weights = self.arrays(searcher)
+            _, keep = positions_of(within, docs)
+            return docs[keep], weights[keep]
+        if within is None and self._all is not None:
+            return self._all
+        docs, weights = [], []
+        leaves = None
+        for seg in self._segments:
+            local = None
+            if within is not None:
+                end = seg.offset + (int(seg.lasts[-1]) + 1 if len(seg.lasts) else 0)
+                local = within_range(within, seg.offset, end) - seg.offset
+                if not len(local):
+                    continue
+            numbers = seg.blocks_for(local)
+            with self._lock:
+                missing = [int(n) for n in numbers if seg.blocks[n] is None]
+                if missing:
+                    leaves = leaves or searcher.leaf_searchers()
+                    seg.decode(leaves[seg.number][0].reader(), missing)
+                parts = [seg.blocks[n] for n in numbers]
+            docs.extend(p[0] for p in parts)  # type: ignore[index]
+            weights.extend(p[1] for p in parts)  # type: ignore[index]
+        for walked_docs, walked_weights in self._walked:
+            docs.append(walked_docs)
+            weights.append(walked_weights)
+        found_docs = np.concatenate(docs) if docs else EMPTY_DOCS
+        found_weights = np.concatenate(weights) if weights else _EMPTY_WEIGHTS
+        if self._walked:  # the walked segments may sit anywhere among the others
+            order = np.argsort(found_docs, kind="stable")
+            found_docs, found_weights = found_docs[order], found_weights[order]
+        if within is None:
+            self._all = (found_docs, found_weights)
+            return self._all
+        _, keep = positions_of(within, found_docs)
+        return found_docs[keep], found_weights[keep]
+
+    def docs(self, searcher: Any, within: np.ndarray | None = None) -> np.ndarray:
+        """The live documents holding the term (among ``within`` if given)."""
+        return self.arrays(searcher, within)[0]
 
 
 def term_postings(
     searcher: Any, fieldname: str, text: str, memo: MatchMemo | None = None
-) -> Postings:
-    """Every decoded block of a term's postings (deleted documents still in them).
-
-    A block is decompressed and unpickled whole, so keeping its weights and values costs no
-    more than its docnums; memoised, one call's matching, phrase checks and ranking (and the
-    trend that follows) decode each block once.
-    """
+) -> TermPostings:
+    """A term's postings (block headers read now, blocks decoded when asked for), memoised."""
     if memo is None:
-        return _read_postings(searcher, fieldname, text)
+        return _postings(searcher, fieldname, text)
     return memo.get_or_compute(
-        ("postings", fieldname, text), lambda: _read_postings(searcher, fieldname, text)
+        ("postings", fieldname, text), lambda: _postings(searcher, fieldname, text)
     )
 
 
-def term_docs(searcher: Any, fieldname: str, text: str, memo: MatchMemo | None = None) -> set[int]:
-    """The live documents holding a term."""
-    postings = term_postings(searcher, fieldname, text, memo)
-    found: set[int] = set()
-    for offset, ids, _, _ in postings:
-        found.update(ids if not offset else [i + offset for i in ids])
-    return found - postings.deleted if postings.deleted else found
+def term_docs(
+    searcher: Any,
+    fieldname: str,
+    text: str,
+    memo: MatchMemo | None = None,
+    within: np.ndarray | None = None,
+) -> np.ndarray:
+    """The live documents holding a term, ascending (among ``within`` if given)."""
+    return term_postings(searcher, fieldname, text, memo).docs(searcher, within)
 
 
-def _read_postings(searcher: Any, fieldname: str, text: str) -> Postings:
+def _postings(searcher: Any, fieldname: str, text: str) -> TermPostings:
     btext = searcher.schema[fieldname].to_bytes(text)
-    blocks: list[Block] = []
-    deleted: set[int] = set()
-    for sub, offset in searcher.leaf_searchers():
+    segments: list[_SegmentPostings] = []
+    walked: list[tuple[Any, Any]] = []
+    for number, (sub, offset) in enumerate(searcher.leaf_searchers()):
         reader = sub.reader()
         if (fieldname, btext) not in reader:
             continue
-        matcher, gone = live_matcher(reader, reader.postings(fieldname, btext))
-        for ids, weights, values in iter_blocks(matcher):
-            check()
-            blocks.append((offset, ids, weights, values))
-        deleted.update(d + offset for d in gone)
-    return Postings(blocks, frozenset(deleted))
+        check()
+        matcher, deleted = live_matcher(reader, reader.postings(fieldname, btext))
+        refs = posting_blocks(reader, matcher)
+        if refs is not None:
+            segments.append(_SegmentPostings(number, offset, refs, deleted))
+            continue
+        ids, weights = walk_postings(matcher)
+        live = [i for i, doc in enumerate(ids) if doc not in deleted]
+        walked.append(
+            (
+                np.array([ids[i] + offset for i in live], dtype=np.int64),
+                np.array([weights[i] for i in live], dtype=np.float64),
+            )
+        )
+    return TermPostings(segments, walked)
 
 
 class ColumnText:
@@ -85,20 +266,25 @@ class ColumnText:
     def __init__(self, column: Any) -> None:
         self._column = column
 
-    def occurrences(self, needle: bytes, docs: Sequence[int], offset: int) -> dict[int, int]:
-        """Global docnum → non-overlapping occurrences of needle, for docs holding it."""
+    def holding(self, needle: bytes, local: Sequence[int]) -> np.ndarray:
+        """Which of the documents (segment-local docnums) hold needle, as a boolean mask."""
         column = self._column
-        found = {}
-        for doc in docs:
-            count = column[doc - offset].count(needle)
-            if count:
-                found[doc] = count
-        return found
+        return np.fromiter((needle in column[doc] for doc in local), bool, len(local))
+
+    def counts(self, needle: bytes, local: Sequence[int]) -> np.ndarray:
+        """Non-overlapping occurrences of needle in each of the documents."""
+        column = self._column
+        return np.fromiter((column[doc].count(needle) for doc in local), np.int64, len(local))
 
 
 class MappedColumnText(ColumnText):
     """A VarBytesColumn file memory-mapped once, searched in place with ``mmap.find`` at C
-    speed (no copy, no unpickling). Document values sit back to back from ``base``."""
+    speed (no copy, no unpickling). Document values sit back to back from ``base``.
+
+    Finding whether a section holds a string stops at its first occurrence; counting them all
+    reads the whole section, several times the work for a common string, so it is done only
+    for the sections a ranking needs (indexer.search.phrase).
+    """
 
     def __init__(self, mapped: mmap.mmap, base: int, offsets: Any, lengths: Any) -> None:
         self._mm = mapped
@@ -106,27 +292,34 @@ class MappedColumnText(ColumnText):
         self._offsets = offsets
         self._lengths = lengths
 
-    def occurrences(self, needle: bytes, docs: Sequence[int], offset: int) -> dict[int, int]:
+    def holding(self, needle: bytes, local: Sequence[int]) -> np.ndarray:
+        find = self._mm.find
+        base, offsets, lengths = self._base, self._offsets, self._lengths
+        count = len(lengths)
+        found = np.zeros(len(local), dtype=bool)
+        for i, doc in enumerate(local):
+            if doc < count:
+                start = base + offsets[doc]
+                found[i] = find(needle, start, start + lengths[doc]) >= 0
+        return found
+
+    def counts(self, needle: bytes, local: Sequence[int]) -> np.ndarray:
         find = self._mm.find
         base, offsets, lengths = self._base, self._offsets, self._lengths
         size = len(needle)
         count = len(lengths)
-        found = {}
-        for doc in docs:
-            local = doc - offset
-            if local >= count or lengths[local] < size:
+        found = np.zeros(len(local), dtype=np.int64)
+        for i, doc in enumerate(local):
+            if doc >= count:
                 continue
-            start = base + offsets[local]
-            end = start + lengths[local]
+            start = base + offsets[doc]
+            end = start + lengths[doc]
             at = find(needle, start, end)
-            if at < 0:
-                continue
-            times = 1
-            at = find(needle, at + size, end)
+            times = 0
             while at >= 0:
                 times += 1
                 at = find(needle, at + size, end)
-            found[doc] = times
+            found[i] = times
         return found
 
 
@@ -136,8 +329,11 @@ class _NoText(ColumnText):
     def __init__(self) -> None:
         super().__init__(None)
 
-    def occurrences(self, needle: bytes, docs: Sequence[int], offset: int) -> dict[int, int]:
-        return {}
+    def holding(self, needle: bytes, local: Sequence[int]) -> np.ndarray:
+        return np.zeros(len(local), dtype=bool)
+
+    def counts(self, needle: bytes, local: Sequence[int]) -> np.ndarray:
+        return np.zeros(len(local), dtype=np.int64)
 
 
 # Column texts per segment reader: a reader is one segment as of one index version, and its

@@ -2,12 +2,15 @@
 
 Ranking through ``searcher.search`` walks Whoosh's matcher tree one document at a time in Python
 (~5 µs per match: 0.45 s for a term in 88% of 100k sections). The matches are already known
-(indexer.search.matching), so each leaf term's weights are read a block at a time and scored
-with the same formula, the same field-length bytes and the same order of additions as Whoosh's
-matchers, which keeps scores (and so the order of ties) identical. An exact Chinese string
-scores as one term (indexer.search.phrase): its occurrences are the tf, the sections holding it
-the df. Query shapes whose Whoosh scores depend on more than that (prefixes, word phrases,
-and/or nodes of three or more clauses) return None and are ranked by Whoosh as before.
+(indexer.search.matching), so each leaf term's weights come from its decoded postings
+(indexer.search.postings) and every match is scored at once with numpy, with the same formula,
+the same field-length bytes and the same order of float operations as Whoosh's matchers (each
+a correctly rounded IEEE operation, as in Python), which keeps scores (and so the order of
+ties) identical. An exact Chinese string scores as one term (indexer.search.phrase): its
+occurrences are the tf, the sections holding it the df; since counting occurrences reads a
+section's whole text, a page of the best matches counts only the sections that could reach it.
+Query shapes whose Whoosh scores depend on more than that (prefixes, word phrases, and/or nodes
+of three or more clauses) return None and are ranked by Whoosh as before.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
@@ -22,7 +26,7 @@ from whoosh.util.numeric import byte_to_length
 from indexer.search.budget import check
 from indexer.search.memo import MatchMemo
 from indexer.search.phrase import CjkPhrase, phrase_idf, phrase_matches
-from indexer.search.postings import term_postings
+from indexer.search.postings import positions_of, term_postings
 from indexer.whoosh_internals import field_length_bytes, has_field_b
 
 # length byte → field length as Whoosh's scorer sees it. Byte 0 (no length column: the segment
@@ -43,6 +47,7 @@ class FieldLengths:
     def __init__(self) -> None:
         self._bytes: dict[str, bytes | None] = {}
         self._norms: dict[tuple, list[Any]] = {}
+        self._arrays: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
     def norms(self, B: float, K1: float, avgfl: float) -> list[Any]:
@@ -60,6 +65,18 @@ class FieldLengths:
                 self._norms[key] = norms
         return norms
 
+    def array_of(self, searcher: Any, fieldname: str) -> np.ndarray:
+        """Every document's length byte for the field as an array (the field must have them)."""
+        with self._lock:
+            found = self._arrays.get(fieldname)
+        if found is None:
+            raw = self.bytes_of(searcher, fieldname)
+            assert raw is not None  # checked before ranking (_supported)
+            found = np.frombuffer(raw, dtype=np.uint8)
+            with self._lock:
+                self._arrays[fieldname] = found
+        return found
+
     def bytes_of(self, searcher: Any, fieldname: str) -> bytes | None:
         """Every document's length byte for the field, or None when the codec is not Whoosh 3's."""
         with self._lock:
@@ -75,9 +92,81 @@ class FieldLengths:
 
 
 def rank_scores(
-    searcher: Any, lengths: FieldLengths, memo: MatchMemo | None, q: wq.Query, docs: set[int]
+    searcher: Any, lengths: FieldLengths, memo: MatchMemo | None, q: wq.Query, docs: Any
 ) -> Scores | None:
-    """Whoosh's score of every document in ``docs`` (all matching q), or None if unsupported."""
+    """Whoosh's score of every document in ``docs`` (all matching q), or None if unsupported.
+
+    Every occurrence of an exact string is counted: the reference the bounded :func:`top_ranked`
+    is tested against, and what paging past the first pages uses.
+    """
+    plan = _plan(searcher, lengths, memo, q)
+    if plan is None:
+        return None
+    if isinstance(docs, np.ndarray):  # a match set: ascending already
+        ordered = docs.astype(np.int64, copy=False)
+    else:
+        ordered = np.array(sorted(docs), dtype=np.int64)
+    scores = _Scoring(searcher, plan, ordered).exact(np.arange(len(ordered)))
+    return dict(zip(ordered.tolist(), scores.tolist(), strict=True))
+
+
+def top_ranked(
+    searcher: Any,
+    lengths: FieldLengths,
+    memo: MatchMemo | None,
+    q: wq.Query,
+    docs: np.ndarray,
+    k: int,
+) -> list[tuple[int, float]] | None:
+    """The k best of ``docs`` (ascending, all matching q) by Whoosh's score, ties by ascending
+    docnum as Whoosh orders them, with their scores; None if the query shape is unsupported.
+
+    Terms score exactly from their postings. An exact string's occurrences are known only
+    within bounds until counted, so documents are taken in order of their best possible
+    score and counted until no remaining one can reach the k-th best score found.
+    """
+    plan = _plan(searcher, lengths, memo, q)
+    if plan is None:
+        return None
+    scoring = _Scoring(searcher, plan, docs)
+    if not scoring.bounded:
+        return _best(docs, scoring.exact(np.arange(len(docs))), np.arange(len(docs)), k)
+    high = scoring.upper()
+    order = np.lexsort((docs, -high))  # best possible score first, then docnum
+    exact = np.empty(0)
+    done = 0
+    batch = max(2 * k, 64)
+    while done < len(order):
+        check()
+        part = order[done : done + batch]
+        exact = np.concatenate((exact, scoring.exact(part)))
+        done += len(part)
+        if done >= k and done < len(order):
+            kth = np.partition(exact, len(exact) - k)[len(exact) - k]
+            if high[order[done]] < kth:
+                break  # nothing further can reach the k best (a tie would: keep going)
+        batch *= 2
+    return _best(docs, exact, order[:done], k)
+
+
+def _best(docs: np.ndarray, scores: np.ndarray, at: np.ndarray, k: int) -> list[tuple[int, float]]:
+    """The k best (docnum, score) among docs[at] with the given scores, by (-score, docnum)."""
+    if k < len(scores):
+        # Only scores at least the k-th best can be among the k best (ties included).
+        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+        keep = scores >= kth
+        scores, at = scores[keep], at[keep]
+    chosen = np.lexsort((docs[at], -scores))[:k]
+    return list(zip(docs[at][chosen].tolist(), scores[chosen].tolist(), strict=True))
+
+
+# A query's scoring plan: ("term", field, text, boost) and ("phrase", CjkPhrase) leaves, and
+# ("sum", boost, children) for an AND or OR of two clauses (the scores add; a clause that does
+# not match adds 0.0, which leaves a float as it is, as Whoosh's union returns the one score).
+Plan = tuple
+
+
+def _plan(searcher: Any, lengths: FieldLengths, memo: MatchMemo | None, q: wq.Query) -> Any:
     weighting = searcher.weighting
     if (
         type(weighting) is not BM25F
@@ -85,7 +174,18 @@ def rank_scores(
         or not _supported(searcher, lengths, q)
     ):
         return None
-    return _Ranker(searcher, lengths, memo, docs, weighting).scores(q)
+    return _Context(searcher, lengths, memo, weighting), _shape(q)
+
+
+def _shape(q: wq.Query) -> Plan:
+    if type(q) is wq.Term:
+        return ("term", q.fieldname, q.text, q.boost)
+    if isinstance(q, CjkPhrase):
+        return ("phrase", q)
+    subs = [_shape(s) for s in q.subqueries]
+    if len(subs) == 1:  # Whoosh ignores a one-clause compound's own boost
+        return subs[0]
+    return ("sum", q.boost, subs)
 
 
 def _supported(searcher: Any, lengths: FieldLengths, q: wq.Query) -> bool:
@@ -104,78 +204,95 @@ def _supported(searcher: Any, lengths: FieldLengths, q: wq.Query) -> bool:
     return False
 
 
-class _Ranker:
-    def __init__(
-        self, searcher: Any, lengths: FieldLengths, memo: MatchMemo | None, docs: set[int], w: Any
-    ) -> None:
+class _Context:
+    def __init__(self, searcher: Any, lengths: FieldLengths, memo: Any, weighting: Any) -> None:
         self.searcher = searcher
         self.lengths = lengths
         self.memo = memo
-        self.docs = docs
-        self.B = w.B
-        self.K1 = w.K1
+        self.B = weighting.B
+        self.K1 = weighting.K1
 
-    def scores(self, q: wq.Query) -> Scores:
-        if type(q) is wq.Term:
-            found = self.term_scores(q.fieldname, q.text, self.docs)
-            return _boosted(found, q.boost)
-        if isinstance(q, CjkPhrase):
-            return self.phrase_scores(q)
-        subs = [self.scores(s) for s in q.subqueries]
-        if len(subs) == 1:  # Whoosh ignores a one-clause compound's own boost
-            return subs[0]
-        a, b = subs
-        if type(q) is wq.And:
-            combined = {d: a[d] + b[d] for d in (a.keys() & b.keys())}
+
+class _Leaf:
+    """One term or exact string over the documents being scored: its BM25F constants and the
+    term frequency of each document (0 where it does not match)."""
+
+    def __init__(self, context: _Context, plan: Plan, docs: np.ndarray) -> None:
+        searcher = context.searcher
+        self.matches = None
+        if plan[0] == "term":
+            _, fieldname, text, self.boost = plan
+            self.idf = searcher.idf(fieldname, text)
+            postings = term_postings(searcher, fieldname, text, context.memo)
+            found, weights = postings.arrays(searcher, docs)
+            self.tf = np.zeros(len(docs))
+            self.tf[positions_of(found, docs)[1]] = weights
         else:
-            combined = dict(a)
-            for doc, score in b.items():
-                combined[doc] = combined[doc] + score if doc in combined else score
-        return _boosted(combined, q.boost)
+            q = plan[1]
+            fieldname, self.boost = q.fieldname, q.boost
+            self.matches = phrase_matches(searcher, q, context.memo)
+            self.idf = phrase_idf(searcher, len(self.matches.docs))
+            self.at, held = positions_of(self.matches.docs, docs)
+            self.tf = held.astype(np.float64)  # at least 1 where held, until counted
+            self.high = np.zeros(len(docs))
+            self.high[held] = self.matches.upper[self.at[held]]
+            self.held = held
+        avgfl = searcher.avg_field_length(fieldname) or 1
+        self.norms = np.array(context.lengths.norms(context.B, context.K1, avgfl))
+        self.length_bytes = context.lengths.array_of(searcher, fieldname)[docs]
+        self.k1_plus_1 = context.K1 + 1
 
-    def phrase_scores(self, q: CjkPhrase) -> Scores:
-        """BM25F of the string as one term: tf its occurrences, df the sections holding it."""
-        matches = phrase_matches(self.searcher, q, self.memo)
-        wanted = self.docs & matches.docs
-        if not wanted:
-            return {}
-        idf = phrase_idf(self.searcher, len(matches.docs))
-        frequencies = matches.frequencies
-        k1_plus_1, norms, length_bytes = self._bm25_parts(q.fieldname)
-        scores: Scores = {}
-        for doc in wanted:
-            tf = frequencies[doc]
-            scores[doc] = idf * ((tf * k1_plus_1) / (tf + norms[length_bytes[doc]]))
-        return _boosted(scores, q.boost)
+    def scores(self, at: np.ndarray, tf: np.ndarray) -> np.ndarray:
+        """Whoosh's bm25() for the documents at the given places, with the given frequencies:
+        idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))), then the boost."""
+        found = self.idf * ((tf * self.k1_plus_1) / (tf + self.norms[self.length_bytes[at]]))
+        return found if self.boost == 1.0 else found * self.boost
 
-    def term_scores(self, fieldname: str, text: str, wanted: set[int]) -> Scores:
-        """BM25F of one term in the wanted documents that hold it (Whoosh's bm25 expression)."""
-        searcher = self.searcher
-        idf = searcher.idf(fieldname, text)
-        k1_plus_1, norms, length_bytes = self._bm25_parts(fieldname)
-        scores: Scores = {}
-        for offset, ids, weights, _ in term_postings(searcher, fieldname, text, self.memo):
-            check()
-            for doc, tf in zip(ids, weights, strict=False):
-                doc += offset
-                if doc in wanted:
-                    # Whoosh's bm25(): idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + ...)))
-                    scores[doc] = idf * ((tf * k1_plus_1) / (tf + norms[length_bytes[doc]]))
-        return scores
-
-    def _bm25_parts(self, fieldname: str) -> tuple[float, list[Any], bytes]:
-        """K1 + 1, the length term per length byte, and every document's length byte."""
-        avgfl = self.searcher.avg_field_length(fieldname) or 1
-        norms = self.lengths.norms(self.B, self.K1, avgfl)
-        length_bytes = self.lengths.bytes_of(self.searcher, fieldname)
-        assert length_bytes is not None  # checked by rank_scores
-        return self.K1 + 1, norms, length_bytes
+    def counted(self, searcher: Any, at: np.ndarray) -> np.ndarray:
+        """The exact frequencies at the given places (an exact string's occurrences counted)."""
+        if self.matches is None:
+            return self.tf[at]
+        tf = np.zeros(len(at))
+        held = self.held[at]
+        tf[held] = self.matches.counts(searcher, self.at[at][held])
+        return tf
 
 
-def _boosted(scores: Scores, boost: float) -> Scores:
-    if boost == 1.0:
-        return scores
-    return {doc: score * boost for doc, score in scores.items()}
+class _Scoring:
+    """A plan's scores over an ascending array of documents, exact or bounded from above."""
+
+    def __init__(self, searcher: Any, plan: Any, docs: np.ndarray) -> None:
+        context, shape = plan
+        self.searcher = searcher
+        self.leaves: list[_Leaf] = []
+        self.tree = self._build(context, shape, docs)
+        self.bounded = any(leaf.matches is not None for leaf in self.leaves)
+
+    def _build(self, context: _Context, shape: Plan, docs: np.ndarray) -> Any:
+        if shape[0] == "sum":
+            return ("sum", shape[1], [self._build(context, s, docs) for s in shape[2]])
+        self.leaves.append(_Leaf(context, shape, docs))
+        return len(self.leaves) - 1
+
+    def exact(self, at: np.ndarray) -> np.ndarray:
+        """Exact scores of the documents at the given places."""
+        tfs = [leaf.counted(self.searcher, at) for leaf in self.leaves]
+        return self._evaluate(self.tree, at, tfs)
+
+    def upper(self) -> np.ndarray:
+        """The best score each document could have (an exact string's occurrences at their
+        upper bound); rounding is monotonic, so no exact score exceeds it."""
+        tfs = [leaf.high if leaf.matches is not None else leaf.tf for leaf in self.leaves]
+        return self._evaluate(self.tree, slice(None), tfs)
+
+    def _evaluate(self, node: Any, at: Any, tfs: list[np.ndarray]) -> np.ndarray:
+        if isinstance(node, int):
+            leaf = self.leaves[node]
+            index = np.arange(len(leaf.tf))[at] if isinstance(at, slice) else at
+            return leaf.scores(index, tfs[node])
+        _, boost, (a, b) = node
+        found = self._evaluate(a, at, tfs) + self._evaluate(b, at, tfs)
+        return found if boost == 1.0 else found * boost
 
 
 class VersionState:

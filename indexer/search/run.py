@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from indexer.search.balance import balanced_scores
 from indexer.search.budget import check
@@ -21,10 +22,10 @@ from indexer.search.facets import (
 from indexer.search.grouping import order_reports
 from indexer.search.labels import facet_value_label
 from indexer.search.lexicon import Lexicon
-from indexer.search.matching import MatchMemo, query_docs
+from indexer.search.matching import MatchMemo, match_docs
 from indexer.search.queries import CompiledQuery, compile_query
 from indexer.search.querylang import ParsedQuery, parse_query
-from indexer.search.ranking import VersionState, rank_scores
+from indexer.search.ranking import VersionState, rank_scores, top_ranked
 from indexer.search.resolve import resolve_request
 from indexer.search.snippets import stored_word_spans, substring_spans
 from indexer.search.sources import SourcePages
@@ -47,11 +48,11 @@ SINGLE_PASS_MAX = 5000
 
 def query_matches(
     searcher: Any, cache: ColumnCache, compiled: CompiledQuery, memo: MatchMemo | None = None
-) -> list[int]:
-    """Section documents matching the query's words, in docnum order (never to be mutated)."""
+) -> np.ndarray:
+    """Section documents matching the query's words, ascending (never to be modified)."""
     if compiled.query is None:
         return cache.sections
-    return query_docs(searcher, compiled.query, memo)
+    return match_docs(searcher, compiled.query, memo)
 
 
 def scored_matches(searcher: Any, compiled: CompiledQuery) -> tuple[list[int], dict[int, float]]:
@@ -62,12 +63,12 @@ def scored_matches(searcher: Any, compiled: CompiledQuery) -> tuple[list[int], d
         scores[matcher.id()] = matcher.score()
         matcher.next()
     if compiled.negative is not None:
-        for doc in query_docs(searcher, compiled.negative):
+        for doc in match_docs(searcher, compiled.negative).tolist():
             scores.pop(doc, None)
     return list(scores), scores
 
 
-def in_query_years(docs: list[int], cache: ColumnCache, parsed: ParsedQuery) -> list[int]:
+def in_query_years(docs: np.ndarray, cache: ColumnCache, parsed: ParsedQuery) -> np.ndarray:
     """Keep the documents inside the query's own year ranges (2015..2020)."""
     if not parsed.years:
         return docs
@@ -80,8 +81,8 @@ def matching_sections(
     parsed: ParsedQuery,
     compiled: CompiledQuery,
     memo: MatchMemo | None = None,
-) -> list[int]:
-    """Section documents matching the query and the query's own year ranges, in docnum order."""
+) -> np.ndarray:
+    """Section documents matching the query and the query's own year ranges, ascending."""
     return in_query_years(query_matches(searcher, cache, compiled, memo), cache, parsed)
 
 
@@ -91,7 +92,7 @@ class TermMatches:
     sections (only when the view's result is not memoised already), with the filters' chosen
     values, the memo and the key the view's result is kept under."""
 
-    match: Callable[[], list[int]]
+    match: Callable[[], np.ndarray]
     chosen: dict[str, set[Any]]
     memo: MatchMemo
     key: tuple
@@ -201,8 +202,8 @@ def _page(
     cache: ColumnCache,
     compiled: CompiledQuery,
     request: SearchRequest,
-    raw: list[int],
-    filtered: list[int],
+    raw: np.ndarray,
+    filtered: np.ndarray,
     state: VersionState,
     key: tuple,
 ) -> list[tuple[int, float]]:
@@ -212,30 +213,59 @@ def _page(
     if first >= len(filtered):
         return []
     if request.sort == "relevance" and compiled.positive is not None:
-        scores = state.memo.get_or_compute(
-            ("scores", key), lambda: _relevance_scores(searcher, compiled, filtered, state)
+        ranked = state.memo.get_or_compute(
+            ("ranked", key, wanted),
+            lambda: _best_ranked(searcher, compiled, filtered, wanted, state),
         )
-        if scores is not None:
-            return [(doc, scores[doc]) for doc in top_scored(scores, filtered, wanted)[first:]]
+        if ranked is not None:
+            return ranked[first:]
     if request.sort == "relevance" and compiled.query is not None:
         exact = len(filtered) == len(raw) and compiled.negative is None
         results = searcher.search(
             compiled.positive or compiled.query,
             limit=wanted,
-            filter=None if exact else set(filtered),
+            filter=None if exact else set(filtered.tolist()),
         )
         return [
             (results.docnum(i), results.score(i) or 0.0)
             for i in range(first, min(wanted, results.scored_length()))
         ]
-    years, dates = cache.columns["year"], cache.columns["date"]
-    if request.sort == "oldest":
-        ranked = heapq.nsmallest(
-            wanted, filtered, key=lambda d: (years[d] or 9999, dates[d] or "", d)
-        )
+    return [(doc, 0.0) for doc in by_date(cache, filtered, request.sort, wanted)[first:]]
+
+
+def by_date(cache: ColumnCache, docs: np.ndarray, sort: str, wanted: int) -> list[int]:
+    """The first ``wanted`` documents newest first (year, then date, descending) or oldest
+    first (undated years last); ties go to the earlier document."""
+    years, dates = cache.columns["year"].codes[docs], cache.columns["date"].codes[docs]
+    # Code 0 is "none", below every value; an undated year sorts after every year when oldest.
+    if sort == "oldest":
+        order = np.lexsort((docs, dates, np.where(years == 0, np.iinfo(np.int32).max, years)))
     else:
-        ranked = heapq.nlargest(wanted, filtered, key=lambda d: (years[d] or 0, dates[d] or "", -d))
-    return [(doc, 0.0) for doc in ranked[first:wanted]]
+        order = np.lexsort((docs, -dates.astype(np.int64), -years.astype(np.int64)))
+    return docs[order[:wanted]].tolist()
+
+
+def _best_ranked(
+    searcher: Any, compiled: CompiledQuery, filtered: np.ndarray, wanted: int, state: VersionState
+) -> list[tuple[int, float]] | None:
+    """The ``wanted`` best filtered matches with their scores, or None: then Whoosh ranks."""
+    assert compiled.positive is not None
+    if compiled.balanced:  # shares of each language's best: every match scored, then the top
+        scores = balanced_scores(searcher, state, compiled, filtered.tolist())
+        return _top(scores, filtered, wanted)
+    found = top_ranked(searcher, state.lengths, state.memo, compiled.positive, filtered, wanted)
+    if found is None and compiled.positive.estimate_size(searcher.reader()) <= SINGLE_PASS_MAX:
+        _, scores = scored_matches(searcher, compiled)
+        found = _top(scores, filtered, wanted)
+    return found
+
+
+def _top(scores: dict[int, float], docs: np.ndarray, k: int) -> list[tuple[int, float]]:
+    """The k best documents with their scores (0 for one not scored), ties by ascending docnum
+    (Whoosh's order)."""
+    found = np.array([scores.get(doc, 0.0) for doc in docs.tolist()])
+    order = np.lexsort((docs, -found))[:k]
+    return list(zip(docs[order].tolist(), found[order].tolist(), strict=True))
 
 
 def _ranked(
@@ -243,7 +273,7 @@ def _ranked(
     cache: ColumnCache,
     compiled: CompiledQuery,
     request: SearchRequest,
-    filtered: list[int],
+    filtered: np.ndarray,
     state: VersionState,
     key: tuple,
 ) -> list[tuple[int, float]]:
@@ -254,28 +284,23 @@ def _ranked(
         )
         if scores is None:  # a query shape the block-wise ranker leaves to Whoosh: one pass
             _, found = scored_matches(searcher, compiled)
-            scores = {doc: found.get(doc, 0.0) for doc in filtered}
+            scores = {doc: found.get(doc, 0.0) for doc in filtered.tolist()}
         check()
-        return [(doc, scores[doc]) for doc in sorted(filtered, key=lambda d: (-scores[d], d))]
-    years, dates = cache.columns["year"], cache.columns["date"]
-    if request.sort == "oldest":
-        ordered = sorted(filtered, key=lambda d: (years[d] or 9999, dates[d] or "", d))
-    else:
-        ordered = sorted(filtered, key=lambda d: (years[d] or 0, dates[d] or "", -d), reverse=True)
-    return [(doc, 0.0) for doc in ordered]
+        return _top(scores, filtered, len(filtered))
+    return [(doc, 0.0) for doc in by_date(cache, filtered, request.sort, len(filtered))]
 
 
 def _relevance_scores(
-    searcher: Any, compiled: CompiledQuery, filtered: list[int], state: VersionState
+    searcher: Any, compiled: CompiledQuery, filtered: np.ndarray, state: VersionState
 ) -> dict[int, float] | None:
     """Every filtered match's score, or None: then Whoosh ranks a page itself."""
     assert compiled.positive is not None
     if compiled.balanced:
-        return balanced_scores(searcher, state, compiled, filtered)
-    scores = rank_scores(searcher, state.lengths, state.memo, compiled.positive, set(filtered))
+        return balanced_scores(searcher, state, compiled, filtered.tolist())
+    scores = rank_scores(searcher, state.lengths, state.memo, compiled.positive, filtered)
     if scores is None and compiled.positive.estimate_size(searcher.reader()) <= SINGLE_PASS_MAX:
         _, found = scored_matches(searcher, compiled)
-        scores = {doc: found.get(doc, 0.0) for doc in filtered}
+        scores = {doc: found.get(doc, 0.0) for doc in filtered.tolist()}
     return scores
 
 
@@ -284,17 +309,6 @@ def chosen_key(chosen: dict[str, set[Any]]) -> tuple:
     return tuple(
         sorted((facet, tuple(sorted(map(str, values)))) for facet, values in chosen.items())
     )
-
-
-def top_scored(scores: dict[int, float], docs: list[int], k: int) -> list[int]:
-    """The k best documents by score, ties by ascending docnum (Whoosh's order)."""
-    if k >= len(docs):
-        return sorted(docs, key=lambda d: (-scores[d], d))
-    # Thresholding with a C sort of the floats, then ordering only the few above it, is far
-    # cheaper than a heap keyed by Python tuples over ~100k documents.
-    threshold = sorted(map(scores.__getitem__, docs), reverse=True)[k - 1]
-    above = [d for d in docs if scores[d] >= threshold]
-    return sorted(above, key=lambda d: (-scores[d], d))[:k]
 
 
 def _hit(

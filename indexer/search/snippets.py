@@ -7,6 +7,7 @@ character offsets stored in the body field's postings at index time.
 from __future__ import annotations
 
 import html
+from collections import Counter
 from typing import Any
 
 from whoosh.reading import TermNotFound
@@ -54,15 +55,24 @@ def substring_spans(text: str, strings: list[str]) -> list[Span]:
 
 
 def best_window(spans: list[Span], width: int) -> int:
-    """The start of the window of ``width`` chars holding the most distinct terms, then spans."""
+    """The start of the window of ``width`` chars holding the most distinct terms, then spans.
+
+    One pass with a count of each term inside the window (a common term has hundreds of
+    spans in a long section; recounting the window at every span was quadratic).
+    """
     spans = sorted(spans)
     best_start, best_score = spans[0][0], (0, 0)
+    inside: Counter[str] = Counter()
     left = 0
     for right in range(len(spans)):
-        while spans[right][1] - spans[left][0] > width:
+        inside[spans[right][2]] += 1
+        while left <= right and spans[right][1] - spans[left][0] > width:
+            key = spans[left][2]
+            inside[key] -= 1
+            if not inside[key]:
+                del inside[key]
             left += 1
-        inside = spans[left : right + 1]
-        score = (len({key for _, _, key in inside}), len(inside))
+        score = (len(inside), right + 1 - left)
         if score > best_score:
             best_start, best_score = spans[left][0], score
     return best_start

@@ -17,7 +17,7 @@ from cppcc_search.cjk import CJK_RUN
 from indexer.errors import SearchError
 from indexer.index.analysis import run_bigrams
 from indexer.search.budget import check
-from indexer.search.matching import query_docs
+from indexer.search.matching import match_docs
 from indexer.search.memo import MatchMemo
 from indexer.search.phrase import CjkPhrase
 from indexer.search.queries import compile_query
@@ -77,7 +77,7 @@ class WhooshSpelling:
     def sections_holding(self, run: str) -> int:
         # By the same (memoised) path as the search itself.
         q = wq.Term("cjk", run) if len(run) == 2 else CjkPhrase("cjk", run)
-        return len(query_docs(self.searcher, q, self.memo))
+        return len(match_docs(self.searcher, q, self.memo))
 
     def bigrams_after(self, char: str) -> list[tuple[str, int]]:
         reader = self.searcher.reader()
@@ -98,7 +98,7 @@ class WhooshSpelling:
             return 0
         if compiled.query is None:
             return 0
-        return len(query_docs(self.searcher, compiled.query, self.memo))
+        return len(match_docs(self.searcher, compiled.query, self.memo))
 
 
 def correct_chinese(index: SpellingIndex, run: str) -> str | None:

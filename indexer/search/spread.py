@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+import numpy as np
+
 from cppcc_search.models import LEVELS
 from indexer.search.facets import ColumnCache, apply_selections
 from indexer.search.ranking import VersionState
@@ -41,7 +43,7 @@ def term_spread(
 
 
 def _body_years(
-    cache: ColumnCache, docs: list[int], chosen: dict[str, set[Any]]
+    cache: ColumnCache, docs: np.ndarray, chosen: dict[str, set[Any]]
 ) -> tuple[list[tuple[str, int]], set[tuple[int, str, str | None]], int | None]:
     """One pass over the matches: each body's first matching section (by year, date, document
     number), every (year, body, level) that occurs, and the last year the archive (as the
@@ -51,7 +53,7 @@ def _body_years(
     levels, dates = cache.columns["level"], cache.columns["date"]
     first: dict[str, tuple[int, str, int]] = {}
     uses: set[tuple[int, str, str | None]] = set()
-    for doc in matched:
+    for doc in matched.tolist():
         body, year = bodies[doc], years[doc]
         if body is None or year is None:
             continue

@@ -7,6 +7,8 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
+
 from cppcc_search.models import PART_KINDS
 from indexer.search.facets import ColumnCache, apply_selections
 from indexer.search.lexicon import Lexicon
@@ -79,35 +81,41 @@ def trend_points(hits: Counter, totals: Counter, by_year_part: Counter | None) -
 
 
 def _year_counts(
-    cache: ColumnCache, docs: list[int], chosen: dict[str, set[Any]], by_part: bool
+    cache: ColumnCache, docs: np.ndarray, chosen: dict[str, set[Any]], by_part: bool
 ) -> tuple[Counter, Counter, Counter, int | None]:
     """Matches per year, sections per year, matches per (year, part) and the first match."""
     matched = apply_selections(docs, chosen, cache)
-    years = cache.columns["year"]
     hits = cache.count_columns(["year"], matched)["year"]
     if chosen:
-        population = apply_selections(cache.sections, chosen, cache)
-        totals = Counter(map(years.__getitem__, population))
+        totals = cache.count_columns(["year"], apply_selections(cache.sections, chosen, cache))
+        totals = totals["year"]
     else:
         totals = cache.totals("year")
-    parts = cache.columns["part_kind"]
-    by_year_part: Counter = (
-        Counter((years[d], parts[d] or "other") for d in matched) if by_part else Counter()
-    )
-    return hits, totals, by_year_part, _first_doc(cache, matched, hits)
+    by_year_part = _by_year_part(cache, matched) if by_part else Counter()
+    return hits, totals, by_year_part, _first_doc(cache, matched)
 
 
-def _first_doc(cache: ColumnCache, docs: list[int], hits: Counter) -> int | None:
+def _by_year_part(cache: ColumnCache, docs: np.ndarray) -> Counter:
+    """Matches per (year, part kind), a section without a part kind counted as "other"."""
+    years, parts = cache.columns["year"], cache.columns["part_kind"]
+    width = len(parts.labels)
+    counts = np.bincount(years.codes[docs].astype(np.int64) * width + parts.codes[docs])
+    found: Counter = Counter()
+    for pair in np.flatnonzero(counts).tolist():
+        year, part = years.labels[pair // width], parts.labels[pair % width]
+        found[(year, part or "other")] += int(counts[pair])
+    return found
+
+
+def _first_doc(cache: ColumnCache, docs: np.ndarray) -> int | None:
     """The earliest dated match: first year, then date, then document number."""
-    dated_years = set(hits) - {None}
-    if not dated_years:
+    years, dates = cache.columns["year"].codes[docs], cache.columns["date"].codes[docs]
+    dated = years > 0  # code 0: no year
+    if not dated.any():
         return None
-    first_year = min(dated_years)
-    # Only the first year's documents compete on date: a tuple-keyed min over every match was
-    # the largest cost of a broad trend.
-    years, dates = cache.columns["year"], cache.columns["date"]
-    in_first_year = [d for d in docs if years[d] == first_year]
-    return min(in_first_year, key=lambda d: (dates[d] or "", d))
+    # Codes sort as the values do, and an absent date ("" before every date) is code 0.
+    first = np.lexsort((docs[dated], dates[dated], years[dated]))[0]
+    return int(docs[dated][first])
 
 
 def _first_appearance(

@@ -166,12 +166,14 @@ def reports_containing(reports: Iterable[Report], term: str) -> set[str]:
     return {report.id for report in reports if term in report.body_text()}
 
 
-def build_index(paths: DataPaths, reports: Iterable[Report], rebuild: bool = False) -> None:
-    """Write the reports and index them (in-process, no worker processes)."""
+def build_index(
+    paths: DataPaths, reports: Iterable[Report], rebuild: bool = False, workers: int = 0
+) -> None:
+    """Write the reports and index them (in-process unless given worker processes)."""
     from indexer.index.build import index_documents
 
     write_reports(paths, reports)
-    index_documents(paths, rebuild=rebuild, workers=0)
+    index_documents(paths, rebuild=rebuild, workers=workers)
 
 
 ENERGY_REPORTS = [

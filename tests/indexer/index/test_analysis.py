@@ -14,6 +14,7 @@ from indexer.index.analysis import (
     bigram_tokens,
     run_bigrams,
     word_tokens,
+    words_are_literal,
 )
 from indexer.index.schema import build_schema
 from indexer.index.spans import PackedCharacters, PackedPositions, decode_positions, decode_spans
@@ -120,7 +121,9 @@ def test_hyphenated_words_are_their_parts_and_joined_only_when_indexed(
 
 
 @pytest.mark.parametrize("with_chars", [True, False])
-@settings(max_examples=40)
+# No deadline: segmenting 70,000 padding characters takes ~50 ms alone, and several times that
+# on a busy shared machine (a timing assertion, which tests here do not make).
+@settings(max_examples=40, deadline=None)
 @given(words=st.lists(st.sampled_from(WORDS), max_size=30), padding=st.sampled_from([0, 70_000]))
 def test_word_field_postings_are_word_tokens_encoded_as_the_field_formats_do(
     with_chars, words, padding
@@ -175,3 +178,32 @@ def test_packed_positions_round_trip(raw):
 def test_one_short_occurrence_packs_into_nine_bytes():
     assert len(PackedCharacters().encode([(3, 120, 124)])) == 9
     assert len(PackedPositions().encode([3])) == 5
+
+
+@pytest.mark.parametrize(
+    ("texts", "literal"),
+    [
+        (("社会主义", "English and ２０２４年"), True),
+        (("进\u2f00步",), False),  # a Kangxi radical, NFKC 一
+        (("\ufa4c会",), False),  # a compatibility ideograph, NFKC 社
+        (("第\u3280条",), False),  # a circled ideograph, NFKC 一
+        (("", "新能源"), True),
+    ],
+)
+def test_words_are_literal_unless_a_character_normalises_into_a_chinese_one(texts, literal):
+    assert words_are_literal(*texts) is literal
+
+
+def test_the_class_of_characters_becoming_chinese_is_exactly_them():
+    import unicodedata
+
+    from cppcc_search.cjk import CJK_CHAR
+    from indexer.index.analysis import _becoming_chinese
+
+    pattern = _becoming_chinese()
+    for code in range(0x30000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        char = chr(code)
+        normal = unicodedata.normalize("NFKC", char)
+        assert bool(pattern.match(char)) == bool(normal != char and CJK_CHAR.search(normal))

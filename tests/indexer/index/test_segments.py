@@ -173,3 +173,34 @@ def test_no_documents_make_an_empty_index(tmp_path):
     assert directly_built(tmp_path / "empty", []) == []
     ix = whoosh_index.open_dir(str(tmp_path / "empty"))
     assert ix.doc_count_all() == 0
+
+
+def test_a_resident_budget_ends_a_segment_before_writing_it_would_pass_the_limit(monkeypatch):
+    from types import SimpleNamespace
+
+    from indexer.index import segments
+
+    mb = 2**20
+    held = {"resident": 700 * mb}
+    monkeypatch.setattr(segments, "resident_bytes", lambda: held["resident"])
+    budget = segments.ResidentBudget(1536 * mb)
+    builder = SimpleNamespace(memory_bytes=800 * mb)
+
+    def checks() -> list[bool]:
+        return [budget.full(builder) for _ in range(segments.ResidentBudget.CHECK_EVERY)]
+
+    assert not any(checks())  # 700 MB held + 800 MB to write: under 1.5 GB
+    held["resident"] = 800 * mb
+    assert sum(checks()) == 1  # checked once every CHECK_EVERY documents
+    builder.memory_bytes = 10 * mb  # below the smallest segment: never ends it
+    assert not any(checks())
+
+
+def test_resident_bytes_reads_this_process():
+    import resource
+
+    from indexer.index.segments import resident_bytes
+
+    now = resident_bytes()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    assert now is not None and 0 < now <= peak * 1.01

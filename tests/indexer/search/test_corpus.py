@@ -284,10 +284,10 @@ def test_the_three_rankers_agree(service, monkeypatch, query):
 
         return counted
 
-    real_rank_scores, real_scored_matches = searching.rank_scores, searching.scored_matches
-    monkeypatch.setattr(searching, "rank_scores", counting("blocks", real_rank_scores))
+    real_top_ranked, real_scored_matches = searching.top_ranked, searching.scored_matches
+    monkeypatch.setattr(searching, "top_ranked", counting("blocks", real_top_ranked))
     blocks = ranked_page(service, query)
-    monkeypatch.setattr(searching, "rank_scores", lambda *args: None)
+    monkeypatch.setattr(searching, "top_ranked", lambda *args: None)
     monkeypatch.setattr(searching, "scored_matches", counting("one pass", real_scored_matches))
     monkeypatch.setattr(searching, "SINGLE_PASS_MAX", 10**9)
     one_pass = ranked_page(service, query)

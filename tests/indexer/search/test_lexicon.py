@@ -96,3 +96,18 @@ def test_a_word_the_table_knows_never_opens_the_dictionary():
     assert opened == []
     assert lexicon.english_match(key("energy"), 0)[1]  # the table has no "energy": it opens
     assert len(opened) == 1
+
+
+def test_warm_reads_the_dictionary_once_and_queries_reuse_it():
+    opened: list[Cedict] = []
+
+    def dictionary() -> Cedict:
+        opened.append(Cedict())
+        return opened[-1]
+
+    lexicon = Lexicon([TermPair("new energy", "新能源", "test")], dictionary)
+    lexicon.warm()
+    assert len(opened) == 1
+    assert "economy" in texts(lexicon.chinese_renderings("经济"))  # from the dictionary
+    assert lexicon.chinese_pieces("新能源车") == ["新能源", "车"]
+    assert len(opened) == 1  # the queries found it read
