@@ -38,7 +38,7 @@ SERVER_CODE = """
 import logging
 import sys
 from pathlib import Path
-from waitress.server import create_server
+from webapp.serve import make_server  # as `cppcc-search serve` makes it
 from cppcc_search.settings import DataPaths
 from webapp import create_app
 logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "queue depth" notes are expected
@@ -52,7 +52,7 @@ if "--clear-route" in sys.argv[3:]:
         return "", 204
 
     app.add_url_rule("/__bench/clear-memo", "bench_clear_memo", clear_memo, methods=["POST"])
-server = create_server(app, host="127.0.0.1", port=0, threads=int(sys.argv[2]))
+server = make_server(app, host="127.0.0.1", port=0, threads=int(sys.argv[2]))
 print(server.effective_port, flush=True)
 from webapp.serve import warm_up  # as `cppcc-search serve` does
 

@@ -4,6 +4,9 @@ a forged Host header, control characters in feeds, javascript: source URLs, broa
 from __future__ import annotations
 
 import dataclasses
+import os
+import threading
+import urllib.request
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
@@ -15,6 +18,7 @@ from cppcc_search.settings import DataPaths
 from indexer.index.build import index_documents
 from tests.webapp.support import section, zh_report
 from webapp import create_app
+from webapp.serve import make_server
 
 CONTROL = "".join(chr(code) for code in range(0x20) if chr(code) not in "\t\n\r")
 
@@ -126,3 +130,24 @@ def test_a_broad_query_past_the_budget_is_a_clear_400(odd_paths: Path):
     page = client.get("/search?q=新")
     assert page.status_code == 400 and "查询范围过大" in page.get_data(as_text=True)
     app.extensions["cppcc_search"].close()
+
+
+def test_the_server_answers_with_more_than_1024_files_open(odd_paths, tmp_path):
+    """A large index keeps many files open: the server's sockets then get descriptors above
+    1,024, where select() (waitress's default) fails and the server died."""
+    app = create_app(paths=odd_paths)
+    server = make_server(app, host="127.0.0.1", port=0, threads=2)
+    held = []
+    try:
+        while len(held) < 1100:
+            held.append(os.open(os.devnull, os.O_RDONLY))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        url = f"http://127.0.0.1:{server.effective_port}/search?q=energy"
+        with urllib.request.urlopen(url, timeout=30) as page:  # its socket is above 1,024 too
+            assert page.status == 200
+        assert thread.is_alive()
+    finally:
+        server.close()
+        for descriptor in held:
+            os.close(descriptor)
