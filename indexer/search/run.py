@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from whoosh.collectors import FilterCollector, TopCollector
 
 from indexer.search.balance import balanced_scores
 from indexer.search.budget import check
@@ -221,16 +222,40 @@ def _page(
             return ranked[first:]
     if request.sort == "relevance" and compiled.query is not None:
         exact = len(filtered) == len(raw) and compiled.negative is None
-        results = searcher.search(
-            compiled.positive or compiled.query,
-            limit=wanted,
-            filter=None if exact else set(filtered.tolist()),
+        results = _budgeted_search(
+            searcher, compiled.positive or compiled.query, wanted, None if exact else filtered
         )
         return [
             (results.docnum(i), results.score(i) or 0.0)
             for i in range(first, min(wanted, results.scored_length()))
         ]
     return [(doc, 0.0) for doc in by_date(cache, filtered, request.sort, wanted)[first:]]
+
+
+class _BudgetedTop(TopCollector):
+    """Whoosh's top-k collector, checking the call's time budget as matches come: queries the
+    block-wise ranker leaves to Whoosh's matchers (many single characters, say) walk every
+    posting in Python, tens of seconds at 100k sections, and must end as too broad instead."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit=limit)
+        self._seen = 0
+
+    def collect(self, sub_docnum: int) -> Any:
+        self._seen += 1
+        if self._seen % BUDGET_CHECK_EVERY == 0:
+            check()
+        return super().collect(sub_docnum)
+
+
+BUDGET_CHECK_EVERY = 256  # matches between two looks at the clock
+
+
+def _budgeted_search(searcher: Any, query: Any, limit: int, allowed: np.ndarray | None) -> Any:
+    top = _BudgetedTop(limit)
+    collector = top if allowed is None else FilterCollector(top, allow=set(allowed.tolist()))
+    searcher.search_with_collector(query, collector)
+    return collector.results()
 
 
 def by_date(cache: ColumnCache, docs: np.ndarray, sort: str, wanted: int) -> list[int]:
