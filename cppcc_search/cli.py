@@ -7,14 +7,11 @@ stage never stops the others. Every expected failure ends as one line on stderr 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import re
-import signal
 import sys
-import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +27,7 @@ from cppcc_search.settings import (
     DataPaths,
     EngineSettings,
 )
+from crawl.shutdown import Shutdown
 from indexer.errors import IndexMissingError
 from indexer.search.types import MAX_PER_PAGE, SORTS
 
@@ -51,7 +49,9 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     parser = build_parser(default_data_dir(environ), default_engine(environ))
     args = parser.parse_args(argv)
     try:
-        with terminate_as_interrupt():
+        # SIGTERM (kill, service managers, timeouts) stops any command through Ctrl-C's
+        # clean-up: a Solr rebuild deletes its collection, a Whoosh rebuild its generation.
+        with Shutdown().installed():
             return int(args.handler(args) or EXIT_OK)
     except KeyboardInterrupt:
         print("cppcc-search: interrupted", file=sys.stderr)
@@ -65,30 +65,6 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
             message = f"{message} ({note})"
         print(f"cppcc-search: error: {message}", file=sys.stderr)
         return EXIT_FAILURE
-
-
-@contextlib.contextmanager
-def terminate_as_interrupt() -> Iterator[None]:
-    """SIGTERM (what `kill`, service managers and timeouts send) stops a command as Ctrl-C does,
-    through the same clean-up: a crawl saves its state, a Solr rebuild deletes the collection it
-    was building, an index build leaves the current index as it was. Only the main thread can
-    take a signal handler; elsewhere (a test calling main() from a thread) nothing changes."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    stopping: list[int] = []
-
-    def interrupt(signum: int, frame: object) -> None:
-        if not stopping:  # a second SIGTERM must not cut the clean-up short
-            stopping.append(signum)
-            raise KeyboardInterrupt(f"signal {signum}")
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def data_dir_note(data_dir: Path) -> str:

@@ -1,5 +1,6 @@
 """SIGTERM as an orderly stop of a crawl, for every caller of ``run_crawl`` (``cppcc-search
-crawl``, ``python -m crawl``, a service manager stopping either).
+crawl``, ``python -m crawl``, a service manager stopping either); ``cppcc-search`` installs it
+around every command, so an index build stops as cleanly.
 
 The stop is a KeyboardInterrupt, as Ctrl-C is: it ends a fetch or a wait at once, and the crawl
 unwinds, closing its connections, its WARC file, the state database and the lock. While an
