@@ -8,10 +8,16 @@ import time
 from pathlib import Path
 
 import pytest
+from whoosh import index as whoosh_index
 
 from cppcc_search.settings import DataPaths
 from indexer.errors import IndexBusyError, QueryTooBroadError
+from indexer.index.generations import read_pointer
+from indexer.search import run
 from indexer.search.budget import Gate, SearchLimits, check
+from indexer.search.queries import compile_query
+from indexer.search.querylang import parse_query
+from indexer.search.run import _budgeted_search
 from indexer.search.service import SearchService
 from indexer.search.types import SearchRequest
 from tests.indexer.reports import build_index, corpus_reports
@@ -71,3 +77,17 @@ def test_quick_calls_never_wait_for_the_slots():
         check()
         with gate.limited():  # a call inside another shares its budget and slot
             check()
+
+
+def test_whoosh_s_own_matchers_are_held_to_the_budget_too(corpus_paths, monkeypatch):
+    """Queries the block-wise ranker leaves to Whoosh's matchers (single characters) walk every
+    posting in Python: the collector looks at the clock as matches come (here at every match:
+    the corpus is too small for the usual spacing of the looks to be reached)."""
+    monkeypatch.setattr(run, "BUDGET_CHECK_EVERY", 1)
+    ix = whoosh_index.open_dir(str(corpus_paths.index_dir / read_pointer(corpus_paths.index_dir)))
+    query = compile_query(parse_query("的 一 是 在")).positive
+    with ix.searcher() as searcher:
+        assert len(_budgeted_search(searcher, query, 10, None).top_n) == 10  # no call: no bound
+        over_budget = Gate(SearchLimits(time_budget=0.0))
+        with over_budget.limited(), pytest.raises(QueryTooBroadError):
+            _budgeted_search(searcher, query, 10, None)
