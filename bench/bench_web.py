@@ -8,7 +8,8 @@ English words, with and without filters, sorts and pages, and browsing), each as
 figures are first-time costs, not the memo's.
 
 The attack phase repeats the load while attacker threads send what issue 19 found starving the
-server: 64 common single characters, a flood of repeated parameters, the longest query allowed.
+server, and variants: many common single characters (ANDed and ORed, 16 to 64), exports of a
+single character's result set, a flood of repeated parameters, trends of single characters.
 It reports the attack requests' latencies and the normal searches' p95 during the attack.
 
     .venv/bin/python bench/bench_web.py --data-dir index_data [--clients 8] [--queries 240]
@@ -184,15 +185,24 @@ def common_characters(data_dir: Path, count: int = 96) -> str:
     return "".join(char for char, _ in counts.most_common(count))
 
 
-def attack_paths(characters: str) -> list[str]:
-    """What issue 19 found starving the server, and variants."""
-    return [
-        f"/api/search?q={quote(' '.join(characters[:64]))}",
-        f"/search.csv?q={quote(characters[0])}",
-        f"/search?q=x&{HOSTILE_PARAMS}",
-        f"/api/search?q={quote(' '.join(characters[64:80]))}",
-        f"/trends?q={quote(','.join(characters[80:88]))}",
-    ]
+def attack_paths(characters: str) -> dict[str, str]:
+    """What issue 19 found starving the server, and variants, by a short name."""
+
+    def joined(chars: str, joint: str = " ") -> str:
+        return quote(joint.join(chars))
+
+    return {
+        "64 characters AND": f"/api/search?q={joined(characters[:64])}",
+        "32 characters AND": f"/api/search?q={joined(characters[16:48])}",
+        "16 characters AND": f"/api/search?q={joined(characters[64:80])}",
+        "16 characters OR": f"/api/search?q={joined(characters[64:80], ' OR ')}",
+        "16 characters, HTML page": f"/search?q={joined(characters[48:64])}",
+        "CSV of one character": f"/search.csv?q={quote(characters[0])}",
+        "CSV, a later chunk": f"/search.csv?q={quote(characters[1])}&page=7",
+        "RIS of one character": f"/search.ris?q={quote(characters[2])}",
+        "repeated parameters": f"/search?q=x&{HOSTILE_PARAMS}",
+        "trends of 8 characters": f"/trends?q={joined(characters[80:88], ',')}",
+    }
 
 
 def run_attackers(
@@ -207,7 +217,7 @@ def run_attackers(
         while not stop.is_set():
             path = paths[step % len(paths)]
             status, seconds = fetch(conn, path)
-            seen.append((path[:60], status, seconds))
+            seen.append((path, status, seconds))
             conn.close()
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
             step += 1
@@ -218,11 +228,11 @@ def run_attackers(
     return seen, threads
 
 
-def each_attack_alone(port: int, paths: list[str], probe: str) -> list[dict]:
+def each_attack_alone(port: int, attacks: dict[str, str], probe: str) -> list[dict]:
     """Each hostile request on its own, with one normal search sent while it runs: the two
     latencies the issue's check bounds (2 s for the attack, 1 s for the normal search)."""
     rows = []
-    for path in paths:
+    for name, path in attacks.items():
         result: dict = {}
 
         def attack(path: str = path, result: dict = result) -> None:
@@ -237,16 +247,19 @@ def each_attack_alone(port: int, paths: list[str], probe: str) -> list[dict]:
         _, result["normal_s"] = fetch(conn, probe)
         conn.close()
         thread.join()
-        rows.append({"path": path[:48], **result})
+        rows.append({"attack": name, **result})
     return rows
 
 
-def per_path(seen: list[tuple[str, int | str, float]]) -> dict[str, dict[str, float]]:
-    """Attack latencies grouped by request."""
+def per_attack(
+    seen: list[tuple[str, int | str, float]], attacks: dict[str, str]
+) -> dict[str, dict[str, float]]:
+    """Attack latencies grouped by attack."""
+    names = {path: name for name, path in attacks.items()}
     grouped: dict[str, list[tuple[str, float]]] = {}
     for path, _, seconds in seen:
-        grouped.setdefault(path[:48], []).append((path, seconds))
-    return {path: figures(timed) for path, timed in grouped.items()}
+        grouped.setdefault(names[path], []).append((path, seconds))
+    return {name: figures(timed) for name, timed in grouped.items()}
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -283,9 +296,9 @@ def main(argv: list[str] | None = None) -> int:
         run_clients(port, ["/search?q=warmup"], 1)  # open the index
         wall, timed, errors = run_clients(port, calm, args.clients)
         stop = threading.Event()
-        hostile_paths = attack_paths(common_characters(args.data_dir))
-        alone = each_attack_alone(port, hostile_paths, stormy[-1])
-        seen, attackers = run_attackers(port, stop, args.attackers, hostile_paths)
+        attacks = attack_paths(common_characters(args.data_dir))
+        alone = each_attack_alone(port, attacks, stormy[-1])
+        seen, attackers = run_attackers(port, stop, args.attackers, list(attacks.values()))
         time.sleep(2)  # let the attack fill the server first
         _, under_attack, attack_errors = run_clients(port, stormy, args.clients)
         stop.set()
@@ -309,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
         "attack_p95_ms": round(percentile(hostile, 0.95), 1) if hostile else None,
         "attack_max_ms": round(max(hostile), 1) if hostile else None,
         "attack_statuses": dict(statuses),
-        "attack_by_request": per_path(seen),
+        "attack_by_request": per_attack(seen, attacks),
         "each_attack_alone": alone,
     }
     print(f"{len(timed)} distinct searches from {args.clients} clients on {args.data_dir}")
@@ -317,12 +330,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  under attack: {result['under_attack']}  errors {len(attack_errors)}")
     print(f"  attack: {len(seen)} requests, p95 {result['attack_p95_ms']} ms, max "
           f"{result['attack_max_ms']} ms, statuses {dict(statuses)}")  # fmt: skip
-    for path, timing in result["attack_by_request"].items():
-        print(f"    {path:48}  p95 {timing['p95_ms']:8.1f} ms  max {timing['max_ms']:8.1f} ms")
+    for name, timing in result["attack_by_request"].items():
+        print(f"    {name:28}  p95 {timing['p95_ms']:8.1f} ms  max {timing['max_ms']:8.1f} ms")
     print("  each attack alone (attack s / a normal search meanwhile s):")
     for row in alone:
         seconds = f"{row['attack_s']:.2f} / {row['normal_s']:.2f}"
-        print(f"    {row['path']:48}  {row['status']}  {seconds}")
+        print(f"    {row['attack']:28}  {row['status']}  {seconds}")
     for path, status in (errors + attack_errors)[:5]:
         print(f"  {status} {path[:100]}")
     print(json.dumps(result))

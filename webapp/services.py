@@ -18,6 +18,8 @@ def search_limits(config: Mapping[str, Any]) -> SearchLimits:
         time_budget=config["SEARCH_TIME_BUDGET"],
         slow_after=config["SEARCH_SLOW_AFTER"],
         slow_slots=config["SEARCH_SLOW_SLOTS"],
+        max_postings=config["SEARCH_MAX_POSTINGS"],
+        expensive_cost=config["SEARCH_EXPENSIVE_WORK"],
     )
 
 

@@ -31,7 +31,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("HTML_MAX_PER_PAGE", 100, "Largest per_page (reports) the HTML search page accepts."),
     Setting("API_MAX_PER_PAGE", 1000, "Largest per_page /api/search accepts."),
-    Setting("CSV_MAX_ROWS", 5000, "Most rows a CSV export holds."),
+    Setting(
+        "EXPORT_ROWS",
+        500,
+        "Sections in one chunk of a CSV, RIS or BibTeX export (at most 1,000); `page` asks for "
+        "the next chunk, which the Link header names.",
+    ),
     Setting("FEED_ENTRIES", 50, "Entries in an Atom feed."),
     Setting("MAX_QUERY_LENGTH", 500, "Longest query string accepted (characters)."),
     Setting("MAX_FILTER_VALUES", 50, "Most values accepted for one repeatable filter."),
@@ -50,6 +55,18 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds after which a call counts as slow and waits for one of the slow slots.",
     ),
     Setting("SEARCH_SLOW_SLOTS", 2, "Slow calls that may work at once; quick ones never wait."),
+    Setting(
+        "SEARCH_EXPENSIVE_WORK",
+        1_000_000,
+        "Estimated work (postings decoded; a hit counts 5,000) from which a search waits for a "
+        "slow slot before it starts; cheaper ones never wait behind it.",
+    ),
+    Setting(
+        "SEARCH_MAX_POSTINGS",
+        2_000_000,
+        "Postings of its terms one search or trends call may read; a query over it is refused "
+        "at once as too broad (64 common single characters: about 6 million at 100k sections).",
+    ),
 )
 
 

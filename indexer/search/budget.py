@@ -1,10 +1,16 @@
-"""What one search call may cost: a time budget, and a gate that slow calls queue at.
+"""What one search call may cost: a time budget, an admission by estimated cost, and the slots
+that expensive and slow calls queue at.
 
-A call runs inside :func:`limited`; the loops that grow with the index (posting blocks, exact
-string checks, ranking, snippets) call :func:`check`. A call still working after
-``slow_after`` seconds takes one of a few slots before it goes on, so broad queries from many
-clients share those slots while every quick query keeps running; a call past its time budget
-ends with QueryTooBroadError instead of keeping a server thread busy.
+A call runs inside :func:`Gate.limited`; the loops that grow with the index (posting blocks,
+exact string checks, ranking, snippets) call :func:`check`. A search or trends call first
+admits its estimates (:func:`admit`; indexer.search.cost counts the postings its terms hold and
+its work): a query over ``max_postings`` is refused at once; one of ``expensive_cost`` work or
+more takes one of a few "expensive" slots before it starts, so broad queries from many clients
+take turns instead of sharing the cores with everything else. Any other call still working
+after ``slow_after`` seconds takes one of as many "slow" slots, apart from the expensive ones,
+so a query slowed by a busy machine never queues behind broad ones. A call past its time budget
+ends with QueryTooBroadError, or IndexBusyError when it was estimated cheap: the server was
+busy, not the query broad.
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ class SearchLimits:
     time_budget: float | None = None
     slow_after: float = 0.25
     slow_slots: int = 2
+    max_postings: int | None = None  # per call, as indexer.search.cost counts them
+    expensive_cost: int = 1_000_000  # an estimate from which a call takes a slot before it starts
 
 
 @dataclass
@@ -35,19 +43,22 @@ class _Call:
     deadline: float | None
     slow_at: float
     budget: float | None
-    gate: threading.BoundedSemaphore
-    holding: bool = False
+    gate: Gate
+    cost: int = 0
+    cheap: bool = False
+    holding: threading.BoundedSemaphore | None = None
 
 
 _CURRENT: ContextVar[_Call | None] = ContextVar("search_call", default=None)
 
 
 class Gate:
-    """The slots of one search service that slow calls share."""
+    """A search service's slots: ``slow_slots`` for expensive calls, as many for slow ones."""
 
     def __init__(self, limits: SearchLimits) -> None:
         self.limits = limits
-        self._slots = threading.BoundedSemaphore(max(1, limits.slow_slots))
+        self.expensive = threading.BoundedSemaphore(max(1, limits.slow_slots))
+        self.slow = threading.BoundedSemaphore(max(1, limits.slow_slots))
 
     @contextmanager
     def limited(self) -> Iterator[None]:
@@ -61,15 +72,18 @@ class Gate:
             deadline=None if budget is None else now + budget,
             slow_at=now + self.limits.slow_after,
             budget=budget,
-            gate=self._slots,
+            gate=self,
         )
         token = _CURRENT.set(call)
         try:
             yield
         finally:
             _CURRENT.reset(token)
-            if call.holding:
-                self._slots.release()
+            if call.holding is not None:
+                call.holding.release()
+
+
+_BUSY = "the server is busy: try again in a moment (服务器繁忙，请稍后再试)"
 
 
 def check() -> None:
@@ -79,15 +93,40 @@ def check() -> None:
         return
     now = monotonic()
     if call.deadline is not None and now > call.deadline:
+        if call.cheap:
+            raise IndexBusyError(_BUSY)
         raise QueryTooBroadError(_too_broad(call.budget))
-    if not call.holding and now > call.slow_at:
-        wait = None if call.deadline is None else max(0.0, call.deadline - now)
-        if not call.gate.acquire(timeout=wait):
-            raise IndexBusyError(
-                "the server is busy with other broad queries: try again in a moment "
-                "(服务器正在处理其他大范围查询，请稍后再试)"
-            )
-        call.holding = True
+    if call.holding is None and now > call.slow_at:
+        _take_slot(call, call.gate.slow, now)
+
+
+def admit(postings: int, work: int) -> None:
+    """Tell the current call its estimates: the postings its terms hold (refused at once with
+    QueryTooBroadError over ``max_postings``) and its work (in postings decoded). An expensive
+    call takes a slot now. Admissions within one call add up (a trend's terms)."""
+    call = _CURRENT.get()
+    if call is None:
+        return
+    limits = call.gate.limits
+    limit = limits.max_postings
+    if limit is not None and postings > limit:
+        raise QueryTooBroadError(
+            f"the query is too broad: its terms occur in {postings:,} places, more than one "
+            f"search may read ({limit:,}); use fewer single characters or common words, or "
+            "quote a phrase (查询范围过大：所含的单字或常用词过多，"
+            "请减少单字和常用词，或使用引号短语)"
+        )
+    call.cost += work
+    call.cheap = call.cost < limits.expensive_cost
+    if not call.cheap and call.holding is None:
+        _take_slot(call, call.gate.expensive, monotonic())
+
+
+def _take_slot(call: _Call, slots: threading.BoundedSemaphore, now: float) -> None:
+    wait = None if call.deadline is None else max(0.0, call.deadline - now)
+    if not slots.acquire(timeout=wait):
+        raise IndexBusyError(_BUSY)
+    call.holding = slots
 
 
 def _too_broad(budget: float | None) -> str:

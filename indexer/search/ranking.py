@@ -9,12 +9,15 @@ a correctly rounded IEEE operation, as in Python), which keeps scores (and so th
 ties) identical. An exact Chinese string scores as one term (indexer.search.phrase): its
 occurrences are the tf, the sections holding it the df; since counting occurrences reads a
 section's whole text, a page of the best matches counts only the sections that could reach it.
-Query shapes whose Whoosh scores depend on more than that (prefixes, word phrases, and/or nodes
-of three or more clauses) return None and are ranked by Whoosh as before.
+An AND or OR of three or more clauses adds its clauses' scores in the order of the matcher Whoosh
+builds for it in each segment (Combination), so its scores stay Whoosh's too. Query shapes whose
+Whoosh scores depend on more than that (prefixes, word phrases) return None and are ranked by
+Whoosh as before.
 """
 
 from __future__ import annotations
 
+import bisect
 import threading
 from typing import Any
 
@@ -160,9 +163,10 @@ def _best(docs: np.ndarray, scores: np.ndarray, at: np.ndarray, k: int) -> list[
     return list(zip(docs[at][chosen].tolist(), scores[chosen].tolist(), strict=True))
 
 
-# A query's scoring plan: ("term", field, text, boost) and ("phrase", CjkPhrase) leaves, and
+# A query's scoring plan: ("term", field, text, boost) and ("phrase", CjkPhrase) leaves,
 # ("sum", boost, children) for an AND or OR of two clauses (the scores add; a clause that does
-# not match adds 0.0, which leaves a float as it is, as Whoosh's union returns the one score).
+# not match adds 0.0, which leaves a float as it is, as Whoosh's union returns the one score),
+# and ("combine", children, query) for an AND or OR of three or more (see Combination).
 Plan = tuple
 
 
@@ -185,6 +189,8 @@ def _shape(q: wq.Query) -> Plan:
     subs = [_shape(s) for s in q.subqueries]
     if len(subs) == 1:  # Whoosh ignores a one-clause compound's own boost
         return subs[0]
+    if len(subs) > 2:
+        return ("combine", subs, q)
     return ("sum", q.boost, subs)
 
 
@@ -196,11 +202,10 @@ def _supported(searcher: Any, lengths: FieldLengths, q: wq.Query) -> bool:
             and lengths.bytes_of(searcher, q.fieldname) is not None
         )
     if type(q) in (wq.And, wq.Or):
-        # Two clauses add in either order to the same float; three or more depend on the
-        # shape of Whoosh's matcher tree, so leave those to Whoosh.
-        return len(q.subqueries) <= 2 and all(
-            _supported(searcher, lengths, s) for s in q.subqueries
-        )
+        # Two clauses add in either order to the same float; three or more as Whoosh's matcher
+        # tree groups them (Combination). An OR with a scale or a minimum scores otherwise.
+        plain = type(q) is wq.And or (not q.scale and not q.minmatch)
+        return plain and all(_supported(searcher, lengths, s) for s in q.subqueries)
     return False
 
 
@@ -258,12 +263,79 @@ class _Leaf:
         return tf
 
 
+class Combination:
+    """How Whoosh adds the scores of an AND or OR of three or more clauses, segment by segment.
+
+    Whoosh searches each segment with its own matcher tree. For an AND, and for an OR in a
+    segment of more than 5,000 documents, it builds a Huffman-like tree of two-clause matchers
+    (whoosh.util.make_weighted_tree): the clauses sorted by their estimated size in that segment
+    (an AND's largest first, an OR's smallest first), then the first two joined and the join put
+    back after every entry of no greater weight, until one is left. Matchers compare as equal,
+    so ties keep their order. A join scores the sum of its sides (an OR's side that does not
+    match adds nothing, as our 0.0 does), and the compound's boost multiplies the total. An OR
+    in a smaller segment, or of 1,024 clauses or more, is Whoosh's PreloadedOr instead: each
+    clause's score times the boost, added in the clauses' order.
+    """
+
+    def __init__(self, q: wq.Query, leaf_searchers: list[tuple[Any, int]]) -> None:
+        self._q = q
+        self._leaf_searchers = leaf_searchers
+        self._plans: dict[int, tuple[str, Any]] = {}
+
+    def added(self, segment: int, parts: list[np.ndarray]) -> np.ndarray:
+        """The compound's scores in one segment from its clauses' scores there."""
+        way, tree = self._plan(segment)
+        boost = self._q.boost
+        if way == "preloaded":
+            found = np.zeros(len(parts[0]))
+            for part in parts:
+                found = found + part * boost
+            return found
+        found = _added(tree, parts)
+        return found if boost == 1.0 else found * boost
+
+    def _plan(self, segment: int) -> tuple[str, Any]:
+        found = self._plans.get(segment)
+        if found is None:
+            reader = self._leaf_searchers[segment][0].reader()
+            sizes = [clause.estimate_size(reader) for clause in self._q.subqueries]
+            if type(self._q) is wq.And:
+                found = ("tree", weighted_tree([-size for size in sizes]))
+            elif len(sizes) < wq.Or.TOO_MANY_CLAUSES and reader.doc_count_all() > 5000:
+                found = ("tree", weighted_tree(sizes))
+            else:
+                found = ("preloaded", None)
+            self._plans[segment] = found
+        return found
+
+
+def weighted_tree(weights: list[int]) -> Any:
+    """The pairing whoosh.util.make_weighted_tree makes of items with these weights (indexes
+    into ``weights``): the two lightest joined first, a join placed after its equals."""
+    entries = sorted(((w, i) for i, w in enumerate(weights)), key=lambda entry: entry[0])
+    while len(entries) > 1:
+        (wa, a), (wb, b) = entries[0], entries[1]
+        del entries[:2]
+        joined = wa + wb
+        entries.insert(bisect.bisect_right([w for w, _ in entries], joined), (joined, (a, b)))
+    return entries[0][1]
+
+
+def _added(tree: Any, parts: list[np.ndarray]) -> np.ndarray:
+    if isinstance(tree, int):
+        return parts[tree]
+    return _added(tree[0], parts) + _added(tree[1], parts)
+
+
 class _Scoring:
     """A plan's scores over an ascending array of documents, exact or bounded from above."""
 
     def __init__(self, searcher: Any, plan: Any, docs: np.ndarray) -> None:
         context, shape = plan
         self.searcher = searcher
+        self._leaf_searchers = searcher.leaf_searchers()
+        offsets = np.array([offset for _, offset in self._leaf_searchers], dtype=np.int64)
+        self.segments = np.searchsorted(offsets, docs, side="right") - 1
         self.leaves: list[_Leaf] = []
         self.tree = self._build(context, shape, docs)
         self.bounded = any(leaf.matches is not None for leaf in self.leaves)
@@ -271,6 +343,9 @@ class _Scoring:
     def _build(self, context: _Context, shape: Plan, docs: np.ndarray) -> Any:
         if shape[0] == "sum":
             return ("sum", shape[1], [self._build(context, s, docs) for s in shape[2]])
+        if shape[0] == "combine":
+            children = [self._build(context, s, docs) for s in shape[1]]
+            return ("combine", children, Combination(shape[2], self._leaf_searchers))
         self.leaves.append(_Leaf(context, shape, docs))
         return len(self.leaves) - 1
 
@@ -290,9 +365,21 @@ class _Scoring:
             leaf = self.leaves[node]
             index = np.arange(len(leaf.tf))[at] if isinstance(at, slice) else at
             return leaf.scores(index, tfs[node])
+        if node[0] == "combine":
+            return self._combined(node, at, tfs)
         _, boost, (a, b) = node
         found = self._evaluate(a, at, tfs) + self._evaluate(b, at, tfs)
         return found if boost == 1.0 else found * boost
+
+    def _combined(self, node: Any, at: Any, tfs: list[np.ndarray]) -> np.ndarray:
+        _, children, combination = node
+        parts = [self._evaluate(child, at, tfs) for child in children]
+        segments = self.segments[at]
+        found = np.empty(len(segments))
+        for segment in np.unique(segments).tolist():
+            here = segments == segment
+            found[here] = combination.added(segment, [part[here] for part in parts])
+        return found
 
 
 class VersionState:

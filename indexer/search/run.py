@@ -10,7 +10,8 @@ import numpy as np
 from whoosh.collectors import FilterCollector, TopCollector
 
 from indexer.search.balance import balanced_scores
-from indexer.search.budget import check
+from indexer.search.budget import admit, check
+from indexer.search.cost import query_postings, search_work
 from indexer.search.expansion import expand_query
 from indexer.search.facets import (
     ColumnCache,
@@ -119,6 +120,7 @@ def term_matches(
     compiled = compile_query(parsed)
     if compiled.query is None:
         raise QueryError(f"nothing to search for in {term!r}")
+    admit(query_postings(searcher, compiled.query), search_work(searcher, compiled.query))
     chosen = selections(resolve_request(request, cache.bodies)[0], cache.years)
     key = (compiled.query, tuple((r.start, r.end) for r in parsed.years), chosen_key(chosen))
     return TermMatches(
@@ -145,6 +147,8 @@ def run_search(
     parsed = translated.parsed
     compiled = compile_query(parsed)
     compiled.balanced = any(t.renderings for t in translated.translations)
+    hits = request.per_page * max(1, request.per_report)
+    admit(query_postings(searcher, compiled.query), search_work(searcher, compiled.query, hits))
     raw = query_matches(searcher, cache, compiled, state.memo)
     check()
     chosen = selections(request, cache.years)
@@ -234,8 +238,8 @@ def _page(
 
 class _BudgetedTop(TopCollector):
     """Whoosh's top-k collector, checking the call's time budget as matches come: queries the
-    block-wise ranker leaves to Whoosh's matchers (many single characters, say) walk every
-    posting in Python, tens of seconds at 100k sections, and must end as too broad instead."""
+    block-wise ranker leaves to Whoosh's matchers (word phrases of common words, say) walk every
+    posting in Python, seconds at 100k sections, and must end as too broad instead."""
 
     def __init__(self, limit: int) -> None:
         super().__init__(limit=limit)

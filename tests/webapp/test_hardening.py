@@ -123,12 +123,31 @@ def test_repeated_values_within_the_bound_make_each_link_once(odd_client):
 
 
 def test_a_broad_query_past_the_budget_is_a_clear_400(odd_paths: Path):
-    app = create_app({"TESTING": True, "SEARCH_TIME_BUDGET": 0.0}, paths=odd_paths)
+    settings = {"TESTING": True, "SEARCH_TIME_BUDGET": 0.0, "SEARCH_EXPENSIVE_WORK": 0}
+    app = create_app(settings, paths=odd_paths)
     client = app.test_client()
     api = client.get("/api/search?q=新")
     assert api.status_code == 400 and "too broad" in api.get_json()["error"]
     page = client.get("/search?q=新")
     assert page.status_code == 400 and "查询范围过大" in page.get_data(as_text=True)
+    app.extensions["cppcc_search"].close()
+
+
+def test_a_cheap_query_past_the_budget_finds_the_server_busy(odd_paths: Path):
+    """Estimated cheap, it ran out of time because the server was busy: 503, not 'too broad'."""
+    app = create_app({"TESTING": True, "SEARCH_TIME_BUDGET": 0.0}, paths=odd_paths)
+    api = app.test_client().get("/api/search?q=新")
+    assert api.status_code == 503 and "busy" in api.get_json()["error"]
+    app.extensions["cppcc_search"].close()
+
+
+def test_a_query_over_the_postings_limit_is_a_clear_400(odd_paths: Path):
+    app = create_app({"TESTING": True, "SEARCH_MAX_POSTINGS": 1}, paths=odd_paths)
+    client = app.test_client()
+    api = client.get("/api/search?q=新 能")
+    assert api.status_code == 400 and "its terms occur in" in api.get_json()["error"]
+    assert client.get("/search.csv?q=新 能").status_code == 400
+    assert "查询范围过大" in client.get("/trends?q=新").get_data(as_text=True)
     app.extensions["cppcc_search"].close()
 
 

@@ -24,7 +24,7 @@ def links(html: str) -> list[str]:
 def test_factory_layers_test_config_over_defaults(tmp_path):
     app = create_app({"HTML_PER_PAGE": 7}, paths=DataPaths(tmp_path))
     assert app.config["HTML_PER_PAGE"] == 7
-    assert app.config["CSV_MAX_ROWS"] == 5000
+    assert app.config["EXPORT_ROWS"] == 500
     assert app.debug is False
     assert not app.testing
 
@@ -367,10 +367,31 @@ def test_app_picks_up_an_index_built_or_rebuilt_after_it_started(tmp_path):
     client.application.extensions["cppcc_search"].close()
 
 
-def test_csv_export_is_bounded_by_its_setting(web_paths):
-    app = create_app({"TESTING": True, "CSV_MAX_ROWS": 5}, paths=web_paths)
-    body = app.test_client().get("/search.csv").get_data(as_text=True)
-    assert len(body.strip().splitlines()) == 6  # header + five rows
+def test_exports_come_in_chunks_linked_to_the_next(web_paths):
+    """A chunk holds EXPORT_ROWS sections; its Link header names the next one until the result
+    set is exhausted, and the chunks together are the result set, each section once."""
+    app = create_app({"TESTING": True, "EXPORT_ROWS": 5}, paths=web_paths)
+    client = app.test_client()
+    total = client.get("/api/search?q=发展").get_json()["total"]
+    assert 10 < total < 200
+    url, seen, chunks = "/search.csv?q=发展", [], 0
+    while url:
+        response = client.get(url)
+        rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+        assert response.headers["X-Total-Count"] == str(total) and len(rows) <= 6
+        seen += [row[1] for row in rows[1:]]
+        chunks += 1
+        link = response.headers.get("Link")
+        if link is None:
+            break
+        target, rel = link.split(";")
+        assert rel.strip() == 'rel="next"' and target.startswith("<http")
+        parts = urlsplit(target.strip("<> "))
+        assert parts.path == "/search.csv"
+        url = f"{parts.path}?{parts.query}"
+    assert chunks == -(-total // 5) and len(seen) == len(set(seen)) == total
+    ris = client.get("/search.ris?q=发展&page=2")
+    assert ris.headers["X-Total-Count"] == str(total) and "page=3" in ris.headers["Link"]
     app.extensions["cppcc_search"].close()
 
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from cppcc_search.models import Report
-from indexer.search.types import MAX_PER_PAGE, Hit
+from indexer.search.types import Hit, SearchResponse
 from webapp.citation import bibtex, ris
 from webapp.params import UrlState
 from webapp.services import search_service
@@ -50,33 +50,31 @@ def csv_row(hit: Hit) -> list[str]:
     return [csv_cell(v) for v in values]
 
 
-def collect_hits(limit: int) -> list[Hit]:
-    """Up to ``limit`` hits of the current search, page by page."""
-    base = current_search(api=True)
-    per_page = min(MAX_PER_PAGE, limit)
-    hits: list[Hit] = []
-    page = 1
-    while len(hits) < limit:
-        response = search_service().search(replace(base, page=page, per_page=per_page))
-        hits.extend(response.results)
-        if page >= response.pages or not response.results:
-            break
-        page += 1
-    return hits[:limit]
+def export_chunk() -> tuple[SearchResponse, dict[str, str]]:
+    """One chunk of the current search's result set for an export: EXPORT_ROWS sections from
+    the URL's ``page`` on (one search call, so one time budget), with headers that give the
+    total and, while sections remain, the next chunk's URL (RFC 8288 ``rel="next"``)."""
+    rows = current_app.config["EXPORT_ROWS"]
+    response = search_service().search(replace(current_search(api=True), per_page=rows))
+    headers = {"X-Total-Count": str(response.total)}
+    if response.page < response.pages:
+        state = UrlState.from_args(request.args).replaced("page", str(response.page + 1))
+        headers["Link"] = f'<{absolute_url(state.url(request.path))}>; rel="next"'
+    return response, headers
 
 
 @bp.get("/search.csv")
 def csv_export():
-    """The result set (at most CSV_MAX_ROWS sections) as CSV."""
-    hits = collect_hits(current_app.config["CSV_MAX_ROWS"])
+    """One chunk of the result set (EXPORT_ROWS sections, ``page`` for the next) as CSV."""
+    response, headers = export_chunk()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
-    writer.writerows(csv_row(hit) for hit in hits)
+    writer.writerows(csv_row(hit) for hit in response.results)
     return Response(
         "\ufeff" + buffer.getvalue(),  # a BOM so spreadsheet programs read the Chinese as UTF-8
         mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="cppcc-search.csv"'},
+        headers={"Content-Disposition": 'attachment; filename="cppcc-search.csv"', **headers},
     )
 
 
@@ -95,13 +93,13 @@ def hit_reports(hits: list[Hit]) -> list[Report]:
 
 
 def _citation_export(style, mimetype: str, filename: str) -> Response:
-    """Every report of the result set (at most CSV_MAX_ROWS sections) in one citation style."""
-    reports = hit_reports(collect_hits(current_app.config["CSV_MAX_ROWS"]))
-    body = "\n".join(style(citation_target(report)) for report in reports)
+    """The reports of one chunk of the result set (as for CSV) in one citation style."""
+    response, headers = export_chunk()
+    body = "\n".join(style(citation_target(report)) for report in hit_reports(response.results))
     return Response(
         body,
         mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', **headers},
     )
 
 

@@ -14,6 +14,8 @@ import random
 import numpy as np
 import pytest
 from whoosh import index as whoosh_index
+from whoosh.matching import IntersectionMatcher, ListMatcher
+from whoosh.util import make_weighted_tree
 
 from cppcc_search.settings import DataPaths
 from indexer.index.generations import read_pointer
@@ -22,7 +24,7 @@ from indexer.search.phrase import CjkPhrase, literal_sections, phrase_matches
 from indexer.search.postings import term_postings
 from indexer.search.queries import compile_query
 from indexer.search.querylang import parse_query
-from indexer.search.ranking import FieldLengths, rank_scores, top_ranked
+from indexer.search.ranking import FieldLengths, rank_scores, top_ranked, weighted_tree
 from tests.indexer.reports import build_index, chinese_report
 
 pytestmark = pytest.mark.slow  # one index of ~1,500 sections (~10 s)
@@ -37,6 +39,11 @@ QUERIES = [
     "发展", "新能源", "农民群众", "社会主义市场经济", "进一步", "能源汽车", "科技 农业",
     "社会 发展", "人民群众 OR 农民群众", "经济 -改革", "现代化 建设", "的发展",
     "坚持改革开放", "群众 社会主义", "汽车 OR 农业", "section:改革", "主义市",
+    # ANDs of three or more clauses: Whoosh's tree of intersections, rebuilt per segment
+    "科技 农业 发展", "的 和 在 社会 经济", "新能源 汽车 发展 经济 社会 主义", "农民群众 社会 发展",
+    "发展 经济 发展", "(汽车 OR 农业) 社会 发展", "经济 社会 发展 -改革", "的 在 和 的 在",
+    # ORs of three or more: Whoosh's PreloadedOr in these small segments
+    "汽车 OR 农业 OR 科技", "的 OR 和 OR 在 OR 我们", "(新能源 OR 市场 OR 农民群众) 发展",
 ]  # fmt: skip
 
 
@@ -166,3 +173,53 @@ def test_only_sections_whose_words_are_their_own_strings_are_literal(searcher):
     assert sum(literal) > 1500  # the random sections are plain
     held = phrase_matches(searcher, CjkPhrase("cjk", "进一步")).docs.tolist()
     assert docs["odd#0"] not in held and {docs["odd#1"], docs["odd#2"]} <= set(held)
+
+
+def whooshs_grouping(matcher, leaves: list) -> object:
+    if isinstance(matcher, IntersectionMatcher):
+        return (whooshs_grouping(matcher.a, leaves), whooshs_grouping(matcher.b, leaves))
+    return next(i for i, leaf in enumerate(leaves) if leaf is matcher)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_grouping_of_an_and_is_whooshs(seed):
+    """Whoosh's own tree builder over real matchers (ties included: matchers compare equal, and
+    a join ties with what is left only when the weights are 0, clauses absent from a segment)."""
+    rng = random.Random(seed)
+    sizes = [0] if seed % 4 == 0 else [0, 3, 3, 7, 12, 12, 12, 40]
+    weights = [-rng.choice(sizes) for _ in range(rng.randint(3, 20))]
+    leaves = [ListMatcher([1, 2]) for _ in weights]
+    built = make_weighted_tree(IntersectionMatcher, list(zip(weights, leaves, strict=True)))
+    assert weighted_tree(weights) == whooshs_grouping(built, leaves)
+
+
+@pytest.fixture(scope="module")
+def large_segment_searcher(tmp_path_factory: pytest.TempPathFactory):
+    """One segment of more than 5,000 sections: there Whoosh joins an OR's clauses as a tree
+    (DefaultOr), where the small segments above add them in order (PreloadedOr)."""
+    rng = random.Random(5000)
+    paths = DataPaths(tmp_path_factory.mktemp("large") / "data").ensure()
+    made = [
+        chinese_report(f"l{n}", [random_text(rng, rng.randint(2, 12)) for _ in range(8)])
+        for n in range(660)
+    ]
+    build_index(paths, made)
+    ix = whoosh_index.open_dir(str(paths.index_dir / read_pointer(paths.index_dir)))
+    with ix.searcher() as searcher:
+        assert max(sub.doc_count_all() for sub, _ in searcher.leaf_searchers()) > 5000
+        yield searcher
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["汽车 OR 农业 OR 科技", "的 OR 和 OR 在 OR 我们 OR 人民", "(新能源 OR 市场 OR 群众) 发展",
+     "科技 农业 发展", "的 和 在 社会 经济 主义"],
+)  # fmt: skip
+def test_scores_in_large_segments_are_whooshs_bit_for_bit(large_segment_searcher, query):
+    searcher = large_segment_searcher
+    positive = compile_query(parse_query(query)).positive
+    docs = match_docs(searcher, positive)
+    expected = whoosh_scores(searcher, positive)
+    assert rank_scores(searcher, FieldLengths(), None, positive, docs.tolist()) == expected
+    ordered = in_order(expected)
+    assert top_ranked(searcher, FieldLengths(), None, positive, docs, 10) == ordered[:10]
