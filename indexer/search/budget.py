@@ -44,6 +44,7 @@ class _Call:
     slow_at: float
     budget: float | None
     gate: Gate
+    postings: int = 0
     cost: int = 0
     cheap: bool = False
     holding: threading.BoundedSemaphore | None = None
@@ -109,9 +110,10 @@ def admit(postings: int, work: int) -> None:
         return
     limits = call.gate.limits
     limit = limits.max_postings
-    if limit is not None and postings > limit:
+    call.postings += postings
+    if limit is not None and call.postings > limit:
         raise QueryTooBroadError(
-            f"the query is too broad: its terms occur in {postings:,} places, more than one "
+            f"the query is too broad: its terms occur in {call.postings:,} places, more than one "
             f"search may read ({limit:,}); use fewer single characters or common words, or "
             "quote a phrase (查询范围过大：所含的单字或常用词过多，"
             "请减少单字和常用词，或使用引号短语)"

@@ -139,6 +139,10 @@ def test_a_query_over_the_postings_limit_is_refused_at_once(corpus_paths):
         with pytest.raises(QueryTooBroadError):
             service.trends([MANY_CHARACTERS])
         assert service.search(SearchRequest(query="的 一")).total > 0
+    with SearchService.open(corpus_paths, SearchLimits(max_postings=small)) as service:
+        service.trends(["的 一"])
+        with pytest.raises(QueryTooBroadError):  # a trend's terms read within one limit
+            service.trends(["的 一", "的 一 是"])
     with SearchService.open(corpus_paths, SearchLimits(max_postings=cost)) as service:
         assert service.search(SearchRequest(query=MANY_CHARACTERS)).total > 0
 
