@@ -14,7 +14,8 @@ between digits normalised, so the value can be read in it.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from cppcc_search.models import Report, Section
@@ -53,10 +54,15 @@ _ZH_SCALES = {"万亿": 1e12, "亿": 1e8, "千万": 1e7, "百万": 1e6, "十万"
 # Money, energy and mass units whose scale words make one family: a series converts between them.
 _UNIT_FAMILIES = {"元": 1.0, "美元": 1.0, "吨": 1.0, "千瓦": 1.0, "人": 1.0, "千瓦时": 1.0}
 _CN_DIGITS = "零〇一二三四五六七八九十百千万亿两"
+_CN = "[" + _CN_DIGITS + "]"
+# A numeral in words is two characters at least: one alone (三项制度, 两个维护, and every 一 of
+# prose) is counting words, never a figure, and cannot be followed by a scale word (those are
+# numerals too, so the run would be longer). Not matching it at all spares most of the work of
+# reading a Chinese text, where such characters are everywhere.
 _NUMBER = re.compile(
     r"(?P<pct>百分之)(?P<pnum>[" + _CN_DIGITS + r"点]+)"
     r"|(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    r"|(?P<cn>[" + _CN_DIGITS + r"]+(?:点[" + _CN_DIGITS + r"]+)?)"
+    r"|(?P<cn>" + _CN + "(?:" + _CN + "+(?:点" + _CN + "+)?|点" + _CN + "+))"
 )
 _UNIT_AFTER = re.compile(
     r"(?P<scale>万亿|亿|千万|百万|十万|万|千)?(?P<more>多|余)?"
@@ -154,7 +160,9 @@ class Figure:
     text: str
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Not dataclasses.asdict, which deep-copies each field: the indexer calls this for
+        # every figure of the archive.
+        return {"label": self.label, "value": self.value, "unit": self.unit, "text": self.text}
 
 
 def normalise_digits(text: str) -> str:
@@ -289,11 +297,7 @@ def _chinese_number(sentence: str, match: re.Match[str]) -> tuple[float, str, in
     if match["num"]:
         value = float(match["num"].replace(",", ""))
     else:
-        digits = match["cn"]
-        # A bare numeral before a classifier is counting words in prose (三项制度, 两个维护); a
-        # stated quantity in words is longer (三百四十六条) or carries a scale (五百万吨).
-        if len(digits) < 2 and not scale:
-            return None
+        digits = match["cn"]  # two characters at least (see _NUMBER)
         trailing = re.search(r"(万亿|亿|万)$", digits)
         if trailing and len(digits) > len(trailing[1]) and not scale:
             scale, digits = trailing[1], digits[: -len(trailing[1])]
@@ -316,6 +320,8 @@ def _skip_range(sentence: str, end: int) -> int:
     return tail.end() if tail else end
 
 
+# Numerals in words are a small vocabulary (十四五, 两千, 百分之三): each is read by cn2an once.
+@lru_cache(maxsize=4096)
 def _cn_value(digits: str) -> float | None:
     import cn2an  # a third of a second to import: only texts with numerals in words pay it
 
