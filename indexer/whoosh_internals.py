@@ -12,12 +12,15 @@ which compares our segments with Whoosh's own byte for byte) were run on.
 from __future__ import annotations
 
 import gc
+import operator
+import struct
 import traceback
 import warnings
 import zlib
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
+from hashlib import md5
 from pickle import dumps, loads
 from typing import Any, NamedTuple
 
@@ -29,7 +32,6 @@ from whoosh.codec.whoosh3 import (
     W3Codec,
     W3LeafMatcher,
     W3PerDocReader,
-    W3TermInfo,
 )
 from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.filedb.filestore import FileStorage
@@ -38,7 +40,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 from whoosh.system import emptybytes, pack_int, pack_ushort
-from whoosh.util.numeric import length_to_byte
+from whoosh.util.numeric import _length_byte_cache
 
 # The block compression W3Codec uses by default (zlib level).
 COMPRESSION = 3
@@ -256,6 +258,16 @@ def has_field_b(weighting: Any) -> bool:
 # -- writing segments ---------------------------------------------------------------------------
 
 
+# HashWriter's record header (key and value lengths) and its hash type 0, md5_hash.
+_KEY_VALUE_LENGTHS = struct.Struct("!ii")
+_MD5_HASH = 0
+
+
+def _ascending(last: bytes, keys: list[bytes]) -> bool:
+    """Whether the keys increase strictly, after ``last`` (OrderedHashWriter requires it)."""
+    return last < keys[0] and all(map(operator.lt, keys, keys[1:]))
+
+
 class TermWriter:
     """W3FieldWriter fed whole terms: the posting bytes of a term are written by
     :func:`write_term_blocks` and listed here with their term info.
@@ -276,8 +288,41 @@ class TermWriter:
         self._writer.start_field(fieldname, fieldobj)
         self._prefix = pack_ushort(self._writer._fieldid)  # set by start_field
 
-    def add_term(self, term: bytes, terminfo: W3TermInfo) -> None:
-        self._writer._tindex.add(self._prefix + term, terminfo.to_bytes())  # the terms table
+    def add_terms(self, terms: Sequence[bytes], infos: bytes) -> None:
+        """Add terms of the field, in byte order after any added before, with their term infos
+        (:func:`write_postings`' bytes, TERM_INFO.itemsize each) to the terms table.
+
+        The table is an OrderedHashWriter (``_tindex``); its ``add`` costs three writes, a
+        ``tell``, an MD5 as a hex string and a position appended per term. Here the records
+        (lengths, key, value) are joined and written at once, each key's hash taken from the
+        digest's bytes, and the table's private state kept as ``add`` keeps it: the positions
+        of the keys (``index``), the hash buckets, the last key.
+        """
+        table = self._writer._tindex
+        keys = [self._prefix + term for term in terms]
+        size = TERM_INFO.itemsize
+        if len(infos) != size * len(keys):
+            raise ValueError(f"{len(keys)} terms but {len(infos) // size} term infos")
+        if not keys:
+            return
+        if table.hashtype != _MD5_HASH:
+            raise ValueError(f"a terms table of hash type {table.hashtype}, not MD5")
+        if not _ascending(table.lastkey, keys):
+            raise ValueError("terms must be added in increasing byte order")
+        records = [
+            _KEY_VALUE_LENGTHS.pack(len(key), size) + key + infos[at * size : (at + 1) * size]
+            for at, key in enumerate(keys)
+        ]
+        start = table.dbfile.tell()
+        positions = np.cumsum([start, *map(len, records[:-1])]).tolist()
+        table.dbfile.write(emptybytes.join(records))
+        table.index.extend(positions)
+        buckets = table.buckets
+        for key, position in zip(keys, positions, strict=True):
+            # md5_hash: the digest's last four bytes, as int(hexdigest, 16) & 0xFFFFFFFF.
+            hashed = int.from_bytes(md5(key, usedforsecurity=False).digest()[-4:], "big")
+            buckets[hashed & 255].append((hashed, position))
+        table.lastkey = keys[-1]
 
     def finish_field(self) -> None:
         self._writer.finish_field()
@@ -320,7 +365,7 @@ def write_postings(
     block: int,
     compress_from: int,
     protocol: int = 2,
-) -> list[W3TermInfo]:
+) -> bytes:
     """Write the terms' posting blocks in W3PostingsWriter's layout; return their term infos.
 
     The layout is Whoosh 3's: per term a magic header, then per block a signed length
@@ -346,8 +391,9 @@ def write_postings(
     last_ids = run.docs[stats.ends - 1].tolist()
     term_ends = set(run.ends.tolist())
     tops, bottoms, widest = stats.top.tolist(), stats.bottom.tolist(), stats.widest.tolist()
-    lows, highs = stats.lows.tolist(), stats.highs.tolist()
-    infos = []
+    low_bytes, high_bytes = stats.low_bytes.tolist(), stats.high_bytes.tolist()
+    offset = postfile.tell()
+    offsets, sizes, written = [], [], []
     parts: list[bytes] = [WHOOSH3_HEADER_MAGIC]
     blocks = zip(stats.starts.tolist(), stats.ends.tolist(), strict=True)
     for n, (first, last) in enumerate(blocks):
@@ -374,8 +420,8 @@ def write_postings(
                 last_ids[n],
                 max(int(top) if integral else top, 0),
                 compression,
-                length_to_byte(lows[n] if highs[n] else None),
-                length_to_byte(highs[n]),
+                low_bytes[n],
+                high_bytes[n],
             ),
             2,
         )
@@ -383,13 +429,14 @@ def write_postings(
         size = len(infobytes) + len(databytes)
         parts += (pack_int(-size if final else size), infobytes, databytes)
         if final:
-            written = emptybytes.join(parts)
-            terminfo = stats.term_info(len(infos))
-            terminfo.set_extent(postfile.tell(), len(written))
-            postfile.write(written)
-            infos.append(terminfo)
+            term = emptybytes.join(parts)
+            offsets.append(offset)
+            sizes.append(len(term))
+            offset += len(term)
+            written.append(term)
             parts = [WHOOSH3_HEADER_MAGIC]
-    return infos
+    postfile.write(emptybytes.join(written))
+    return stats.term_infos(offsets, sizes)
 
 
 class _BlockStats:
@@ -409,33 +456,61 @@ class _BlockStats:
         self.widest = np.maximum.reduceat(self.deltas, starts)
         self.top = np.maximum.reduceat(weights, starts).astype(np.float64)
         self.bottom = np.minimum.reduceat(weights, starts).astype(np.float64)
-        sums = np.add.reduceat(weights.astype(np.float64), starts)
+        self.sums = np.add.reduceat(weights.astype(np.float64), starts)
         lengths = run.lengths.astype(np.int64)
         # A length of 0 (none recorded) takes no part in a minimum, as in Whoosh.
         self.lows = np.minimum.reduceat(np.where(lengths > 0, lengths, _NO_LENGTH), starts)
         self.highs = np.maximum.reduceat(lengths, starts)
-        # Per term, as lists: W3TermInfo takes Python numbers, one term at a time.
-        self.term_sums = np.add.reduceat(sums, term_first).tolist()
-        self.term_top = np.maximum.reduceat(self.top, term_first).tolist()
-        self.term_lows = np.minimum.reduceat(self.lows, term_first).tolist()
-        self.term_highs = np.maximum.reduceat(self.highs, term_first).tolist()
-        self.term_first_ids = docs[run.starts].tolist()
-        self.term_last_ids = docs[run.ends - 1].tolist()
-        self.term_counts = (run.ends - run.starts).tolist()
+        # Without any length recorded a block's minimum is None: byte 0.
+        self.low_bytes = np.where(self.highs > 0, _length_bytes(self.lows), 0)
+        self.high_bytes = _length_bytes(self.highs)
+        self.term_first = term_first
+        self.run = run
 
-    def term_info(self, term: int) -> W3TermInfo:
-        """Term infos as W3PostingsWriter makes them (total weight, postings, length and
-        weight extremes, first and last docnum)."""
-        high = self.term_highs[term]
-        return W3TermInfo(
-            self.term_sums[term],
-            self.term_counts[term],
-            self.term_lows[term] if high else None,
-            high,
-            max(self.term_top[term], 0),
-            self.term_first_ids[term],
-            self.term_last_ids[term],
-        )
+    def term_infos(self, offsets: list[int], sizes: list[int]) -> bytes:
+        """The terms' infos as W3TermInfo.to_bytes writes them (TERM_INFO each, back to back)
+        for postings written at ``offsets`` in ``sizes`` bytes: total weight, postings, length
+        and weight extremes, first and last docnum, as W3PostingsWriter computes them."""
+        run, first = self.run, self.term_first
+        infos = np.zeros(len(first), dtype=TERM_INFO)
+        infos["weight"] = np.add.reduceat(self.sums, first)
+        infos["df"] = run.ends - run.starts
+        highs = np.maximum.reduceat(self.highs, first)
+        lows = np.minimum.reduceat(self.lows, first)
+        infos["min_length"] = np.where(highs > 0, _length_bytes(lows), 0)
+        infos["max_length"] = _length_bytes(highs)
+        infos["max_weight"] = np.maximum(np.maximum.reduceat(self.top, first), 0)
+        infos["min_id"] = run.docs[run.starts]
+        infos["max_id"] = run.docs[run.ends - 1]
+        infos["offset"] = offsets
+        infos["length"] = sizes
+        return infos.tobytes()
+
+
+# W3TermInfo.to_bytes's layout when the postings are not inlined (they never are here): its
+# struct (flags, weight, postings, length bytes, max weight, first and last docnum), then the
+# postings' offset and size.
+TERM_INFO = np.dtype(
+    [
+        ("flags", "u1"),
+        ("weight", ">f4"),
+        ("df", ">u4"),
+        ("min_length", "u1"),
+        ("max_length", "u1"),
+        ("max_weight", ">f4"),
+        ("min_id", ">u4"),
+        ("max_id", ">u4"),
+        ("offset", ">i8"),
+        ("length", ">i4"),
+    ]
+)
+# length_to_byte's table: a length's byte is the first entry not below it (255 at most).
+_LENGTH_BYTES = np.array(_length_byte_cache, dtype=np.int64)
+
+
+def _length_bytes(lengths: np.ndarray) -> np.ndarray:
+    """length_to_byte of each length (a length of 0 gives 0)."""
+    return np.minimum(np.searchsorted(_LENGTH_BYTES, lengths, "left"), 255)
 
 
 _NO_LENGTH = np.iinfo(np.int64).max

@@ -245,8 +245,7 @@ class SegmentBuilder:
             protocol = WHOOSH_PROTOCOL if self.whoosh_bytes else BLOCK_PROTOCOL
             for terms, run in _inverted(table, np.frombuffer(lengths, dtype=np.uint32)):
                 infos = write_postings(postfile, run, fixedsize, block, compress_from, protocol)
-                for term, terminfo in zip(terms, infos, strict=True):
-                    fieldwriter.add_term(term, terminfo)
+                fieldwriter.add_terms(terms, infos)
             fieldwriter.finish_field()
         fieldwriter.close()
         self.segment.set_doc_count(self.doc_count)
