@@ -15,8 +15,9 @@ Whoosh's own.
 
 A field may offer a numeric fast path: ``posting_keys(value)`` returning integer keys, their
 counts and values (or None to use ``index``), ``key_term(key)`` giving a key's term bytes, and
-``keys_in_term_order``. The analysed text fields use it: a bigram is a pair of code points
-packed into one integer (in term order, so no dictionary at all), a word a term number.
+``keys_in_term_order`` (then optionally ``term_order_ranks(keys)``: smaller numbers in the same
+order). The analysed text fields use it: a bigram is a pair of code points packed into one
+integer (in term order, so no dictionary at all), a word a term number.
 """
 
 from __future__ import annotations
@@ -262,15 +263,14 @@ def _inverted(
     """Runs of whole terms in byte order (about _CHUNK_POSTINGS postings each): the terms and
     their postings, each term's in document order."""
     ranks, ranked_terms = _byte_order_ranks(table)
-    # Stable: within a term, postings stay in document order, as the codec needs them.
-    order = np.argsort(ranks, kind="stable")
-    sorted_ranks = ranks[order]
+    order, sorted_ranks = _stable_order(ranks)
     del ranks
     docs = np.frombuffer(table.docs, dtype=np.uint32)[order]
     weights = np.frombuffer(table.weights, dtype=np.float32)[order]
     starts = np.flatnonzero(np.concatenate(([True], sorted_ranks[1:] != sorted_ranks[:-1])))
-    if ranked_terms is None:
-        terms = [table.field.key_term(key) for key in sorted_ranks[starts].tolist()]
+    if ranked_terms is None:  # the ranks stand for the keys: each term from its first key
+        keys = np.frombuffer(table.keys, dtype=np.uint64)[order[starts]]
+        terms = [table.field.key_term(key) for key in keys.tolist()]
     else:
         terms = ranked_terms  # every rank has postings: group i is rank i
     del sorted_ranks
@@ -304,15 +304,35 @@ def _inverted(
         group = last_group + 1
 
 
+_LOW_32 = np.uint64(0xFFFFFFFF)
+
+
+def _stable_order(ranks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The order that sorts the ranks stably (within a term, postings stay in document order,
+    as the codec needs them), and the sorted ranks.
+
+    Each rank is packed with its index into one 64-bit key: the keys are distinct, so numpy's
+    plain sort (vectorised) orders them as a stable sort would, about four times faster than
+    its stable argsort and the gather after it (measured on 5 M postings)."""
+    count = len(ranks)
+    if count >= 1 << 32 or (count and int(ranks.max()) >= 1 << 32):
+        order = np.argsort(ranks, kind="stable")
+        return order, ranks[order]
+    keys = (ranks.astype(np.uint64) << np.uint64(32)) | np.arange(count, dtype=np.uint64)
+    keys.sort()
+    return (keys & _LOW_32).astype(np.int64), keys >> np.uint64(32)
+
+
 def _byte_order_ranks(table: _FieldPostings) -> tuple[np.ndarray, list[bytes] | None]:
     """Each posting's term as a number that sorts as the terms' bytes do, and the terms in
     that order (None: the keys are packed terms, in order already)."""
     keys = np.frombuffer(table.keys, dtype=np.uint64)
     if table.keys_in_term_order:
-        return keys, None
+        # Smaller numbers in the same order, if the field has them: sorting is faster in 32 bits.
+        ranked = getattr(table.field, "term_order_ranks", None)
+        return (keys if ranked is None else ranked(keys)), None
     if table.keyed:
-        distinct = np.unique(keys)
-        slots = np.searchsorted(distinct, keys)
+        distinct, slots = _distinct_slots(keys)
         terms = [table.field.key_term(key) for key in distinct.tolist()]
     else:
         slots = keys
@@ -321,6 +341,22 @@ def _byte_order_ranks(table: _FieldPostings) -> tuple[np.ndarray, list[bytes] | 
     rank_of_slot = np.empty(len(terms), dtype=np.uint64)
     rank_of_slot[by_bytes] = np.arange(len(terms), dtype=np.uint64)
     return rank_of_slot[slots], [terms[slot] for slot in by_bytes]
+
+
+def _distinct_slots(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct keys in order, and each key's place among them.
+
+    Term numbers are dense (numbered in order of first sight), so a table over their range
+    replaces a sort and a binary search per posting; sparse keys take np.unique.
+    """
+    top = int(keys.max()) if len(keys) else 0
+    if top > 4 * len(keys) + (1 << 20):
+        distinct = np.unique(keys)
+        return distinct, np.searchsorted(distinct, keys)
+    held = np.zeros(top + 1, dtype=bool)
+    held[keys] = True
+    slot = np.cumsum(held, dtype=np.int64) - 1
+    return np.flatnonzero(held).astype(np.uint64), slot[keys]
 
 
 def _values_at(blob: bytes, value_ends: np.ndarray, rows: np.ndarray) -> list[bytes]:
