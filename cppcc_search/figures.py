@@ -64,6 +64,13 @@ _NUMBER = re.compile(
     r"|(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"|(?P<cn>" + _CN + "(?:" + _CN + "+(?:点" + _CN + "+)?|点" + _CN + "+))"
 )
+# Where a _NUMBER can start: a digit, 百 of 百分之, or a numeral in words of two characters. A
+# sentence without one holds no figure (most do not); this pattern starts with a character
+# class, which the regex engine skips to directly, so it finds that several times faster than
+# _NUMBER's alternatives tried at every character.
+_ZH_CANDIDATE = re.compile(
+    r"[\d" + _CN_DIGITS + r"](?:(?<=\d)|(?<=百)(?=分之)|(?=[" + _CN_DIGITS + r"点]))"
+)
 _UNIT_AFTER = re.compile(
     r"(?P<scale>万亿|亿|千万|百万|十万|万|千)?(?P<more>多|余)?"
     r"(?P<unit>%|" + "|".join(map(_unit_pattern, _ZH_UNITS)) + r")?"
@@ -190,7 +197,7 @@ def extract_figures(text: str, language: str = "zh") -> list[Figure]:
             continue
         if language == "en":
             figures.extend(_english_figures(sentence))
-        else:
+        elif _ZH_CANDIDATE.search(sentence):
             figures.extend(_chinese_figures(sentence))
     return figures
 
