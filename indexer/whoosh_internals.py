@@ -139,6 +139,26 @@ def varbytes_column_file(reader: Any, fieldname: str, column: Any) -> tuple[str,
     return path, column._basepos, column._offsets, column._lengths
 
 
+def varbytes_values(column: Any) -> list[bytes] | None:
+    """Every document's value of a VarBytesColumn reader, as iterating it gives them, read from
+    its file at once; None for another kind of column. A TranslatingColumnReader (what
+    ``column_reader`` returns) gives its untranslated values.
+
+    Iterating reads one value per call through the column's file object; this reads the
+    values' bytes in one call and cuts them at the ends of the reader's ``_lengths``, from its
+    ``_dbfile`` and ``_basepos``.
+    """
+    raw = column.raw_column() if hasattr(column, "raw_column") else column
+    if type(raw) is not VarBytesColumn.Reader:
+        return None
+    lengths = np.frombuffer(raw._lengths, dtype=raw._lengths.typecode).astype(np.int64)
+    ends = np.cumsum(lengths)
+    total = int(ends[-1]) if len(ends) else 0
+    blob = raw._dbfile.get(raw._basepos, total) if total else b""
+    starts = (ends - lengths).tolist()
+    return list(map(blob.__getitem__, map(slice, starts, ends.tolist())))
+
+
 def field_length_bytes(reader: Any, fieldname: str) -> bytes | None:
     """A segment's field-length column as raw bytes, one per document (None: not Whoosh 3's).
 

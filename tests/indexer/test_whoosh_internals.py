@@ -182,3 +182,20 @@ def test_the_terms_table_takes_terms_only_in_increasing_byte_order(tmp_path):
         writer.add_terms([b"section"], info * 2)
     writer.finish_field()
     writer.close()
+
+
+@pytest.mark.parametrize("name", ["kind", "report_id", "committee", "cjk"])
+def test_a_varbytes_column_read_at_once_holds_what_iterating_it_gives(ix, name):
+    with ix.reader() as reader:
+        for sub, _ in reader.leaf_readers():
+            raw = sub.column_reader(name, translate=False)
+            assert internals.varbytes_values(raw) == list(raw)
+            translated = sub.column_reader(name)  # what indexer.index.columns reads
+            assert internals.varbytes_values(translated) == list(raw)
+            assert len(list(raw)) == sub.doc_count_all() and any(list(raw))
+
+
+def test_a_column_of_another_kind_is_not_read_as_varbytes(ix):
+    with ix.reader() as reader:
+        sub = next(iter(reader.leaf_readers()))[0]
+        assert internals.varbytes_values(sub.column_reader("year")) is None
