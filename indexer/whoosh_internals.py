@@ -364,6 +364,47 @@ def latest_toc_generation(storage: Any, indexname: str) -> int:
     return TOC._latest_generation(storage, indexname)
 
 
+class PickledValues(NamedTuple):
+    """The values of a run's postings, each as pickle writes a bytes object (an opcode, its
+    length, its bytes), one after another in ``blob``; ``ends`` says where each ends.
+
+    A block's tuple of values is then the pickle opcodes MARK, its postings' slice of the blob
+    and TUPLE: :func:`write_postings` splices that into the block's pickle instead of making a
+    bytes object per posting for pickle to write (most of writing the word fields' blocks).
+    """
+
+    PROTOCOL = 4  # pickles of this protocol or later take the values so
+    SHORT_BINBYTES, SHORT_HEAD, SHORT_MAX = ord("C"), 2, 0xFF  # a length in one byte
+    BINBYTES, LONG_HEAD = ord("B"), 5  # in four, little-endian
+    blob: bytes
+    ends: np.ndarray
+
+    def tuple_pickle(self, first: int, last: int) -> bytes:
+        """The pickle opcodes of the tuple of values ``first`` to ``last`` (excluded)."""
+        start = int(self.ends[first - 1]) if first else 0
+        return b"(" + self.blob[start : int(self.ends[last - 1]) if last > first else start] + b"t"
+
+
+# A pickle (protocol 4) of a tuple ending in None: None, TUPLE3, MEMOIZE, STOP; and its FRAME
+# opcode with the frame's eight-byte length, which a pickle under 64 KiB has once, at its start.
+_NONE_LAST = b"N\x87\x94."
+_FRAME = 0x95
+_FRAME_END = 11
+_ONE_FRAME = 1 << 16
+
+
+def _block_pickle(ids: Any, weights: Any, values: PickledValues, first: int, last: int) -> bytes:
+    """``dumps((ids, weights, values[first:last]), 4)`` but for its frame (a reader takes a
+    pickle without one) and its memo of the values, which nothing refers back to."""
+    head = dumps((ids, weights, None), PickledValues.PROTOCOL)
+    tail = values.tuple_pickle(first, last)
+    if len(head) < _ONE_FRAME and head.endswith(_NONE_LAST) and head[2] == _FRAME:
+        return head[:2] + head[_FRAME_END : -len(_NONE_LAST)] + tail + b"\x87."
+    # Not the layout above (never seen: the ids and weights of a block take 4 KiB at most).
+    whole = loads(head[:2] + tail + b".")
+    return dumps((ids, weights, whole), PickledValues.PROTOCOL)
+
+
 @dataclass
 class PostingRun:
     """Postings of consecutive terms in term order, each term's in document order: docnums,
@@ -373,7 +414,7 @@ class PostingRun:
     docs: np.ndarray
     weights: np.ndarray
     lengths: np.ndarray
-    values: list[bytes] | None
+    values: list[bytes] | PickledValues | None
     starts: np.ndarray
     ends: np.ndarray
 
@@ -425,12 +466,12 @@ def write_postings(
         else:
             block_weights = tuple(weight_list[first:last])
         deltas = stats.deltas[first:last]
-        data = (
-            _packed_array(deltas, widest[n]) if packed else tuple(deltas.tolist()),
-            block_weights,
-            _mini_values(run.values[first:last] if run.values is not None else [], fixedsize),
-        )
-        databytes = dumps(data, protocol)
+        ids = _packed_array(deltas, widest[n]) if packed else tuple(deltas.tolist())
+        if isinstance(run.values, PickledValues):
+            databytes = _block_pickle(ids, block_weights, run.values, first, last)
+        else:
+            values = run.values[first:last] if run.values is not None else []
+            databytes = dumps((ids, block_weights, _mini_values(values, fixedsize)), protocol)
         compression = COMPRESSION if last - first >= compress_from else 0
         if compression:
             databytes = zlib.compress(databytes, compression)

@@ -37,6 +37,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from indexer.index.wordpostings import PackedValues
 from indexer.whoosh_internals import (
+    PickledValues,
     PostingRun,
     TermWriter,
     abandon_document,
@@ -244,7 +245,11 @@ class SegmentBuilder:
             block = WHOOSH_BLOCK if self.whoosh_bytes else BLOCK_POSTINGS
             compress_from = 1 if self.whoosh_bytes else WHOOSH_BLOCK
             protocol = WHOOSH_PROTOCOL if self.whoosh_bytes else BLOCK_PROTOCOL
-            for terms, run in _inverted(table, np.frombuffer(lengths, dtype=np.uint32)):
+            # A block's values are a tuple of bytes: its pickle is then cut from the values
+            # pickled once per run (PickledValues) rather than built from a bytes object each.
+            pickled = protocol >= PickledValues.PROTOCOL and (fixedsize is None or fixedsize < 0)
+            lengths_a = np.frombuffer(lengths, dtype=np.uint32)
+            for terms, run in _inverted(table, lengths_a, pickled):
                 infos = write_postings(postfile, run, fixedsize, block, compress_from, protocol)
                 fieldwriter.add_terms(terms, infos)
             fieldwriter.finish_field()
@@ -258,10 +263,11 @@ _CHUNK_POSTINGS = 1 << 20
 
 
 def _inverted(
-    table: _FieldPostings, lengths: np.ndarray
+    table: _FieldPostings, lengths: np.ndarray, pickled: bool = False
 ) -> Iterator[tuple[list[bytes], PostingRun]]:
     """Runs of whole terms in byte order (about _CHUNK_POSTINGS postings each): the terms and
-    their postings, each term's in document order."""
+    their postings, each term's in document order; with ``pickled``, their values as
+    PickledValues instead of a bytes object each."""
     ranks, ranked_terms = _byte_order_ranks(table)
     order, sorted_ranks = _stable_order(ranks)
     del ranks
@@ -276,11 +282,12 @@ def _inverted(
     del sorted_ranks
     ends = np.append(starts[1:], len(docs))
     value_ends = None
-    blob = b""
+    blob: bytes | np.ndarray = b""
     if table.has_values:
         value_ends = np.frombuffer(table.value_ends, dtype=np.uint64)
-        # Immutable bytes slice straight into new bytes objects (one allocation each).
-        blob = bytes(table.values)
+        # Pickled values are gathered with numpy from the values as they are; immutable bytes
+        # slice straight into new bytes objects (one allocation each).
+        blob = np.frombuffer(table.values, dtype=np.uint8) if pickled else bytes(table.values)
         table.values = bytearray()
     group = 0
     while group < len(starts):
@@ -289,8 +296,10 @@ def _inverted(
         last_group = max(group, int(np.searchsorted(ends, first + _CHUNK_POSTINGS, "right")) - 1)
         stop = int(ends[last_group])
         chunk_docs = docs[first:stop].astype(np.int64)
-        values = None
-        if value_ends is not None:
+        values: list[bytes] | PickledValues | None = None
+        if value_ends is not None and pickled:
+            values = _pickled_values(blob, value_ends, order[first:stop])
+        elif value_ends is not None:
             values = _values_at(blob, value_ends, order[first:stop])
         run = PostingRun(
             docs=chunk_docs,
@@ -357,6 +366,47 @@ def _distinct_slots(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     held[keys] = True
     slot = np.cumsum(held, dtype=np.int64) - 1
     return np.flatnonzero(held).astype(np.uint64), slot[keys]
+
+
+# Postings whose values are pickled at a time: bounds the index arrays numpy gathers with.
+_PICKLE_POSTINGS = 1 << 17
+
+
+def _pickled_values(blob: np.ndarray, value_ends: np.ndarray, rows: np.ndarray) -> PickledValues:
+    """The values of the postings ``rows`` (in that order) as PickledValues: each as pickle
+    writes a bytes object, one after another."""
+    parts, ends, done = [], [], 0
+    for at in range(0, len(rows), _PICKLE_POSTINGS):
+        part, part_ends = _pickled_part(blob, value_ends, rows[at : at + _PICKLE_POSTINGS])
+        parts.append(part)
+        ends.append(part_ends + done)
+        done += len(part)
+    joined = b"".join(parts)
+    return PickledValues(joined, np.concatenate(ends) if ends else np.empty(0, np.int64))
+
+
+def _pickled_part(
+    blob: np.ndarray, value_ends: np.ndarray, rows: np.ndarray
+) -> tuple[bytes, np.ndarray]:
+    ends = value_ends[rows].astype(np.int64)
+    starts = np.where(rows > 0, value_ends[rows - 1], 0).astype(np.int64)
+    sizes = ends - starts
+    long = sizes > PickledValues.SHORT_MAX
+    heads = np.where(long, PickledValues.LONG_HEAD, PickledValues.SHORT_HEAD)
+    out_ends = np.cumsum(heads + sizes)
+    out_starts = out_ends - heads - sizes
+    out = np.empty(int(out_ends[-1]) if len(rows) else 0, dtype=np.uint8)
+    # Each value's opcode and length (one byte, or four little-endian), then its bytes.
+    out[out_starts] = np.where(long, PickledValues.BINBYTES, PickledValues.SHORT_BINBYTES)
+    out[out_starts[~long] + 1] = sizes[~long]
+    for byte in range(4):
+        out[out_starts[long] + 1 + byte] = (sizes[long] >> (8 * byte)) & 0xFF
+    before = np.cumsum(sizes) - sizes  # value bytes ahead of each value
+    offsets = np.arange(int(sizes.sum()), dtype=np.int64)
+    out[np.repeat(out_starts + heads - before, sizes) + offsets] = blob[
+        np.repeat(starts - before, sizes) + offsets
+    ]
+    return out.tobytes(), out_ends
 
 
 def _values_at(blob: bytes, value_ends: np.ndarray, rows: np.ndarray) -> list[bytes]:
