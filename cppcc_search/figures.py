@@ -77,7 +77,7 @@ _UNIT_AFTER = re.compile(
     r"(?P<qual>左右|以上|以下|以内|多|余)?"
 )
 _RANGE_TAIL = re.compile(r"\s*[－—\-~～至到]\s*(?:百分之)?[\d" + _CN_DIGITS + r"点.]+\s*%?")
-_CLAUSE_BREAK = re.compile(r"[，,、；;：:（）()“”\"]")
+_CLAUSE_BREAKS = '，,、；;：:（）()“”"'
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 _EN_SENTENCE = re.compile(r".+?(?:[.!?](?=\s+|$)|$)", re.S)
 # Words that open a clause without naming what is measured: times, connectives.
@@ -110,6 +110,13 @@ _ZH_CHANGE = re.compile(r"^(?:年均)?" + _ZH_CHANGE_VERB + "$")
 _ZH_CHANGE_SUFFIX = re.compile(r"(?:年均)?" + _ZH_CHANGE_VERB + "$")
 # A number that is a baseline ("由4.5%", "比2010年") or vague ("数十万", "上万"): no figure.
 _ZH_BASELINE = re.compile(r"(?:(?:由|从)[^到至]*|比|较|与|同|数|几|上|成)$")
+# Compiled once: these run for every number of a Chinese text.
+_LISTED = re.compile(r"\s*[、和及与]\s*")
+_TRAILING_SCALE = re.compile(r"(万亿|亿|万)$")
+_ZH_CHANGE_TO = re.compile(_ZH_CHANGE_VERB + r"(?:到|至)$")
+_LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9]")
+_CN_NUMERAL = re.compile("[" + _CN_DIGITS + "]{2,}")
+_ALL_CHINESE = re.compile(r"[\u3400-\u9fff]+")
 MAX_ZH_PHRASE = 16
 MAX_EN_WORDS = 6
 
@@ -276,7 +283,7 @@ def _chinese_figures(sentence: str) -> list[Figure]:
         position = end
         if sentence.startswith("的", end):
             continue  # "80%的财政收入": a share of the noun after, not of the clause before
-        listed = re.fullmatch(r"\s*[、和及与]\s*", sentence[last_end : match.start()])
+        listed = _LISTED.fullmatch(sentence[last_end : match.start()])
         last_end = end
         if listed or _LIST_NEXT.match(sentence, end):
             continue  # "分别下降23%、15%、18%": values of a list of subjects, not of one
@@ -305,7 +312,7 @@ def _chinese_number(sentence: str, match: re.Match[str]) -> tuple[float, str, in
         value = float(match["num"].replace(",", ""))
     else:
         digits = match["cn"]  # two characters at least (see _NUMBER)
-        trailing = re.search(r"(万亿|亿|万)$", digits)
+        trailing = _TRAILING_SCALE.search(digits)
         if trailing and len(digits) > len(trailing[1]) and not scale:
             scale, digits = trailing[1], digits[: -len(trailing[1])]
         value = _cn_value(digits)
@@ -372,22 +379,23 @@ def _zh_phrase(before: str) -> str | None:
     copulas. "" when nothing is left; None when the number is a baseline or the clause too long."""
     if _ZH_SPAN_BASELINE.search(before):
         return None
-    clause = _CLAUSE_BREAK.split(before)[-1].strip()
+    # After the last clause break (rfind per break: split would cut the whole prefix up).
+    clause = before[max(map(before.rfind, _CLAUSE_BREAKS)) + 1 :].strip()
     if _ZH_BASELINE.search(clause):
         return None
     clause = _ZH_LEADING.sub("", clause.replace("平均每年", "年均"))
     clause = _ZH_FROM.sub("", clause)
     clause = _ZH_FILLER.sub("", _ZH_FILLER.sub("", clause))
     # "财政收入增加到20.4万亿元" states the level reached, not the change: the label is the subject.
-    clause = re.sub(_ZH_CHANGE_VERB + r"(?:到|至)$", "", clause)
+    clause = _ZH_CHANGE_TO.sub("", clause)
     clause = _ZH_TRAILING.sub("", clause)
     clause = _ZH_LEADING.sub("", clause).strip()
     clause = clause.lstrip("的之")
-    if len(clause) > MAX_ZH_PHRASE or re.search(r"[A-Za-z0-9]", clause):
+    if len(clause) > MAX_ZH_PHRASE or _LATIN_OR_DIGIT.search(clause):
         return None
-    if re.search("[" + _CN_DIGITS + "]{2,}", clause):
+    if _CN_NUMERAL.search(clause):
         return None  # another quantity in words inside the phrase: a baseline or a condition
-    if clause and not re.fullmatch(r"[\u3400-\u9fff]+", clause):
+    if clause and not _ALL_CHINESE.fullmatch(clause):
         return None
     return clause
 
