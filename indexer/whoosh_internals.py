@@ -12,12 +12,15 @@ which compares our segments with Whoosh's own byte for byte) were run on.
 from __future__ import annotations
 
 import gc
+import operator
+import struct
 import traceback
 import warnings
 import zlib
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
+from hashlib import md5
 from pickle import dumps, loads
 from typing import Any, NamedTuple
 
@@ -29,7 +32,6 @@ from whoosh.codec.whoosh3 import (
     W3Codec,
     W3LeafMatcher,
     W3PerDocReader,
-    W3TermInfo,
 )
 from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.filedb.filestore import FileStorage
@@ -38,7 +40,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 from whoosh.system import emptybytes, pack_int, pack_ushort
-from whoosh.util.numeric import length_to_byte
+from whoosh.util.numeric import _length_byte_cache
 
 # The block compression W3Codec uses by default (zlib level).
 COMPRESSION = 3
@@ -135,6 +137,26 @@ def varbytes_column_file(reader: Any, fieldname: str, column: Any) -> tuple[str,
         raise LookupError(fieldname)
     path = f"{storage.folder}/{W3Codec.column_filename(reader.segment(), fieldname)}"
     return path, column._basepos, column._offsets, column._lengths
+
+
+def varbytes_values(column: Any) -> list[bytes] | None:
+    """Every document's value of a VarBytesColumn reader, as iterating it gives them, read from
+    its file at once; None for another kind of column. A TranslatingColumnReader (what
+    ``column_reader`` returns) gives its untranslated values.
+
+    Iterating reads one value per call through the column's file object; this reads the
+    values' bytes in one call and cuts them at the ends of the reader's ``_lengths``, from its
+    ``_dbfile`` and ``_basepos``.
+    """
+    raw = column.raw_column() if hasattr(column, "raw_column") else column
+    if type(raw) is not VarBytesColumn.Reader:
+        return None
+    lengths = np.frombuffer(raw._lengths, dtype=raw._lengths.typecode).astype(np.int64)
+    ends = np.cumsum(lengths)
+    total = int(ends[-1]) if len(ends) else 0
+    blob = raw._dbfile.get(raw._basepos, total) if total else b""
+    starts = (ends - lengths).tolist()
+    return list(map(blob.__getitem__, map(slice, starts, ends.tolist())))
 
 
 def field_length_bytes(reader: Any, fieldname: str) -> bytes | None:
@@ -256,6 +278,16 @@ def has_field_b(weighting: Any) -> bool:
 # -- writing segments ---------------------------------------------------------------------------
 
 
+# HashWriter's record header (key and value lengths) and its hash type 0, md5_hash.
+_KEY_VALUE_LENGTHS = struct.Struct("!ii")
+_MD5_HASH = 0
+
+
+def _ascending(last: bytes, keys: list[bytes]) -> bool:
+    """Whether the keys increase strictly, after ``last`` (OrderedHashWriter requires it)."""
+    return last < keys[0] and all(map(operator.lt, keys, keys[1:]))
+
+
 class TermWriter:
     """W3FieldWriter fed whole terms: the posting bytes of a term are written by
     :func:`write_term_blocks` and listed here with their term info.
@@ -276,8 +308,41 @@ class TermWriter:
         self._writer.start_field(fieldname, fieldobj)
         self._prefix = pack_ushort(self._writer._fieldid)  # set by start_field
 
-    def add_term(self, term: bytes, terminfo: W3TermInfo) -> None:
-        self._writer._tindex.add(self._prefix + term, terminfo.to_bytes())  # the terms table
+    def add_terms(self, terms: Sequence[bytes], infos: bytes) -> None:
+        """Add terms of the field, in byte order after any added before, with their term infos
+        (:func:`write_postings`' bytes, TERM_INFO.itemsize each) to the terms table.
+
+        The table is an OrderedHashWriter (``_tindex``); its ``add`` costs three writes, a
+        ``tell``, an MD5 as a hex string and a position appended per term. Here the records
+        (lengths, key, value) are joined and written at once, each key's hash taken from the
+        digest's bytes, and the table's private state kept as ``add`` keeps it: the positions
+        of the keys (``index``), the hash buckets, the last key.
+        """
+        table = self._writer._tindex
+        keys = [self._prefix + term for term in terms]
+        size = TERM_INFO.itemsize
+        if len(infos) != size * len(keys):
+            raise ValueError(f"{len(keys)} terms but {len(infos) // size} term infos")
+        if not keys:
+            return
+        if table.hashtype != _MD5_HASH:
+            raise ValueError(f"a terms table of hash type {table.hashtype}, not MD5")
+        if not _ascending(table.lastkey, keys):
+            raise ValueError("terms must be added in increasing byte order")
+        records = [
+            _KEY_VALUE_LENGTHS.pack(len(key), size) + key + infos[at * size : (at + 1) * size]
+            for at, key in enumerate(keys)
+        ]
+        start = table.dbfile.tell()
+        positions = np.cumsum([start, *map(len, records[:-1])]).tolist()
+        table.dbfile.write(emptybytes.join(records))
+        table.index.extend(positions)
+        buckets = table.buckets
+        for key, position in zip(keys, positions, strict=True):
+            # md5_hash: the digest's last four bytes, as int(hexdigest, 16) & 0xFFFFFFFF.
+            hashed = int.from_bytes(md5(key, usedforsecurity=False).digest()[-4:], "big")
+            buckets[hashed & 255].append((hashed, position))
+        table.lastkey = keys[-1]
 
     def finish_field(self) -> None:
         self._writer.finish_field()
@@ -299,6 +364,47 @@ def latest_toc_generation(storage: Any, indexname: str) -> int:
     return TOC._latest_generation(storage, indexname)
 
 
+class PickledValues(NamedTuple):
+    """The values of a run's postings, each as pickle writes a bytes object (an opcode, its
+    length, its bytes), one after another in ``blob``; ``ends`` says where each ends.
+
+    A block's tuple of values is then the pickle opcodes MARK, its postings' slice of the blob
+    and TUPLE: :func:`write_postings` splices that into the block's pickle instead of making a
+    bytes object per posting for pickle to write (most of writing the word fields' blocks).
+    """
+
+    PROTOCOL = 4  # pickles of this protocol or later take the values so
+    SHORT_BINBYTES, SHORT_HEAD, SHORT_MAX = ord("C"), 2, 0xFF  # a length in one byte
+    BINBYTES, LONG_HEAD = ord("B"), 5  # in four, little-endian
+    blob: bytes
+    ends: np.ndarray
+
+    def tuple_pickle(self, first: int, last: int) -> bytes:
+        """The pickle opcodes of the tuple of values ``first`` to ``last`` (excluded)."""
+        start = int(self.ends[first - 1]) if first else 0
+        return b"(" + self.blob[start : int(self.ends[last - 1]) if last > first else start] + b"t"
+
+
+# A pickle (protocol 4) of a tuple ending in None: None, TUPLE3, MEMOIZE, STOP; and its FRAME
+# opcode with the frame's eight-byte length, which a pickle under 64 KiB has once, at its start.
+_NONE_LAST = b"N\x87\x94."
+_FRAME = 0x95
+_FRAME_END = 11
+_ONE_FRAME = 1 << 16
+
+
+def _block_pickle(ids: Any, weights: Any, values: PickledValues, first: int, last: int) -> bytes:
+    """``dumps((ids, weights, values[first:last]), 4)`` but for its frame (a reader takes a
+    pickle without one) and its memo of the values, which nothing refers back to."""
+    head = dumps((ids, weights, None), PickledValues.PROTOCOL)
+    tail = values.tuple_pickle(first, last)
+    if len(head) < _ONE_FRAME and head.endswith(_NONE_LAST) and head[2] == _FRAME:
+        return head[:2] + head[_FRAME_END : -len(_NONE_LAST)] + tail + b"\x87."
+    # Not the layout above (never seen: the ids and weights of a block take 4 KiB at most).
+    whole = loads(head[:2] + tail + b".")
+    return dumps((ids, weights, whole), PickledValues.PROTOCOL)
+
+
 @dataclass
 class PostingRun:
     """Postings of consecutive terms in term order, each term's in document order: docnums,
@@ -308,7 +414,7 @@ class PostingRun:
     docs: np.ndarray
     weights: np.ndarray
     lengths: np.ndarray
-    values: list[bytes] | None
+    values: list[bytes] | PickledValues | None
     starts: np.ndarray
     ends: np.ndarray
 
@@ -320,7 +426,7 @@ def write_postings(
     block: int,
     compress_from: int,
     protocol: int = 2,
-) -> list[W3TermInfo]:
+) -> bytes:
     """Write the terms' posting blocks in W3PostingsWriter's layout; return their term infos.
 
     The layout is Whoosh 3's: per term a magic header, then per block a signed length
@@ -346,8 +452,9 @@ def write_postings(
     last_ids = run.docs[stats.ends - 1].tolist()
     term_ends = set(run.ends.tolist())
     tops, bottoms, widest = stats.top.tolist(), stats.bottom.tolist(), stats.widest.tolist()
-    lows, highs = stats.lows.tolist(), stats.highs.tolist()
-    infos = []
+    low_bytes, high_bytes = stats.low_bytes.tolist(), stats.high_bytes.tolist()
+    offset = postfile.tell()
+    offsets, sizes, written = [], [], []
     parts: list[bytes] = [WHOOSH3_HEADER_MAGIC]
     blocks = zip(stats.starts.tolist(), stats.ends.tolist(), strict=True)
     for n, (first, last) in enumerate(blocks):
@@ -359,12 +466,12 @@ def write_postings(
         else:
             block_weights = tuple(weight_list[first:last])
         deltas = stats.deltas[first:last]
-        data = (
-            _packed_array(deltas, widest[n]) if packed else tuple(deltas.tolist()),
-            block_weights,
-            _mini_values(run.values[first:last] if run.values is not None else [], fixedsize),
-        )
-        databytes = dumps(data, protocol)
+        ids = _packed_array(deltas, widest[n]) if packed else tuple(deltas.tolist())
+        if isinstance(run.values, PickledValues):
+            databytes = _block_pickle(ids, block_weights, run.values, first, last)
+        else:
+            values = run.values[first:last] if run.values is not None else []
+            databytes = dumps((ids, block_weights, _mini_values(values, fixedsize)), protocol)
         compression = COMPRESSION if last - first >= compress_from else 0
         if compression:
             databytes = zlib.compress(databytes, compression)
@@ -374,8 +481,8 @@ def write_postings(
                 last_ids[n],
                 max(int(top) if integral else top, 0),
                 compression,
-                length_to_byte(lows[n] if highs[n] else None),
-                length_to_byte(highs[n]),
+                low_bytes[n],
+                high_bytes[n],
             ),
             2,
         )
@@ -383,13 +490,14 @@ def write_postings(
         size = len(infobytes) + len(databytes)
         parts += (pack_int(-size if final else size), infobytes, databytes)
         if final:
-            written = emptybytes.join(parts)
-            terminfo = stats.term_info(len(infos))
-            terminfo.set_extent(postfile.tell(), len(written))
-            postfile.write(written)
-            infos.append(terminfo)
+            term = emptybytes.join(parts)
+            offsets.append(offset)
+            sizes.append(len(term))
+            offset += len(term)
+            written.append(term)
             parts = [WHOOSH3_HEADER_MAGIC]
-    return infos
+    postfile.write(emptybytes.join(written))
+    return stats.term_infos(offsets, sizes)
 
 
 class _BlockStats:
@@ -409,33 +517,61 @@ class _BlockStats:
         self.widest = np.maximum.reduceat(self.deltas, starts)
         self.top = np.maximum.reduceat(weights, starts).astype(np.float64)
         self.bottom = np.minimum.reduceat(weights, starts).astype(np.float64)
-        sums = np.add.reduceat(weights.astype(np.float64), starts)
+        self.sums = np.add.reduceat(weights.astype(np.float64), starts)
         lengths = run.lengths.astype(np.int64)
         # A length of 0 (none recorded) takes no part in a minimum, as in Whoosh.
         self.lows = np.minimum.reduceat(np.where(lengths > 0, lengths, _NO_LENGTH), starts)
         self.highs = np.maximum.reduceat(lengths, starts)
-        # Per term, as lists: W3TermInfo takes Python numbers, one term at a time.
-        self.term_sums = np.add.reduceat(sums, term_first).tolist()
-        self.term_top = np.maximum.reduceat(self.top, term_first).tolist()
-        self.term_lows = np.minimum.reduceat(self.lows, term_first).tolist()
-        self.term_highs = np.maximum.reduceat(self.highs, term_first).tolist()
-        self.term_first_ids = docs[run.starts].tolist()
-        self.term_last_ids = docs[run.ends - 1].tolist()
-        self.term_counts = (run.ends - run.starts).tolist()
+        # Without any length recorded a block's minimum is None: byte 0.
+        self.low_bytes = np.where(self.highs > 0, _length_bytes(self.lows), 0)
+        self.high_bytes = _length_bytes(self.highs)
+        self.term_first = term_first
+        self.run = run
 
-    def term_info(self, term: int) -> W3TermInfo:
-        """Term infos as W3PostingsWriter makes them (total weight, postings, length and
-        weight extremes, first and last docnum)."""
-        high = self.term_highs[term]
-        return W3TermInfo(
-            self.term_sums[term],
-            self.term_counts[term],
-            self.term_lows[term] if high else None,
-            high,
-            max(self.term_top[term], 0),
-            self.term_first_ids[term],
-            self.term_last_ids[term],
-        )
+    def term_infos(self, offsets: list[int], sizes: list[int]) -> bytes:
+        """The terms' infos as W3TermInfo.to_bytes writes them (TERM_INFO each, back to back)
+        for postings written at ``offsets`` in ``sizes`` bytes: total weight, postings, length
+        and weight extremes, first and last docnum, as W3PostingsWriter computes them."""
+        run, first = self.run, self.term_first
+        infos = np.zeros(len(first), dtype=TERM_INFO)
+        infos["weight"] = np.add.reduceat(self.sums, first)
+        infos["df"] = run.ends - run.starts
+        highs = np.maximum.reduceat(self.highs, first)
+        lows = np.minimum.reduceat(self.lows, first)
+        infos["min_length"] = np.where(highs > 0, _length_bytes(lows), 0)
+        infos["max_length"] = _length_bytes(highs)
+        infos["max_weight"] = np.maximum(np.maximum.reduceat(self.top, first), 0)
+        infos["min_id"] = run.docs[run.starts]
+        infos["max_id"] = run.docs[run.ends - 1]
+        infos["offset"] = offsets
+        infos["length"] = sizes
+        return infos.tobytes()
+
+
+# W3TermInfo.to_bytes's layout when the postings are not inlined (they never are here): its
+# struct (flags, weight, postings, length bytes, max weight, first and last docnum), then the
+# postings' offset and size.
+TERM_INFO = np.dtype(
+    [
+        ("flags", "u1"),
+        ("weight", ">f4"),
+        ("df", ">u4"),
+        ("min_length", "u1"),
+        ("max_length", "u1"),
+        ("max_weight", ">f4"),
+        ("min_id", ">u4"),
+        ("max_id", ">u4"),
+        ("offset", ">i8"),
+        ("length", ">i4"),
+    ]
+)
+# length_to_byte's table: a length's byte is the first entry not below it (255 at most).
+_LENGTH_BYTES = np.array(_length_byte_cache, dtype=np.int64)
+
+
+def _length_bytes(lengths: np.ndarray) -> np.ndarray:
+    """length_to_byte of each length (a length of 0 gives 0)."""
+    return np.minimum(np.searchsorted(_LENGTH_BYTES, lengths, "left"), 255)
 
 
 _NO_LENGTH = np.iinfo(np.int64).max

@@ -20,6 +20,7 @@ indexer.index.wordpostings for words.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterator
@@ -244,6 +245,28 @@ def bigram_key_counts(text: str) -> tuple[np.ndarray, np.ndarray]:
     wide = codes.astype(np.uint64) << _KEY_SHIFT
     keys = np.concatenate((wide[:-1][pairs] | codes[1:][pairs], wide[chinese]))
     return np.unique(keys, return_counts=True)
+
+
+def bigram_key_ranks(keys: np.ndarray) -> np.ndarray:
+    """Numbers that sort as the keys of :func:`bigram_key_counts` do, below 2**32 when the keys
+    hold fewer than 65,536 distinct characters (else the keys themselves).
+
+    Each character is replaced by its rank among the characters the keys hold: the pairs keep
+    their order and fit in 32 bits, so the indexer can sort postings by packing a rank and a
+    posting number into one 64-bit integer (indexer.index.segments).
+    """
+    import numpy as np
+
+    firsts, seconds = keys >> np.uint64(_KEY_SHIFT), keys & np.uint64(_KEY_MASK)
+    held = np.zeros(sys.maxunicode + 2, dtype=bool)
+    held[0] = True  # a lone character's second
+    held[firsts] = True
+    held[seconds] = True
+    rank = np.cumsum(held, dtype=np.uint64) - np.uint64(1)
+    width = rank[-1] + np.uint64(1)
+    if int(width) * int(width) > 1 << 32:
+        return keys
+    return rank[firsts] * width + rank[seconds]
 
 
 def bigram_of_key(key: int) -> str:

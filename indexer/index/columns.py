@@ -22,6 +22,7 @@ import numpy as np
 from whoosh import index as whoosh_index
 
 from indexer.index.schema import COLUMN_FIELDS, KIND_REPORT, KIND_SECTION, NUMERIC_COLUMNS
+from indexer.whoosh_internals import varbytes_values
 
 COLUMN_FILE_PREFIX = "columns-"
 _FORMAT = 3  # bump when the saved dict changes shape; an unknown format is read afresh
@@ -163,7 +164,23 @@ def _column_values(reader: Any, name: str) -> list[Any]:
     empty = 0 if name in NUMERIC_COLUMNS else ""
     for sub, _ in reader.leaf_readers():
         count = sub.doc_count_all()
-        part = list(sub.column_reader(name)) if sub.has_column(name) else []
+        part = _segment_column(sub, name) if sub.has_column(name) else []
         values.extend(part[:count])
         values.extend([empty] * (count - len(part[:count])))
     return values
+
+
+def _segment_column(sub: Any, name: str) -> list[Any]:
+    """One segment's column values, as iterating its column reader gives them.
+
+    A column of byte strings is read at once and each distinct value translated once (a
+    column holds few: kinds, years, committees), not value by value through Whoosh's readers,
+    which was most of the time a rebuild spends after its workers end.
+    """
+    column = sub.column_reader(name)
+    raw = varbytes_values(column)
+    if raw is None:
+        return list(column)
+    translate = sub.schema[name].from_column_value
+    translated = {value: translate(value) for value in set(raw)}
+    return list(map(translated.__getitem__, raw))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from cppcc_search.figures import FIGURES_VERSION, section_figures
@@ -76,7 +77,8 @@ def section_document(report: Report, section: Section) -> dict[str, Any]:
 
 def report_record(report: Report) -> dict[str, Any]:
     """The report-level record: metadata (no section text) and the content hash."""
-    meta = report.to_dict()
+    # Without the sections, which to_dict would deep-copy only for them to be dropped.
+    meta = replace(report, sections=[]).to_dict()
     meta.pop("sections")
     doc = _report_fields(report)
     doc.update(

@@ -16,6 +16,7 @@ from indexer.index.analysis import (
     BigramTokenizer,
     WordTokenizer,
     bigram_key_counts,
+    bigram_key_ranks,
     bigram_of_key,
 )
 from indexer.index.spans import PackedCharacters, PackedPositions
@@ -132,6 +133,10 @@ class AnalysedText(TEXT):
             return keys, counts, None
         with_chars = self.analysis == "words+chars"
         return _short_word_keys(value, with_chars) if short else word_keys(value, with_chars)
+
+    def term_order_ranks(self, keys: np.ndarray) -> np.ndarray:
+        """Smaller numbers that sort as keys of :meth:`posting_keys` in term order do."""
+        return bigram_key_ranks(keys) if self.analysis == "bigrams" else keys
 
     def key_term(self, key: int) -> bytes:
         """The term bytes of a key from :meth:`posting_keys`."""

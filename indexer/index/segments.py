@@ -15,8 +15,9 @@ Whoosh's own.
 
 A field may offer a numeric fast path: ``posting_keys(value)`` returning integer keys, their
 counts and values (or None to use ``index``), ``key_term(key)`` giving a key's term bytes, and
-``keys_in_term_order``. The analysed text fields use it: a bigram is a pair of code points
-packed into one integer (in term order, so no dictionary at all), a word a term number.
+``keys_in_term_order`` (then optionally ``term_order_ranks(keys)``: smaller numbers in the same
+order). The analysed text fields use it: a bigram is a pair of code points packed into one
+integer (in term order, so no dictionary at all), a word a term number.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from indexer.index.wordpostings import PackedValues
 from indexer.whoosh_internals import (
+    PickledValues,
     PostingRun,
     TermWriter,
     abandon_document,
@@ -243,10 +245,13 @@ class SegmentBuilder:
             block = WHOOSH_BLOCK if self.whoosh_bytes else BLOCK_POSTINGS
             compress_from = 1 if self.whoosh_bytes else WHOOSH_BLOCK
             protocol = WHOOSH_PROTOCOL if self.whoosh_bytes else BLOCK_PROTOCOL
-            for terms, run in _inverted(table, np.frombuffer(lengths, dtype=np.uint32)):
+            # A block's values are a tuple of bytes: its pickle is then cut from the values
+            # pickled once per run (PickledValues) rather than built from a bytes object each.
+            pickled = protocol >= PickledValues.PROTOCOL and (fixedsize is None or fixedsize < 0)
+            lengths_a = np.frombuffer(lengths, dtype=np.uint32)
+            for terms, run in _inverted(table, lengths_a, pickled):
                 infos = write_postings(postfile, run, fixedsize, block, compress_from, protocol)
-                for term, terminfo in zip(terms, infos, strict=True):
-                    fieldwriter.add_term(term, terminfo)
+                fieldwriter.add_terms(terms, infos)
             fieldwriter.finish_field()
         fieldwriter.close()
         self.segment.set_doc_count(self.doc_count)
@@ -258,30 +263,31 @@ _CHUNK_POSTINGS = 1 << 20
 
 
 def _inverted(
-    table: _FieldPostings, lengths: np.ndarray
+    table: _FieldPostings, lengths: np.ndarray, pickled: bool = False
 ) -> Iterator[tuple[list[bytes], PostingRun]]:
     """Runs of whole terms in byte order (about _CHUNK_POSTINGS postings each): the terms and
-    their postings, each term's in document order."""
+    their postings, each term's in document order; with ``pickled``, their values as
+    PickledValues instead of a bytes object each."""
     ranks, ranked_terms = _byte_order_ranks(table)
-    # Stable: within a term, postings stay in document order, as the codec needs them.
-    order = np.argsort(ranks, kind="stable")
-    sorted_ranks = ranks[order]
+    order, sorted_ranks = _stable_order(ranks)
     del ranks
     docs = np.frombuffer(table.docs, dtype=np.uint32)[order]
     weights = np.frombuffer(table.weights, dtype=np.float32)[order]
     starts = np.flatnonzero(np.concatenate(([True], sorted_ranks[1:] != sorted_ranks[:-1])))
-    if ranked_terms is None:
-        terms = [table.field.key_term(key) for key in sorted_ranks[starts].tolist()]
+    if ranked_terms is None:  # the ranks stand for the keys: each term from its first key
+        keys = np.frombuffer(table.keys, dtype=np.uint64)[order[starts]]
+        terms = [table.field.key_term(key) for key in keys.tolist()]
     else:
         terms = ranked_terms  # every rank has postings: group i is rank i
     del sorted_ranks
     ends = np.append(starts[1:], len(docs))
     value_ends = None
-    blob = b""
+    blob: bytes | np.ndarray = b""
     if table.has_values:
         value_ends = np.frombuffer(table.value_ends, dtype=np.uint64)
-        # Immutable bytes slice straight into new bytes objects (one allocation each).
-        blob = bytes(table.values)
+        # Pickled values are gathered with numpy from the values as they are; immutable bytes
+        # slice straight into new bytes objects (one allocation each).
+        blob = np.frombuffer(table.values, dtype=np.uint8) if pickled else bytes(table.values)
         table.values = bytearray()
     group = 0
     while group < len(starts):
@@ -290,8 +296,10 @@ def _inverted(
         last_group = max(group, int(np.searchsorted(ends, first + _CHUNK_POSTINGS, "right")) - 1)
         stop = int(ends[last_group])
         chunk_docs = docs[first:stop].astype(np.int64)
-        values = None
-        if value_ends is not None:
+        values: list[bytes] | PickledValues | None = None
+        if value_ends is not None and pickled:
+            values = _pickled_values(blob, value_ends, order[first:stop])
+        elif value_ends is not None:
             values = _values_at(blob, value_ends, order[first:stop])
         run = PostingRun(
             docs=chunk_docs,
@@ -305,15 +313,35 @@ def _inverted(
         group = last_group + 1
 
 
+_LOW_32 = np.uint64(0xFFFFFFFF)
+
+
+def _stable_order(ranks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The order that sorts the ranks stably (within a term, postings stay in document order,
+    as the codec needs them), and the sorted ranks.
+
+    Each rank is packed with its index into one 64-bit key: the keys are distinct, so numpy's
+    plain sort (vectorised) orders them as a stable sort would, about four times faster than
+    its stable argsort and the gather after it (measured on 5 M postings)."""
+    count = len(ranks)
+    if count >= 1 << 32 or (count and int(ranks.max()) >= 1 << 32):
+        order = np.argsort(ranks, kind="stable")
+        return order, ranks[order]
+    keys = (ranks.astype(np.uint64) << np.uint64(32)) | np.arange(count, dtype=np.uint64)
+    keys.sort()
+    return (keys & _LOW_32).astype(np.int64), keys >> np.uint64(32)
+
+
 def _byte_order_ranks(table: _FieldPostings) -> tuple[np.ndarray, list[bytes] | None]:
     """Each posting's term as a number that sorts as the terms' bytes do, and the terms in
     that order (None: the keys are packed terms, in order already)."""
     keys = np.frombuffer(table.keys, dtype=np.uint64)
     if table.keys_in_term_order:
-        return keys, None
+        # Smaller numbers in the same order, if the field has them: sorting is faster in 32 bits.
+        ranked = getattr(table.field, "term_order_ranks", None)
+        return (keys if ranked is None else ranked(keys)), None
     if table.keyed:
-        distinct = np.unique(keys)
-        slots = np.searchsorted(distinct, keys)
+        distinct, slots = _distinct_slots(keys)
         terms = [table.field.key_term(key) for key in distinct.tolist()]
     else:
         slots = keys
@@ -322,6 +350,63 @@ def _byte_order_ranks(table: _FieldPostings) -> tuple[np.ndarray, list[bytes] | 
     rank_of_slot = np.empty(len(terms), dtype=np.uint64)
     rank_of_slot[by_bytes] = np.arange(len(terms), dtype=np.uint64)
     return rank_of_slot[slots], [terms[slot] for slot in by_bytes]
+
+
+def _distinct_slots(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct keys in order, and each key's place among them.
+
+    Term numbers are dense (numbered in order of first sight), so a table over their range
+    replaces a sort and a binary search per posting; sparse keys take np.unique.
+    """
+    top = int(keys.max()) if len(keys) else 0
+    if top > 4 * len(keys) + (1 << 20):
+        distinct = np.unique(keys)
+        return distinct, np.searchsorted(distinct, keys)
+    held = np.zeros(top + 1, dtype=bool)
+    held[keys] = True
+    slot = np.cumsum(held, dtype=np.int64) - 1
+    return np.flatnonzero(held).astype(np.uint64), slot[keys]
+
+
+# Postings whose values are pickled at a time: bounds the index arrays numpy gathers with.
+_PICKLE_POSTINGS = 1 << 17
+
+
+def _pickled_values(blob: np.ndarray, value_ends: np.ndarray, rows: np.ndarray) -> PickledValues:
+    """The values of the postings ``rows`` (in that order) as PickledValues: each as pickle
+    writes a bytes object, one after another."""
+    parts, ends, done = [], [], 0
+    for at in range(0, len(rows), _PICKLE_POSTINGS):
+        part, part_ends = _pickled_part(blob, value_ends, rows[at : at + _PICKLE_POSTINGS])
+        parts.append(part)
+        ends.append(part_ends + done)
+        done += len(part)
+    joined = b"".join(parts)
+    return PickledValues(joined, np.concatenate(ends) if ends else np.empty(0, np.int64))
+
+
+def _pickled_part(
+    blob: np.ndarray, value_ends: np.ndarray, rows: np.ndarray
+) -> tuple[bytes, np.ndarray]:
+    ends = value_ends[rows].astype(np.int64)
+    starts = np.where(rows > 0, value_ends[rows - 1], 0).astype(np.int64)
+    sizes = ends - starts
+    long = sizes > PickledValues.SHORT_MAX
+    heads = np.where(long, PickledValues.LONG_HEAD, PickledValues.SHORT_HEAD)
+    out_ends = np.cumsum(heads + sizes)
+    out_starts = out_ends - heads - sizes
+    out = np.empty(int(out_ends[-1]) if len(rows) else 0, dtype=np.uint8)
+    # Each value's opcode and length (one byte, or four little-endian), then its bytes.
+    out[out_starts] = np.where(long, PickledValues.BINBYTES, PickledValues.SHORT_BINBYTES)
+    out[out_starts[~long] + 1] = sizes[~long]
+    for byte in range(4):
+        out[out_starts[long] + 1 + byte] = (sizes[long] >> (8 * byte)) & 0xFF
+    before = np.cumsum(sizes) - sizes  # value bytes ahead of each value
+    offsets = np.arange(int(sizes.sum()), dtype=np.int64)
+    out[np.repeat(out_starts + heads - before, sizes) + offsets] = blob[
+        np.repeat(starts - before, sizes) + offsets
+    ]
+    return out.tobytes(), out_ends
 
 
 def _values_at(blob: bytes, value_ends: np.ndarray, rows: np.ndarray) -> list[bytes]:

@@ -95,69 +95,70 @@ def word_keys(text: str, with_chars: bool) -> WordKeys:
     flat = list(chain.from_iterable(raw))
     ids = np.fromiter(map(TERM_IDS.__getitem__, flat[0::3]), dtype=np.int64, count=count)
     offsets = np.array(flat[1::3] + flat[2::3], dtype=np.int64)
-    starts_a, ends_a = offsets[:count], offsets[count:]
-    wordlike = ids != NOT_A_WORD
-    ids, starts_a, ends_a = ids[wordlike], starts_a[wordlike], ends_a[wordlike]
-    # In text order (search mode lists a word's sub-words before it); one position per
-    # distinct start offset.
-    order = np.lexsort((ends_a, starts_a))
-    ids, starts_a, ends_a = ids[order], starts_a[order], ends_a[order]
-    positions = np.zeros(len(ids), dtype=np.int64)
-    np.cumsum(starts_a[1:] != starts_a[:-1], out=positions[1:])
-    posted = ids != STOP_WORD
-    ids, positions = ids[posted], positions[posted]
-    starts_a, ends_a = starts_a[posted], ends_a[posted]
-    if not len(ids):
+    starts, ends = offsets[:count], offsets[count:]
+    # One position per distinct start offset of a word (a stop word's too): a start's rank
+    # among them, counted over the text's offsets (cheaper than sorting them).
+    started = np.zeros(len(text) + 1, dtype=np.int64)
+    started[starts[ids != NOT_A_WORD]] = 1
+    rank = np.cumsum(started) - 1
+    posted = ids >= 0  # neither punctuation nor a stop word
+    if not posted.any():
         return _empty()
-    # By term, each term's occurrences still in text order.
-    order = np.argsort(ids, kind="stable")
-    ids, positions = ids[order], positions[order]
-    starts_a, ends_a = starts_a[order], ends_a[order]
-    first = np.ones(len(ids), dtype=bool)
-    first[1:] = ids[1:] != ids[:-1]
+    ids, starts, ends = ids[posted], starts[posted], ends[posted]
+    # By term, each term's occurrences in text order (search mode lists a word's sub-words
+    # before it), in one sort instead of one for text order and one for terms.
+    order = np.lexsort((ends, starts, ids))
+    ids, starts, ends = ids[order], starts[order], ends[order]
+    positions = rank[starts]
+    first = np.empty(len(ids), dtype=bool)
+    first[0] = True
+    np.not_equal(ids[1:], ids[:-1], out=first[1:])
     group_starts = np.flatnonzero(first)
-    counts = np.diff(np.append(group_starts, len(ids)))
-    previous_pos = np.where(first, 0, np.roll(positions, 1))
+    width = 3 if with_chars else 1
+    # Each occurrence's numbers, one after another: its position after the term's previous
+    # one (and its start after the previous end, its length).
+    deltas = np.empty(len(ids) * width, dtype=np.int64)
+    deltas[0::width] = positions - _previous(positions, group_starts)
     if with_chars:
-        previous_end = np.where(first, 0, np.roll(ends_a, 1))
-        deltas = np.stack((positions - previous_pos, starts_a - previous_end, ends_a - starts_a), 1)
-    else:
-        deltas = (positions - previous_pos)[:, None]
-    values = _packed_values(deltas, group_starts, counts)
+        deltas[1::width] = starts - _previous(ends, group_starts)
+        deltas[2::width] = ends - starts
+    counts = np.diff(group_starts, append=len(ids))
+    values = _packed_values(deltas, width, group_starts, counts)
     return ids[group_starts], counts, values
 
 
+def _previous(numbers: np.ndarray, group_starts: np.ndarray) -> np.ndarray:
+    """Each number's predecessor within its group (0 for a group's first)."""
+    import numpy as np
+
+    previous = np.empty_like(numbers)
+    previous[0] = 0
+    previous[1:] = numbers[:-1]
+    previous[group_starts] = 0
+    return previous
+
+
 def _packed_values(
-    deltas: np.ndarray, group_starts: np.ndarray, counts: np.ndarray
+    deltas: np.ndarray, width: int, group_starts: np.ndarray, counts: np.ndarray
 ) -> Sequence[bytes]:
-    """Per group ``count, deltas...`` as indexer.index.spans packs them."""
+    """Per group ``count, deltas...`` as indexer.index.spans packs them (``deltas``: ``width``
+    numbers per occurrence, groups one after another)."""
     import numpy as np
 
     groups = len(group_starts)
-    tokens, width = deltas.shape
-    # numbers: for each group its count, then its tokens' deltas.
+    # numbers: for each group its count, then its occurrences' deltas.
+    numbers = np.insert(deltas, group_starts * width, counts)
     header_at = group_starts * width + np.arange(groups)
-    numbers = np.empty(groups + tokens * width, dtype=np.int64)
-    numbers[header_at] = counts
-    group_of_token = np.repeat(np.arange(groups), counts)
-    token_at = np.arange(tokens) * width + group_of_token + 1
-    for column in range(width):
-        numbers[token_at + column] = deltas[:, column]
     # Bytes: before each group a type byte, then its numbers as two little-endian bytes.
-    group_of_number = np.repeat(np.arange(groups), counts * width + 1)
-    byte_at = 2 * np.arange(len(numbers)) + group_of_number + 1
-    packed = np.empty(groups + 2 * len(numbers), dtype=np.uint8)
-    packed[header_at * 2 + np.arange(groups)] = SHORT_TYPE
-    packed[byte_at] = numbers & 0xFF
-    packed[byte_at + 1] = (numbers >> 8) & 0xFF
+    packed = np.insert(numbers.astype("<u2").view(np.uint8), 2 * header_at, SHORT_TYPE)
     blob = packed.tobytes()
-    value_starts = header_at * 2 + np.arange(groups)
+    value_starts = 2 * header_at + np.arange(groups)
     value_ends = np.append(value_starts[1:], len(packed))
+    if numbers.min() >= 0 and numbers.max() <= SHORT_MAX:
+        return PackedValues(blob, value_ends)
     lows = np.minimum.reduceat(numbers, header_at)
     highs = np.maximum.reduceat(numbers, header_at)
     long = np.flatnonzero((lows < 0) | (highs > SHORT_MAX)).tolist()
-    if not long:
-        return PackedValues(blob, value_ends)
     values = list(map(blob.__getitem__, map(slice, value_starts.tolist(), value_ends.tolist())))
     number_ends = np.append(header_at[1:], len(numbers))
     for group in long:

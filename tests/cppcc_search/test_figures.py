@@ -34,6 +34,21 @@ def test_the_issues_examples(text, language, expected):
     assert figures == ([expected] if expected else [])
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("粮食产量达到三点五亿吨。", ("粮食产量", 3.5, "亿吨")),  # one numeral, a point, more
+        ("新增就业一千三百万人。", ("新增就业", 1300, "万人")),  # numerals in words
+        ("森林覆盖率达到23.04%。", ("森林覆盖率", 23.04, "%")),  # digits
+        ("国内生产总值增长百分之七。", ("国内生产总值增长", 7, "%")),  # 百分之 and one numeral
+    ],
+)
+def test_each_way_a_number_starts_is_read_in_a_sentence_of_its_own(text, expected):
+    """Sentences are searched for numbers only where one can start (a digit, 百分之, a
+    numeral in words of two characters or with a point): each start is one of them."""
+    assert found(text) == [expected]
+
+
 def test_a_change_borrows_the_subject_of_the_clause_before():
     assert found("国内生产总值达到74.4万亿元，增长6.7%，名列前茅。") == [
         ("国内生产总值", 74.4, "万亿元"),

@@ -160,3 +160,42 @@ def test_a_segment_gone_mid_open_leaves_no_file_open(tmp_path):
             internals.open_searcher(index)
         gc.collect()
     assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
+
+
+def test_the_terms_table_takes_terms_only_in_increasing_byte_order(tmp_path):
+    """TermWriter.add_terms writes Whoosh's ordered terms table without its per-key checks: it
+    refuses what OrderedHashWriter.add would refuse (tests/indexer/index/test_segments.py
+    compares what it writes with Whoosh's own files)."""
+    schema = build_schema()
+    whoosh_index.create_in(str(tmp_path), schema)
+    storage = FileStorage(str(tmp_path))
+    codec = internals.W3Codec()
+    writer = internals.TermWriter(codec, storage, codec.new_segment(storage, "MAIN"))
+    writer.start_field("kind", schema["kind"])
+    info = bytes(internals.TERM_INFO.itemsize)
+    with pytest.raises(ValueError, match="increasing"):
+        writer.add_terms([b"report", b"part"], info * 2)
+    writer.add_terms([b"part", b"report"], info * 2)
+    with pytest.raises(ValueError, match="increasing"):
+        writer.add_terms([b"report"], info)  # not after the last one added
+    with pytest.raises(ValueError, match="term infos"):
+        writer.add_terms([b"section"], info * 2)
+    writer.finish_field()
+    writer.close()
+
+
+@pytest.mark.parametrize("name", ["kind", "report_id", "committee", "cjk"])
+def test_a_varbytes_column_read_at_once_holds_what_iterating_it_gives(ix, name):
+    with ix.reader() as reader:
+        for sub, _ in reader.leaf_readers():
+            raw = sub.column_reader(name, translate=False)
+            assert internals.varbytes_values(raw) == list(raw)
+            translated = sub.column_reader(name)  # what indexer.index.columns reads
+            assert internals.varbytes_values(translated) == list(raw)
+            assert len(list(raw)) == sub.doc_count_all() and any(list(raw))
+
+
+def test_a_column_of_another_kind_is_not_read_as_varbytes(ix):
+    with ix.reader() as reader:
+        sub = next(iter(reader.leaf_readers()))[0]
+        assert internals.varbytes_values(sub.column_reader("year")) is None

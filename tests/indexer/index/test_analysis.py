@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from indexer.index.analysis import (
     bigram_key_counts,
+    bigram_key_ranks,
     bigram_of_key,
     bigram_tokens,
     run_bigrams,
@@ -71,6 +72,28 @@ def test_vectorised_bigram_keys_are_the_bigram_tokens(text):
     )
     # Keys ascend as the tokens' UTF-8 bytes do (the order of terms in an index).
     assert tokens == sorted(tokens, key=lambda token: token.encode("utf-8"))
+
+
+@given(st.lists(st.text(alphabet=TEXT_ALPHABET, max_size=30), max_size=4))
+def test_bigram_key_ranks_order_the_keys_of_several_texts_as_the_keys_do(texts):
+    """The ranks the segment writer sorts postings by: the same order, every key its own."""
+    import numpy as np
+
+    keys = np.concatenate([bigram_key_counts(text)[0] for text in texts] + [np.empty(0, np.uint64)])
+    ranks = bigram_key_ranks(keys.astype(np.uint64))
+    assert int(ranks.max(initial=0)) < 1 << 32
+    order = np.argsort(keys, kind="stable")
+    assert np.array_equal(np.argsort(ranks, kind="stable"), order)
+    assert len(np.unique(ranks)) == len(np.unique(keys))
+
+
+def test_bigram_key_ranks_are_the_keys_when_too_many_characters_for_32_bits():
+
+    text = "".join(map(chr, range(0x4E00, 0x4E00 + 20_000))) + "".join(
+        map(chr, range(0x20000, 0x20000 + 50_000))
+    )
+    keys = bigram_key_counts(text)[0]
+    assert bigram_key_ranks(keys) is keys
 
 
 WORDS = [

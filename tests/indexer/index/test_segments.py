@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+from array import array
 from pathlib import Path
+from pickle import loads
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
@@ -13,7 +18,8 @@ from cppcc_search.models import Report
 from indexer.index import schema
 from indexer.index.documents import report_documents
 from indexer.index.schema import build_schema
-from indexer.index.segments import build_segments, commit_segments
+from indexer.index.segments import _pickled_values, build_segments, commit_segments
+from indexer.whoosh_internals import _block_pickle
 from tests.indexer.reports import chinese_report, corpus_reports, english_report
 
 SEGMENT_EXTENSIONS = (".pst", ".trm")
@@ -204,3 +210,24 @@ def test_resident_bytes_reads_this_process():
     now = resident_bytes()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     assert now is not None and 0 < now <= peak * 1.01
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(st.binary(max_size=300), max_size=40),
+    picked=st.lists(st.integers(min_value=0, max_value=39), max_size=60),
+    cut=st.integers(min_value=0, max_value=60),
+)
+def test_pickled_values_unpickle_as_the_tuple_of_each_blocks_values(values, picked, cut):
+    """A block's values spliced from PickledValues are what pickling their bytes gives, for
+    values of one-byte and four-byte lengths, in any order of the postings."""
+    rows = np.array([row for row in picked if row < len(values)], dtype=np.int64)
+    blob = np.frombuffer(b"".join(values), dtype=np.uint8)
+    value_ends = np.cumsum([len(value) for value in values], dtype=np.uint64)
+    pickled = _pickled_values(blob, value_ends, rows)
+    wanted = [values[row] for row in rows.tolist()]
+    cut = min(cut, len(wanted))
+    for first, last in ((0, cut), (cut, len(wanted))):
+        ids, weights = array("H", [1, 2]), None
+        block = _block_pickle(ids, weights, pickled, first, last)
+        assert loads(block) == (ids, weights, tuple(wanted[first:last]))
