@@ -133,11 +133,14 @@ class Sampler:
 
 
 # Runs a command and reports its children's peak RSS: that of the command itself, or of the
-# largest worker process it waited for (wait4 semantics), never of an earlier command.
+# largest worker process it waited for (wait4 semantics), never of an earlier command; and
+# their CPU time (user + system).
 _WRAPPER = (
     "import resource, subprocess, sys\n"
     "code = subprocess.run(sys.argv[1:]).returncode\n"
-    "print('peak_kb', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+    "used = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print('peak_kb', used.ru_maxrss, file=sys.stderr)\n"
+    "print('cpu_s', used.ru_utime + used.ru_stime, file=sys.stderr)\n"
     "sys.exit(code)\n"
 )
 
@@ -163,7 +166,10 @@ def run_measured(argv: list[str], budget: float | None = None) -> dict[str, Any]
         out, err = process.communicate()
     seconds = time.perf_counter() - started
     peak = re.findall(r"^peak_kb (\d+)$", err, re.MULTILINE)
+    cpu = re.findall(r"^cpu_s ([\d.]+)$", err, re.MULTILINE)
     return {
+        "load_at_end": os.getloadavg(),  # 1, 5 and 15 minutes: what ran beside it
+        "cpu_s": float(cpu[-1]) if cpu else None,
         "seconds": seconds,
         "returncode": process.returncode,
         "stopped": stopped,
@@ -171,6 +177,16 @@ def run_measured(argv: list[str], budget: float | None = None) -> dict[str, Any]
         "stderr": err,
         "peak_mb": int(peak[-1]) / 1024 if peak else None,
     }
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """A running process's CPU time so far (user + system), from /proc (None when it is gone):
+    on a shared machine the CPU a build costs says more than its wall time."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _children(pid: int) -> list[int]:
@@ -279,8 +295,10 @@ def build_solr(data_dir: Path, cluster: dict, budget: float | None) -> dict:
     jvms = [node["pid"] for node in cluster["nodes"]]
     argv = [CLI, "index", "--engine", "solr", "--engine-url", cluster["url"], "--init"]
     argv += ["--rebuild", "--data-dir", str(data_dir)]
+    before = [cpu_seconds(p) or 0.0 for p in jvms]
     with Sampler(jvms) as sampler:
         run = run_measured(argv, budget)
+    run["jvm_cpu_s"] = sum((cpu_seconds(p) or 0.0) - b for p, b in zip(jvms, before, strict=True))
     run["jvm_peak_mb"] = sampler.peak
     run["jvm_after_mb"] = sum(rss_mb(p) or 0.0 for p in jvms)
     return run
@@ -430,9 +448,12 @@ def print_figures(sections: int, builds: dict, results: dict, queries: dict) -> 
         rate = sections / build["seconds"] if build["returncode"] == 0 else 0
         line = (
             f"{engine} build: {build['seconds']:.1f} s ({rate:,.0f} sections/s), exit "
-            f"{build['returncode']}, peak RSS of the build's largest process "
-            f"{build['peak_mb'] or 0:,.0f} MB"
+            f"{build['returncode']}, CPU {build.get('cpu_s') or 0:,.0f} s, peak RSS of the "
+            f"build's largest process {build['peak_mb'] or 0:,.0f} MB"
         )
+        line += ", load average at its end {:.1f} / {:.1f} / {:.1f}".format(*build["load_at_end"])
+        if "jvm_cpu_s" in build:
+            line += f"; Solr JVMs' CPU while building {build['jvm_cpu_s']:,.0f} s"
         if "jvm_peak_mb" in build:
             line += f"; Solr JVMs (2 nodes) peak RSS while building {build['jvm_peak_mb']:,.0f} MB"
         if build.get("stopped"):

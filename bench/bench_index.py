@@ -22,6 +22,8 @@ Not a test: nothing here asserts a time.
     .venv/bin/python bench/bench_index.py                                   # corpus + 10,000
     .venv/bin/python bench/bench_index.py --sections 100000 --workdir /tmp/b100k
     .venv/bin/python bench/bench_index.py --sections 100000 --workdir /tmp/b100k --reuse --seed 7
+    .venv/bin/python bench/bench_index.py --sections 1000000 --per-kind 40 --skip-corpus \
+        --no-baseline --workdir /tmp/b1m      # ours only: FTS5 at 1M costs ~25 min CPU, ~15 GB
 """
 
 from __future__ import annotations
@@ -179,8 +181,11 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def build_both(reports: list[Report], paths: DataPaths, db_path: Path, workers: int) -> dict:
-    """Full rebuild of our index and the FTS5 build, timed, with their peak memory."""
+def build_both(
+    reports: list[Report], paths: DataPaths, db_path: Path, workers: int, baseline: bool = True
+) -> dict:
+    """Full rebuild of our index and (with ``baseline``) the FTS5 build, timed, with their peak
+    memory. Without the baseline the figures hold "ours" only."""
     sections = sum(len(r.sections) for r in reports)
     write_documents(paths.documents, reports)
     # In a process of its own, as `cppcc-search index --rebuild` runs: a worker forked from this
@@ -197,6 +202,15 @@ def build_both(reports: list[Report], paths: DataPaths, db_path: Path, workers: 
         if build.returncode:
             raise RuntimeError(f"the rebuild failed ({build.returncode}): {' '.join(command)}")
         our_build, our_cpu = time.perf_counter() - started, cpu_seconds() - cpu
+    print(f"  ours: built in {our_build:.0f} s wall, {our_cpu:.0f} s CPU", flush=True)
+    if not baseline:
+        return {
+            "build_s": {"ours": our_build},
+            "build_cpu_s": {"ours": our_cpu},
+            "sections_per_s": {"ours": sections / our_build},
+            "size_mb": {"ours": dir_size(paths.index_dir) / 2**20},
+            "build_memory": {"ours": ours.summary(builder_depth=1)},
+        }
     with PeakMemory() as fts:
         started, cpu = time.perf_counter(), cpu_seconds()
         build_fts(db_path, reports, workers)
@@ -244,10 +258,12 @@ def cold_start(code: str, repeat: int = 5) -> float:
     return statistics.median(samples)
 
 
-def cold_starts(paths: DataPaths, db_path: Path) -> dict:
+def cold_starts(paths: DataPaths, db_path: Path, baseline: bool = True) -> dict:
     bench_dir = str(Path(__file__).parent)
     query, match = WARM_UP
     ours = COLD_OURS.format(repo=str(REPO_ROOT), data=str(paths.root), query=query)
+    if not baseline:
+        return {"ours": cold_start(ours)}
     fts = COLD_FTS.format(bench=bench_dir, db=str(db_path), match=match)
     return {"ours": cold_start(ours), "fts5": cold_start(fts)}
 
@@ -279,45 +295,57 @@ class Client:
         self.conn.close()
 
 
-def time_queries(paths: DataPaths, db_path: Path, queries: list[BenchQuery]) -> dict:
-    """Each query first time and repeated, ours and FTS5 in turn; per kind: samples and totals."""
+def time_queries(
+    paths: DataPaths, db_path: Path, queries: list[BenchQuery], baseline: bool = True
+) -> dict:
+    """Each query first time and repeated, ours and (with ``baseline``) FTS5 in turn; per kind:
+    samples and totals."""
     ours_server, ours_port = start_server(paths.root, SERVER_THREADS, clear_route=True)
-    fts_server, fts_port = start_process(
-        [str(Path(__file__).with_name("fts_baseline.py")), str(db_path), str(SERVER_THREADS)]
-    )
-    ours, fts = Client(ours_port), Client(fts_port)
+    servers, ours, fts = [ours_server], Client(ours_port), None
+    if baseline:
+        fts_server, fts_port = start_process(
+            [str(Path(__file__).with_name("fts_baseline.py")), str(db_path), str(SERVER_THREADS)]
+        )
+        servers.append(fts_server)
+        fts = Client(fts_port)
     samples: dict[str, dict[str, list]] = {kind: {} for kind in KINDS}
     try:
         for _ in range(3):  # open the index, load columns, warm both page caches
             ours.request("GET", "/api/search?" + urlencode({"q": WARM_UP[0]}))
-            fts.request("GET", "/search?" + urlencode({"match": WARM_UP[1]}))
+            if fts:
+                fts.request("GET", "/search?" + urlencode({"match": WARM_UP[1]}))
         for query in queries:
             figures = samples[query.kind]
             ours_path = "/api/search?" + urlencode({"q": query.ours})
-            fts_path = "/search?" + urlencode({"match": query.fts})
             ours.request("POST", "/__bench/clear-memo")
             first, body = ours.request("GET", ours_path, refusal=True)
             again, _ = ours.request("GET", ours_path, refusal=True)
-            fts_first, fts_body = fts.request("GET", fts_path)
-            fts_again, _ = fts.request("GET", fts_path)
-            for name, value in (
+            values: list[tuple[str, object]] = [
                 ("ours_first", first),
                 ("ours_repeat", again),
-                ("fts_first", fts_first),
-                ("fts_repeat", fts_again),
                 ("ours_total", json.loads(body)["total"] if body is not None else -1),
-                ("fts_total", json.loads(fts_body)["total"]),
                 ("query", query.ours),
-            ):
+            ]
+            if fts:
+                fts_path = "/search?" + urlencode({"match": query.fts})
+                fts_first, fts_body = fts.request("GET", fts_path)
+                fts_again, _ = fts.request("GET", fts_path)
+                values += [
+                    ("fts_first", fts_first),
+                    ("fts_repeat", fts_again),
+                    ("fts_total", json.loads(fts_body)["total"] if fts_body else -1),
+                ]
+            for name, value in values:
                 figures.setdefault(name, []).append(value)
         serving_mb = {
-            "ours": psutil.Process(ours_server.pid).memory_info().rss / 2**20,
-            "fts5": psutil.Process(fts_server.pid).memory_info().rss / 2**20,
+            name: psutil.Process(server.pid).memory_info().rss / 2**20
+            for name, server in zip(("ours", "fts5"), servers, strict=False)
         }
     finally:
         ours.close()
-        fts.close()
-        for server in (ours_server, fts_server):
+        if fts:
+            fts.close()
+        for server in servers:
             server.terminate()
             server.wait(timeout=30)
     return {"kinds": samples, "serving_mb": serving_mb}
@@ -373,11 +401,11 @@ def run_size(
         built = json.loads(saved.read_text(encoding="utf-8"))
         print(f"  (reusing the indexes built earlier in {workdir / label})")
     else:
-        built = build_both(reports, paths, db_path, args.workers)
+        built = build_both(reports, paths, db_path, args.workers, args.baseline)
         saved.write_text(json.dumps(built), encoding="utf-8")
     figures: dict = {"label": label, "reports": len(reports), "sections": sections, **built}
-    figures["cold_ms"] = cold_starts(paths, db_path)
-    figures.update(time_queries(paths, db_path, queries))
+    figures["cold_ms"] = cold_starts(paths, db_path, args.baseline)
+    figures.update(time_queries(paths, db_path, queries, args.baseline))
     if args.profile:
         figures["profiles"] = profile_kinds(paths, queries)
     report_figures(figures, args.slowest)
@@ -385,6 +413,8 @@ def run_size(
 
 
 def _ratio_line(name: str, unit: str, values: dict, fmt: str) -> str:
+    if "fts5" not in values:  # --no-baseline
+        return f"  {name:14s} ours {values['ours']:{fmt}} {unit}"
     ratio = values["ours"] / values["fts5"] if values["fts5"] else float("nan")
     return (
         f"  {name:14s} ours {values['ours']:{fmt}} {unit:10s} fts5 {values['fts5']:{fmt}} "
@@ -393,7 +423,7 @@ def _ratio_line(name: str, unit: str, values: dict, fmt: str) -> str:
 
 
 def report_figures(f: dict, slowest: int) -> None:
-    """Print one size's figures and our/FTS5 ratios."""
+    """Print one size's figures and (with the baseline) our/FTS5 ratios."""
     print(_ratio_line("full build", "s", f["build_s"], "8.1f"))
     if "build_cpu_s" in f:
         print(_ratio_line("build CPU", "s", f["build_cpu_s"], "8.1f"))
@@ -402,16 +432,45 @@ def report_figures(f: dict, slowest: int) -> None:
     print(_ratio_line("cold start", "ms", f["cold_ms"], "8.0f"))
     memory = f.get("build_memory")
     if memory:
-        for name in ("ours", "fts5"):
+        for name in memory:
             print(
                 f"  build memory {name}: building process {memory[name]['parent_mb']:.0f} MB, "
                 f"largest worker {memory[name]['worker_mb']:.0f} MB (peak RSS)"
             )
     served = f["serving_mb"]
     print(
-        f"  server RSS after the queries: ours {served['ours']:.0f} MB, "
-        f"fts5 {served['fts5']:.0f} MB"
+        "  server RSS after the queries: "
+        + ", ".join(f"{name} {mb:.0f} MB" for name, mb in served.items())
     )
+    baseline = "fts5" in served
+    if baseline:
+        _ratio_table(f)
+    else:  # --no-baseline: ours alone
+        _ours_table(f)
+    for kind, s in f["kinds"].items():
+        refused = [q for q, total in zip(s["query"], s["ours_total"], strict=True) if total < 0]
+        if refused:  # timed as answered above: the user waited that long for the refusal
+            print(f"  {kind}: refused as too broad for the time budget: {', '.join(refused)}")
+    if slowest:
+        unit = "ms ours / fts5" if baseline else "ms"
+        print(f"  the {slowest} slowest first-time queries of each kind ({unit}, matches):")
+        for kind, s in f["kinds"].items():
+            theirs = s["fts_first"] if baseline else [None] * len(s["ours_first"])
+            rows = sorted(
+                zip(s["ours_first"], theirs, s["query"], s["ours_total"], strict=True),
+                key=lambda row: row[0],
+                reverse=True,
+            )[:slowest]
+            for ours, fts, query, total in rows:
+                fts_ms = f" / {fts:7.1f}" if fts is not None else ""
+                print(f"    {kind:7s} {ours:7.1f}{fts_ms}  {total:7d}  {query}")
+    for kind, text in f.get("profiles", {}).items():
+        print(f"  profile of the {kind} queries asked first time, in-process (by own time):")
+        print("\n".join("    " + line for line in text.splitlines() if line.strip()))
+
+
+def _ratio_table(f: dict) -> None:
+    """The latency table of ours beside FTS5's."""
     print("  latency ms over HTTP, p50 / p95; matches: median share of sections, ours / fts5")
     print(
         f"  {'kind':7s} {'n':>3s} {'matches':>13s} | {'ours first':>15s} | {'fts5 first':>15s} |"
@@ -429,22 +488,21 @@ def report_figures(f: dict, slowest: int) -> None:
             f" {o50:6.1f} / {o95:6.1f} | {f50:6.1f} / {f95:6.1f} | {o95 / f95:8.2f}x |"
             f" {r50:6.1f} / {r95:6.1f} | {g50:6.1f} / {g95:6.1f}"
         )
+
+
+def _ours_table(f: dict) -> None:
+    """The latency table of a run without the FTS5 baseline."""
+    print("  latency ms over HTTP, p50 / p95; matches: median share of sections")
+    print(f"  {'kind':7s} {'n':>3s} {'matches':>7s} | {'first':>15s} | {'repeated':>15s}")
     for kind, s in f["kinds"].items():
-        refused = [q for q, total in zip(s["query"], s["ours_total"], strict=True) if total < 0]
-        if refused:  # timed as answered above: the user waited that long for the refusal
-            print(f"  {kind}: refused as too broad for the time budget: {', '.join(refused)}")
-    if slowest:
-        print(f"  the {slowest} slowest first-time queries of each kind (ms ours / fts5, matches):")
-        for kind, s in f["kinds"].items():
-            rows = sorted(
-                zip(s["ours_first"], s["fts_first"], s["query"], s["ours_total"], strict=True),
-                reverse=True,
-            )[:slowest]
-            for ours, fts, query, total in rows:
-                print(f"    {kind:7s} {ours:7.1f} / {fts:7.1f}  {total:7d}  {query}")
-    for kind, text in f.get("profiles", {}).items():
-        print(f"  profile of the {kind} queries asked first time, in-process (by own time):")
-        print("\n".join("    " + line for line in text.splitlines() if line.strip()))
+        o50, o95 = percentiles(s["ours_first"])
+        r50, r95 = percentiles(s["ours_repeat"])
+        answered = [t for t in s["ours_total"] if t >= 0]
+        share = statistics.median(answered) / f["sections"] if answered else math.nan
+        print(
+            f"  {kind:7s} {len(s['ours_first']):3d} {share:6.1%} | {o50:6.1f} / {o95:6.1f} |"
+            f" {r50:6.1f} / {r95:6.1f}"
+        )
 
 
 def main() -> int:
@@ -466,6 +524,12 @@ def main() -> int:
     parser.add_argument("--skip-corpus", action="store_true", help="measure the large set only")
     parser.add_argument(
         "--reuse", action="store_true", help="reuse indexes built earlier in --workdir"
+    )
+    parser.add_argument(
+        "--no-baseline",
+        dest="baseline",
+        action="store_false",
+        help="measure ours only: no FTS5 build or queries (at 1M it costs ~25 min CPU, ~15 GB)",
     )
     args = parser.parse_args()
     shared = REPO_ROOT.parent / "shared"

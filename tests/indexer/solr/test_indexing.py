@@ -11,9 +11,9 @@ import pytest
 
 from cppcc_search.models import Report
 from cppcc_search.settings import DataPaths
-from indexer.errors import IndexMissingError
+from indexer.errors import EngineError, IndexMissingError
 from indexer.search.types import SearchRequest
-from indexer.solr import admin
+from indexer.solr import admin, build
 from indexer.solr.build import index_into_solr
 from indexer.solr.client import SolrClient
 from indexer.solr.service import SolrSearchService
@@ -75,6 +75,7 @@ def test_incremental_update_adds_replaces_and_deletes_by_content_hash(client, co
     assert not summary.rebuilt
     assert (summary.added, summary.replaced, summary.deleted) == (0, 1, 3)
     assert summary.unchanged == 26
+    assert summary.sections_written == 1  # only the changed report is sent again
     lost = sum(len(r.sections) for r in corpus[:3]) + len(victim.sections) - 1
     expected = before - lost
     assert section_total(service) == expected == service.stats().sections
@@ -108,3 +109,35 @@ def test_rebuild_swaps_the_alias_and_never_shows_a_half_built_index(client, corp
     assert admin.generation_collections(client, ALIAS) == [summary.generation]
     assert len(seen) > 3 and set(seen) == {complete}
     assert section_total(service) == complete
+
+
+def test_a_rebuild_sent_in_many_concurrent_batches_holds_every_document(
+    client, corpus, data_paths, monkeypatch
+):
+    # Small batches: many more than the senders, so batches wait, complete out of order and
+    # the last one is partial.
+    monkeypatch.setattr(build, "BATCH_DOCUMENTS", 7)
+    summary = index(data_paths, client, corpus, rebuild=True)
+    sections = sum(len(r.sections) for r in corpus)
+    assert summary.sections_written == sections
+    assert sections + len(corpus) > 2 * build.SENDERS * build.BATCH_DOCUMENTS
+    service = SolrSearchService.open(client, ALIAS)
+    assert section_total(service) == sections == service.stats().sections
+    assert service.stats().reports == len(corpus)
+
+
+def test_a_batch_the_cluster_refuses_stops_the_rebuild_and_keeps_the_old_collection(
+    client, corpus, data_paths, monkeypatch
+):
+    index(data_paths, client, corpus, rebuild=True)
+    old = admin.current_collection(client, ALIAS)
+    monkeypatch.setattr(build, "BATCH_DOCUMENTS", 7)
+    # An id longer than Lucene's longest term (32,766 bytes): Solr refuses its batch.
+    immense = replace(corpus[10], id="x" * 40000)
+    broken = [*corpus[:10], immense, *corpus[11:]]
+    with pytest.raises(EngineError, match="HTTP 400"):
+        index(data_paths, client, broken, rebuild=True)
+    assert admin.current_collection(client, ALIAS) == old
+    assert admin.generation_collections(client, ALIAS) == [old]
+    service = SolrSearchService.open(client, ALIAS)
+    assert section_total(service) == sum(len(r.sections) for r in corpus)
