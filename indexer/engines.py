@@ -42,15 +42,15 @@ def index_with_engine(
     force: bool = False,
 ) -> IndexSummary:
     """Index ``paths.documents`` into the configured engine (``init``: upload Solr's configset;
-    the embedded index needs no setting up; ``force``: drop most of the embedded index's
-    reports if the documents say so)."""
+    the embedded index needs no setting up; ``force``: drop most of the indexed reports if the
+    documents say so)."""
     engine = engine or EngineSettings()
     if engine.engine == "solr":
         from indexer.solr.build import index_into_solr
         from indexer.solr.client import SolrClient
 
         client = SolrClient(engine.engine_url)
-        return index_into_solr(paths, client, engine.collection, rebuild, init, progress)
+        return index_into_solr(paths, client, engine.collection, rebuild, init, progress, force)
     from indexer.index.build import index_documents
 
     return index_documents(paths, rebuild=rebuild, progress=progress, force=force)

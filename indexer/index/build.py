@@ -193,6 +193,12 @@ def _refuse_large_loss(gen_dir: Path, wanted: set[str], force: bool) -> None:
         # A damaged index still has its manifest's count of reports.
         count = int((read_manifest(gen_dir) or {}).get("reports") or 0)
         dropped = max(0, count - len(wanted))
+    refuse_large_loss(count, dropped)
+
+
+def refuse_large_loss(count: int, dropped: int) -> None:
+    """Raise DataLossRefused when indexing would drop more than half of ``count`` indexed
+    reports (either engine; ``--force`` skips the check)."""
     if count and dropped * 2 > count:
         raise DataLossRefused(
             f"the documents would drop {dropped} of the {count} indexed reports (more than "

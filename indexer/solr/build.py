@@ -18,7 +18,13 @@ from cppcc_search.models import DocumentsFileError, Report
 from cppcc_search.settings import DataPaths
 from indexer.errors import DocumentsError, EngineError
 from indexer.index.bodies import build_bodies
-from indexer.index.build import IndexSummary, Progress, UpdatePlan, _document_lines
+from indexer.index.build import (
+    IndexSummary,
+    Progress,
+    UpdatePlan,
+    _document_lines,
+    refuse_large_loss,
+)
 from indexer.index.documents import indexed_hash
 from indexer.index.parallel import vocabulary_text
 from indexer.index.schema import KIND_REPORT
@@ -48,8 +54,12 @@ def index_into_solr(
     rebuild: bool = False,
     init: bool = False,
     progress: Progress | None = None,
+    force: bool = False,
 ) -> IndexSummary:
     """Index ``paths.documents`` into the collection the alias names (a new one if none).
+
+    DataLossRefused when the documents would drop more than half of the indexed reports, by a
+    rebuild or an update alike (unless ``force``), as for the embedded index.
 
     ``init`` uploads the product's configset first; without it the cluster must have it.
     A collection built with another configset (an older schema) is rebuilt. The reports are
@@ -68,6 +78,9 @@ def index_into_solr(
             "--init` to upload it"
         )
     current = admin.current_collection(client, alias)
+    if current is not None and not force:
+        indexed = indexed_hashes(client, current)
+        refuse_large_loss(len(indexed), len(indexed.keys() - set(lines.ids)))
     stale = current is not None and admin.collection_configset(client, current) != configset
     if stale and not rebuild:
         say(f"the collection {current} has an older schema: rebuilding it")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from cppcc_search.errors import DataLossRefused
 from cppcc_search.models import Report
 from cppcc_search.settings import DataPaths
 from indexer.errors import EngineError, IndexMissingError
@@ -141,3 +142,21 @@ def test_a_batch_the_cluster_refuses_stops_the_rebuild_and_keeps_the_old_collect
     assert admin.generation_collections(client, ALIAS) == [old]
     service = SolrSearchService.open(client, ALIAS)
     assert section_total(service) == sum(len(r.sections) for r in corpus)
+
+
+def test_documents_that_would_drop_most_reports_are_refused_without_force(
+    client, corpus, data_paths
+):
+    """As for the embedded index: an emptied or truncated extraction must not wipe the cluster."""
+    index(data_paths, client, corpus, rebuild=True)
+    before = admin.current_collection(client, ALIAS)
+    for rebuild in (False, True):
+        write_reports(data_paths, corpus[:10])  # 20 of the 30 reports would go
+        with pytest.raises(DataLossRefused, match="drop 20 of the 30"):
+            index_into_solr(data_paths, client, ALIAS, rebuild=rebuild)
+        assert admin.current_collection(client, ALIAS) == before
+    assert section_total(SolrSearchService.open(client, ALIAS)) == sum(
+        len(r.sections) for r in corpus
+    )
+    summary = index_into_solr(data_paths, client, ALIAS, force=True)
+    assert summary.deleted == 20
