@@ -51,9 +51,9 @@ def csv_row(hit: Hit) -> list[str]:
 
 
 def export_chunk() -> tuple[SearchResponse, dict[str, str]]:
-    """One chunk of the current search's result set for an export: EXPORT_ROWS sections from
-    the URL's ``page`` on (one search call, so one time budget), with headers that give the
-    total and, while sections remain, the next chunk's URL (RFC 8288 ``rel="next"``)."""
+    """The URL's ``page``-th chunk of EXPORT_ROWS sections of the current search's result set,
+    for an export (one search call, so one time budget), with headers that give the total and,
+    while sections remain, the next chunk's URL (RFC 8288 ``rel="next"``)."""
     rows = current_app.config["EXPORT_ROWS"]
     response = search_service().search(replace(current_search(api=True), per_page=rows))
     headers = {"X-Total-Count": str(response.total)}
