@@ -111,7 +111,7 @@ def index_documents(
     say = progress or (lambda message: None)
     started = time.perf_counter()
     # Only the lines and ids here: a rebuild's workers read and parse the reports themselves.
-    lines, duplicates = _document_lines(paths.documents)
+    lines, duplicates = read_document_lines(paths.documents)
     index_root = paths.index_dir
     with writer_lock(index_root):
         current = read_pointer(index_root)
@@ -226,7 +226,7 @@ def load_reports(path: Path) -> tuple[list[Report], int]:
     return list(reports.values()), duplicates
 
 
-def _document_lines(path: Path) -> tuple[DocumentLines, int]:
+def read_document_lines(path: Path) -> tuple[DocumentLines, int]:
     """The documents file's report lines (the first of each id) and how many ids repeat."""
     if not path.is_file():
         raise DocumentsError(f"no documents file at {path}: run `cppcc-search extract` first")

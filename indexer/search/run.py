@@ -11,7 +11,7 @@ from whoosh.collectors import FilterCollector, TopCollector
 
 from indexer.search.balance import balanced_scores
 from indexer.search.budget import admit, check
-from indexer.search.cost import query_postings, search_work
+from indexer.search.cost import query_cost
 from indexer.search.expansion import expand_query
 from indexer.search.facets import (
     ColumnCache,
@@ -120,7 +120,7 @@ def term_matches(
     compiled = compile_query(parsed)
     if compiled.query is None:
         raise QueryError(f"nothing to search for in {term!r}")
-    admit(query_postings(searcher, compiled.query), search_work(searcher, compiled.query))
+    admit(*query_cost(searcher, compiled.query))
     chosen = selections(resolve_request(request, cache.bodies)[0], cache.years)
     key = (compiled.query, tuple((r.start, r.end) for r in parsed.years), chosen_key(chosen))
     return TermMatches(
@@ -147,8 +147,7 @@ def run_search(
     parsed = translated.parsed
     compiled = compile_query(parsed)
     compiled.balanced = any(t.renderings for t in translated.translations)
-    hits = request.per_page * max(1, request.per_report)
-    admit(query_postings(searcher, compiled.query), search_work(searcher, compiled.query, hits))
+    admit(*query_cost(searcher, compiled.query, request.per_page * max(1, request.per_report)))
     raw = query_matches(searcher, cache, compiled, state.memo)
     check()
     chosen = selections(request, cache.years)

@@ -22,7 +22,7 @@ from indexer.index.build import (
     IndexSummary,
     Progress,
     UpdatePlan,
-    _document_lines,
+    read_document_lines,
     refuse_large_loss,
 )
 from indexer.index.documents import indexed_hash
@@ -70,7 +70,7 @@ def index_into_solr(
     started = time.perf_counter()
     # The Whoosh indexer's own reading of the file (its report lines, the first of each id):
     # both engines index the same reports and fail alike on a missing or broken file.
-    lines, duplicates = _document_lines(paths.documents)
+    lines, duplicates = read_document_lines(paths.documents)
     configset = admin.upload_configset(client) if init else configset_name()
     if not init and not admin.configset_exists(client, configset):
         raise EngineError(

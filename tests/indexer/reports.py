@@ -14,9 +14,13 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from whoosh import index as whoosh_index
+
 from cppcc_search.kinds import classify_report
 from cppcc_search.models import Report, Section, write_documents
 from cppcc_search.settings import DataPaths
+from indexer.index.documents import report_documents
+from indexer.index.schema import build_schema
 
 CORPUS_NAME = "corpus/gov_work_reports_zh.jsonl"
 _HEADING = re.compile(r"^[一二三四五六七八九十]+、[^。；]{1,40}$")
@@ -309,3 +313,15 @@ BILINGUAL_REPORTS = [
         ],
     ),
 ]
+
+
+def segment_per_report(directory: Path, reports: Iterable[Report], compound: bool = False):
+    """A Whoosh index written by Whoosh's own writer, one commit (so one segment) per report,
+    nothing merged."""
+    index = whoosh_index.create_in(str(directory), build_schema())
+    for report in reports:
+        writer = index.writer(compound=compound)
+        for document in report_documents(report):
+            writer.add_document(**document)
+        writer.commit(merge=False)
+    return index

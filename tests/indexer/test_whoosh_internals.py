@@ -23,7 +23,7 @@ from whoosh.util.numeric import length_to_byte
 from indexer import whoosh_internals as internals
 from indexer.index.documents import report_documents
 from indexer.index.schema import build_schema
-from tests.indexer.reports import chinese_report, english_report
+from tests.indexer.reports import chinese_report, english_report, segment_per_report
 
 REPORTS = [
     english_report("en", 2023, [("Energy", "review", "New energy. " * 300 + "Elderly care.")]),
@@ -129,13 +129,7 @@ def test_bm25f_field_b_and_toc_generation(ix):
 
 def two_segment_index(directory: Path):
     """An index of two segments (two commits, no merging), files outside a compound file."""
-    index = whoosh_index.create_in(str(directory), build_schema())
-    for report in REPORTS:
-        writer = index.writer(compound=False)
-        for document in report_documents(report):
-            writer.add_document(**document)
-        writer.commit(merge=False)
-    return index
+    return segment_per_report(directory, REPORTS)
 
 
 def test_open_searcher_reads_every_segment(tmp_path):

@@ -17,7 +17,7 @@ from indexer.errors import IndexBusyError, QueryTooBroadError
 from indexer.index.generations import read_pointer
 from indexer.search import run
 from indexer.search.budget import Gate, SearchLimits, admit, check
-from indexer.search.cost import query_postings
+from indexer.search.cost import query_cost
 from indexer.search.phrase import CjkPhrase
 from indexer.search.queries import compile_query
 from indexer.search.querylang import parse_query
@@ -122,14 +122,14 @@ def test_a_query_costs_its_terms_postings(corpus_paths):
                     else [searcher.doc_frequency(leaf.fieldname, leaf.text)]
                 )
                 expected += min(frequencies) if isinstance(leaf, CjkPhrase) else sum(frequencies)
-            assert query_postings(searcher, query) == expected > 0
+            assert query_cost(searcher, query)[0] == expected > 0
 
 
 def test_a_query_over_the_postings_limit_is_refused_at_once(corpus_paths):
     ix = whoosh_index.open_dir(str(corpus_paths.index_dir / read_pointer(corpus_paths.index_dir)))
     with ix.searcher() as searcher:
-        cost = query_postings(searcher, compile_query(parse_query(MANY_CHARACTERS)).query)
-        small = query_postings(searcher, compile_query(parse_query("的 一")).query)
+        cost = query_cost(searcher, compile_query(parse_query(MANY_CHARACTERS)).query)[0]
+        small = query_cost(searcher, compile_query(parse_query("的 一")).query)[0]
     assert small < cost
     limits = SearchLimits(max_postings=cost - 1)  # no time budget: only the cost can refuse
     with SearchService.open(corpus_paths, limits) as service:

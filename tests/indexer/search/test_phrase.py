@@ -24,13 +24,12 @@ from whoosh.scoring import BM25F
 from cppcc_search.cjk import CJK_RUN
 from cppcc_search.models import Report
 from indexer.index.analysis import bigram_tokens
-from indexer.index.documents import report_documents
 from indexer.index.schema import build_schema, cjk_column_text
 from indexer.search.matching import query_docs
 from indexer.search.phrase import CjkPhrase, phrase_matches
 from indexer.search.postings import ColumnText, MappedColumnText, column_text
 from indexer.search.ranking import FieldLengths, rank_scores
-from tests.indexer.reports import chinese_report
+from tests.indexer.reports import chinese_report, segment_per_report
 
 ALPHABET = "新能源车，a"
 
@@ -59,12 +58,7 @@ DELETED = "r1"  # deleted after all three are written, its documents left in the
 
 def write_segments(directory: Path, compound: bool) -> None:
     """One segment per report, then a deletion; nothing merged."""
-    ix = whoosh_index.create_in(str(directory), build_schema())
-    for rep in REPORTS:
-        writer = ix.writer(compound=compound)
-        for doc in report_documents(rep):
-            writer.add_document(**doc)
-        writer.commit(merge=False)
+    ix = segment_per_report(directory, REPORTS, compound)
     writer = ix.writer(compound=compound)
     writer.delete_by_term("report_id", DELETED)
     writer.commit(merge=False)
