@@ -1,5 +1,6 @@
 """The cluster's collections: configset upload, a collection of 2 shards × 2 replicas per
-build, the alias that names the current one, and its swap after a rebuild."""
+build (filled on one replica a shard, then copied to the others), the alias that names the
+current one, and its swap after a rebuild."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from indexer.solr.configset import configset_name, configset_zip
 
 SHARDS = 2
 REPLICAS = 2
+# How long the copies of a filled build collection may take to become active: the new replicas
+# fetch the leaders' index files (gigabytes at a million sections) and open them.
+COPY_TIMEOUT = 3600.0
 # Collections of one alias are named ALIAS_gNNN (the NNN-th build), as Whoosh's gen-N directories.
 _GENERATION = "_g"
 
@@ -73,7 +77,11 @@ def _generation_number(name: str) -> int:
 
 
 def create_collection(client: SolrClient, alias: str, configset: str) -> str:
-    """A new empty build collection for the alias, 2 shards × 2 replicas; its name."""
+    """A new empty build collection for the alias, SHARDS shards of one replica each; its name.
+
+    The build fills the one replica of each shard and add_replicas then copies it: a replica
+    made by copying the filled index costs the cluster a file copy, where one that indexes the
+    same documents alongside costs all the analysis again (about half of a build's CPU)."""
     existing = generation_collections(client, alias)
     number = max((_generation_number(n) for n in existing), default=0) + 1
     name = f"{alias}{_GENERATION}{number:03d}"
@@ -84,12 +92,46 @@ def create_collection(client: SolrClient, alias: str, configset: str) -> str:
             "name": name,
             "collection.configName": configset,
             "numShards": SHARDS,
-            "replicationFactor": REPLICAS,
+            "replicationFactor": 1,
             "waitForFinalState": "true",
         },
     )
     wait_until_active(client, name)
     return name
+
+
+def add_replicas(client: SolrClient, collection: str, timeout: float = COPY_TIMEOUT) -> int:
+    """Give every shard of the collection REPLICAS replicas, each new one on a live node that
+    holds none of its shard yet (the least loaded first), and wait until all are active; how
+    many were added. Call it once the collection is filled and committed: a new replica
+    recovers by copying its leader's index files."""
+    status = cluster_status(client)
+    shards = status.get("collections", {}).get(collection, {}).get("shards", {})
+    live = list(status.get("live_nodes", []))
+    load = {node: 0 for node in live}
+    for info in shards.values():
+        for replica in info.get("replicas", {}).values():
+            load[replica.get("node_name")] = load.get(replica.get("node_name"), 0) + 1
+    added = 0
+    for shard, info in sorted(shards.items()):
+        holders = {replica.get("node_name") for replica in info.get("replicas", {}).values()}
+        for _ in range(REPLICAS - len(holders)):
+            node = _least_loaded(load, exclude=holders)
+            params = {"action": "ADDREPLICA", "collection": collection, "shard": shard}
+            if node is not None:  # else fewer nodes than replicas: Solr places it
+                params["node"] = node
+                holders.add(node)
+                load[node] += 1
+            client.get("admin/collections", params)
+            added += 1
+    if added:
+        wait_until_active(client, collection, timeout)
+    return added
+
+
+def _least_loaded(load: dict[str, int], exclude: set[str]) -> str | None:
+    free = [node for node in sorted(load) if node not in exclude]
+    return min(free, key=lambda node: load[node], default=None)
 
 
 def wait_until_active(client: SolrClient, collection: str, timeout: float = 120.0) -> None:

@@ -123,7 +123,8 @@ def _reports(lines: DocumentLines) -> Iterator[Report]:
 def _rebuild(
     client: SolrClient, alias: str, configset: str, lines: DocumentLines, say: Progress
 ) -> IndexSummary:
-    """Fill a new collection, point the alias at it, then drop the collections it replaced."""
+    """Fill a new collection (one replica a shard), copy it to the other replicas, point the
+    alias at it, then drop the collections it replaced."""
     collection = admin.create_collection(client, alias, configset)
     say(f"building {collection} from {len(lines)} reports")
     seen = _Seen()
@@ -134,6 +135,8 @@ def _rebuild(
                 sender.add(solr_documents(report))
         _send(client, collection, _collection_documents(seen))
         _commit(client, collection)
+        say(f"copying {collection} to its other replicas")
+        admin.add_replicas(client, collection)
     except BaseException:
         admin.delete_collection(client, collection)
         raise

@@ -64,6 +64,27 @@ def test_collection_is_two_shards_with_a_replica_of_each_on_every_node(
     assert all(r["state"] == "active" for r in replicas)
 
 
+def test_a_rebuild_is_copied_whole_to_every_replica_before_the_alias_names_it(
+    client, corpus, data_paths
+):
+    """The build fills one replica a shard and copies it: each copy holds what its leader
+    holds, and a shard that has its replicas gets no more."""
+    index(data_paths, client, corpus, rebuild=True)
+    collection = admin.current_collection(client, ALIAS)
+    shards = admin.cluster_status(client)["collections"][collection]["shards"]
+    for shard, info in shards.items():
+        counts = [  # each replica asked on its own node, about itself alone
+            SolrClient(replica["base_url"]).get(
+                f"{replica['core']}/select",
+                {"q": "*:*", "rows": 0, "distrib": "false"},
+            )["response"]["numFound"]
+            for replica in info["replicas"].values()
+        ]
+        assert len(counts) == admin.REPLICAS and counts[0] > 0, shard
+        assert len(set(counts)) == 1, (shard, counts)
+    assert admin.add_replicas(client, collection) == 0
+
+
 def test_incremental_update_adds_replaces_and_deletes_by_content_hash(client, corpus, data_paths):
     index(data_paths, client, corpus, rebuild=True)
     service = SolrSearchService.open(client, ALIAS)
