@@ -14,6 +14,7 @@ between digits normalised, so the value can be read in it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -78,7 +79,8 @@ _UNIT_AFTER = re.compile(
 )
 _RANGE_TAIL = re.compile(r"\s*[－—\-~～至到]\s*(?:百分之)?[\d" + _CN_DIGITS + r"点.]+\s*%?")
 _CLAUSE_BREAKS = '，,、；;：:（）()“”"'
-_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+_SENTENCE_ENDS = "。！？!?\n"
+_SENTENCE_END = re.compile(f"[{_SENTENCE_ENDS}]")
 _EN_SENTENCE = re.compile(r".+?(?:[.!?](?=\s+|$)|$)", re.S)
 # Words that open a clause without naming what is measured: times, connectives.
 _ZH_LEADING = re.compile(
@@ -188,25 +190,52 @@ def normalise_digits(text: str) -> str:
     return _GROUPED_DIGITS.sub(",", _SPACED_DIGITS.sub("", text))
 
 
-_GROUPED_DIGITS = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")
+# Both patterns start with the character they replace and look behind it afterwards: a pattern
+# starting with a look-behind is tried at every character of the text, one starting with a
+# character the regex engine skips to (measured: normalise_digits 0.08 -> 0.03 ms a section).
+_GROUPED_DIGITS = re.compile(r"，(?<=\d，)(?=\d{3}(?!\d))")
 _ASCII = dict(zip("０１２３４５６７８９．％", "0123456789.%", strict=True))
 _FULL_WIDTH = re.compile(f"[{''.join(_ASCII)}]")
-_SPACED_DIGITS = re.compile(r"(?<=[\d.])[ \u3000]+(?=[\d.%]|亿|万)")
+_SPACED_DIGITS = re.compile(r"[ \u3000](?<=[\d.][ \u3000])[ \u3000]*(?=[\d.%]|亿|万)")
 
 
 def extract_figures(text: str, language: str = "zh") -> list[Figure]:
     """Every figure stated in a text, in order."""
+    text = normalise_digits(text)
+    if language != "en":
+        return [figure for s in _candidate_sentences(text) for figure in _chinese_figures(s)]
     figures: list[Figure] = []
-    pattern = _EN_SENTENCE if language == "en" else _SENTENCE
-    for match in pattern.finditer(normalise_digits(text)):
+    for match in _EN_SENTENCE.finditer(text):
         sentence = match.group(0).strip()
-        if not sentence:
-            continue
-        if language == "en":
+        if sentence:
             figures.extend(_english_figures(sentence))
-        elif _ZH_CANDIDATE.search(sentence):
-            figures.extend(_chinese_figures(sentence))
     return figures
+
+
+def _candidate_sentences(text: str) -> Iterator[str]:
+    """The Chinese sentences where a number can start, stripped: a sentence is a run of
+    characters between end marks and line breaks, with its end mark.
+
+    Found from the numbers, not sentence by sentence: most sentences hold none (a sixth of
+    extraction's time, measured), and a candidate's look-arounds never reach past its sentence
+    (no digit, 百分之, numeral or 点 ends one).
+    """
+    position = 0
+    while (candidate := _ZH_CANDIDATE.search(text, position)) is not None:
+        at = candidate.start()
+        start = max(text.rfind(end, position, at) for end in _SENTENCE_ENDS) + 1 or position
+        position = _sentence_end(text, at)
+        sentence = text[start:position].strip()
+        if sentence:
+            yield sentence
+
+
+def _sentence_end(text: str, at: int) -> int:
+    """Where the sentence holding ``at`` ends: after its end mark, or at a line break."""
+    stop = _SENTENCE_END.search(text, at)
+    if stop is None:
+        return len(text)
+    return stop.start() if stop[0] == "\n" else stop.end()
 
 
 def section_figures(report: Report, section: Section) -> list[dict[str, Any]]:

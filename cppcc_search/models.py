@@ -11,7 +11,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -128,7 +128,16 @@ class Report:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """What ``dataclasses.asdict`` gives (lists copied, sections as dicts), built field by
+        field: asdict deep-copies every value of every section through a recursive Python walk,
+        twice a report when indexing (its record and its content hash)."""
+        data = {name: getattr(self, name) for name in _REPORT_FIELDS}
+        for name in _REPORT_LISTS:
+            data[name] = list(data[name])
+        data["sections"] = [
+            {name: getattr(section, name) for name in _SECTION_FIELDS} for section in self.sections
+        ]
+        return data
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=False)
@@ -146,6 +155,13 @@ class Report:
     def content_hash(self) -> str:
         """A digest of everything the index stores, so a changed report is re-indexed."""
         return hashlib.sha256(self.to_json().encode("utf-8")).hexdigest()
+
+
+# Every field of a section is a string, a number or None; a report's, those, lists of strings
+# and its sections.
+_SECTION_FIELDS = tuple(f.name for f in fields(Section))
+_REPORT_FIELDS = tuple(f.name for f in fields(Report) if f.name != "sections")
+_REPORT_LISTS = ("urls", "region", "versions")
 
 
 def _kind(value: Any) -> str:

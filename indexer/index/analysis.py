@@ -100,8 +100,17 @@ def segment(text: str, joined: bool = True) -> list[Segment]:
     """
     text = clean_text(text)
     raw = segmenter().tokenize(text, mode="search")
-    if not any(hyphen in text for hyphen in _HYPHENS):
-        return raw
+    return with_hyphenated_parts(text, raw, joined) if has_hyphen(text) else raw
+
+
+def has_hyphen(text: str) -> bool:
+    """Whether a text may hold a hyphenated word (:func:`segment` lists such words apart)."""
+    return any(hyphen in text for hyphen in _HYPHENS)
+
+
+def with_hyphenated_parts(text: str, raw: list[Segment], joined: bool) -> list[Segment]:
+    """jieba's words of a (clean) text with each hyphenated word as its parts (see
+    :func:`segment`)."""
     compounds = [match.span() for match in _HYPHENATED.finditer(text)]
     if not compounds:
         return raw

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from indexer.index import wordkeys, wordpostings
 from indexer.index.analysis import (
     bigram_key_counts,
     bigram_key_ranks,
     bigram_of_key,
     bigram_tokens,
     run_bigrams,
+    segment,
     word_tokens,
     words_are_literal,
 )
@@ -167,6 +170,37 @@ def test_word_field_postings_are_word_tokens_encoded_as_the_field_formats_do(
     found = list(build_schema()["body" if with_chars else "title"].index(text))
     assert {term: rest for term, *rest in found} == {k: list(v) for k, v in expected.items()}
     assert len(found) == len(expected)
+
+
+# Words of one to seven characters, some beyond 16 bits (no key: looked up by their string);
+# no hyphen (a hyphenated word's joined form is no slice of the text: never keyed).
+KEYED_WORDS = [word for word in WORDS if "-" not in word] + [
+    "𠀀",
+    "中𠀁国",
+    "社会主义",
+    "中国共产党",
+    "全过程人民民主",
+    "a",
+    "ÉTÉ",
+]
+
+
+@settings(max_examples=40, deadline=None)
+@given(texts=st.lists(st.lists(st.sampled_from(KEYED_WORDS), max_size=20), max_size=6))
+def test_words_found_by_packed_keys_get_the_term_ids_of_their_strings(texts):
+    """Term ids from the hash table of packed keys (grown several times from a tiny one) are
+    those the word strings are given, text after text."""
+    table = wordkeys.WordKeyIds(wordpostings.TERM_IDS)
+    table._FIRST_BITS = 2
+    for words in texts:
+        text = "".join(words)
+        raw = segment(text)
+        if not raw:
+            continue
+        starts, ends = (np.array([word[at] for word in raw]) for at in (1, 2))
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+        found = table.ids(raw, wordkeys.packed_word_keys(codes, starts, ends))
+        assert found.tolist() == [wordpostings.TERM_IDS[word] for word, _, _ in raw]
 
 
 def test_lone_surrogates_and_controls_do_not_break_analysis():
