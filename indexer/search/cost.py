@@ -14,6 +14,7 @@ from typing import Any
 from whoosh import query as wq
 
 from indexer.search.phrase import CjkPhrase
+from indexer.search.postings import doc_frequency
 
 # A word phrase decodes its words' postings, then reads the blocks of its candidates again
 # for their positions (indexer.search.wordphrase): about twice the work of its postings.
@@ -35,13 +36,13 @@ def _cost(searcher: Any, q: wq.Query | None) -> tuple[int, int]:
     if q is None:
         return 0, 0
     if isinstance(q, CjkPhrase):
-        found = min(searcher.doc_frequency(q.fieldname, gram) for gram in q.words)
+        found = min(doc_frequency(searcher, q.fieldname, gram) for gram in q.words)
         return found, found
     if type(q) is wq.Term:
-        found = searcher.doc_frequency(q.fieldname, q.text)
+        found = doc_frequency(searcher, q.fieldname, q.text)
         return found, found
     if isinstance(q, wq.Phrase):
-        found = sum(searcher.doc_frequency(q.fieldname, word) for word in q.words)
+        found = sum(doc_frequency(searcher, q.fieldname, word) for word in q.words)
         return found, POSITIONED_PHRASE * found
     if isinstance(q, wq.BinaryQuery):
         children = [q.a, q.b]

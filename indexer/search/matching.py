@@ -19,7 +19,7 @@ from whoosh import query as wq
 
 from indexer.search.memo import MatchMemo
 from indexer.search.phrase import CjkPhrase, phrase_matches
-from indexer.search.postings import EMPTY_DOCS, intersect, term_docs, union
+from indexer.search.postings import EMPTY_DOCS, doc_frequency, intersect, term_docs, union
 from indexer.search.wordphrase import is_word_phrase, word_phrase_docs
 
 
@@ -68,9 +68,9 @@ def _docs(
 def estimated_docs(searcher: Any, q: wq.Query) -> int:
     """An upper bound of the documents q matches, from term statistics alone."""
     if isinstance(q, CjkPhrase):
-        return min((searcher.doc_frequency(q.fieldname, w) for w in q.words), default=0)
+        return min((doc_frequency(searcher, q.fieldname, w) for w in q.words), default=0)
     if type(q) is wq.Term:
-        return searcher.doc_frequency(q.fieldname, q.text)
+        return doc_frequency(searcher, q.fieldname, q.text)
     if type(q) is wq.Or:
         return sum(estimated_docs(searcher, sub) for sub in q.subqueries)
     if type(q) is wq.And:

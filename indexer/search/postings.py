@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from whoosh.reading import TermNotFound
 
 from indexer.search.budget import check
 from indexer.search.memo import MatchMemo
@@ -257,6 +258,34 @@ class TermPostings:
         return (np.concatenate(found_docs) if found_docs else EMPTY_DOCS), found_values
 
 
+def doc_frequency(searcher: Any, fieldname: str, text: str) -> int:
+    """``searcher.doc_frequency``, kept per reader: Whoosh looks a term up in every segment's
+    terms table (a hashed read of the file, ~10-50 µs each), and a query asks for the same
+    terms' frequencies several times (its cost, the rarest word or bigram to start from, its
+    translations' frequencies)."""
+    reader = searcher.reader()
+    key = (fieldname, text)
+    with _FREQUENCIES_LOCK:
+        known = _FREQUENCIES.get(reader)
+        found = None if known is None else known.get(key)
+    if found is None:
+        found = searcher.doc_frequency(fieldname, text)
+        with _FREQUENCIES_LOCK:
+            known = _FREQUENCIES.setdefault(reader, {})
+            if len(known) >= _MAX_FREQUENCIES:
+                known.clear()  # a long-lived version asked many distinct terms: start over
+            known[key] = found
+    return found
+
+
+# Document frequencies per reader (one index version: they never change), dropped with it.
+_FREQUENCIES: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], int]] = (
+    weakref.WeakKeyDictionary()
+)
+_FREQUENCIES_LOCK = threading.Lock()
+_MAX_FREQUENCIES = 200_000
+
+
 def term_postings(
     searcher: Any, fieldname: str, text: str, memo: MatchMemo | None = None
 ) -> TermPostings:
@@ -298,10 +327,12 @@ def _postings(searcher: Any, fieldname: str, text: str) -> TermPostings:
     walked_segments: list[int] = []
     for number, (sub, offset) in enumerate(searcher.leaf_searchers()):
         reader = sub.reader()
-        if (fieldname, btext) not in reader:
-            continue
         check()
-        matcher, deleted = live_matcher(reader, reader.postings(fieldname, btext))
+        try:  # one look-up in the segment's terms table, not one to ask and one to read
+            found = reader.postings(fieldname, btext)
+        except TermNotFound:
+            continue
+        matcher, deleted = live_matcher(reader, found)
         refs = posting_blocks(reader, matcher)
         if refs is not None:
             segments.append(_SegmentPostings(number, offset, refs, deleted))

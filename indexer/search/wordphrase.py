@@ -21,7 +21,13 @@ from whoosh import query as wq
 from indexer.index.spans import decode_many_positions
 from indexer.search.budget import check
 from indexer.search.memo import MatchMemo
-from indexer.search.postings import EMPTY_DOCS, distinct, intersect, term_postings
+from indexer.search.postings import (
+    EMPTY_DOCS,
+    distinct,
+    doc_frequency,
+    intersect,
+    term_postings,
+)
 
 # A (document, position) key: the global docnum above these bits, the position below. A
 # position is far below 2**32, so a key never comes within ``slop`` of another document's.
@@ -76,7 +82,7 @@ def _candidates(
 ) -> np.ndarray:
     """The documents holding every word of the phrase, found from the rarest word on (each
     next word decodes only the blocks that may hold the documents found so far)."""
-    words = sorted(set(q.words), key=lambda word: searcher.doc_frequency(q.fieldname, word))
+    words = sorted(set(q.words), key=lambda word: doc_frequency(searcher, q.fieldname, word))
     found = within
     for word in words:
         check()

@@ -19,6 +19,7 @@ from cppcc_search.settings import DataPaths
 from indexer.index.generations import read_pointer
 from indexer.search.cost import query_cost
 from indexer.search.matching import match_docs
+from indexer.search.postings import doc_frequency
 from indexer.search.queries import compile_query
 from indexer.search.querylang import parse_query
 from indexer.search.ranking import FieldLengths, rank_scores, top_ranked
@@ -160,3 +161,21 @@ def test_a_word_phrase_costs_about_its_postings(searcher):
     postings, work = query_cost(searcher, q)
     assert postings == sum(searcher.doc_frequency("body", word) for word in q.words)
     assert postings <= work <= 3 * postings
+
+
+def test_document_frequencies_are_kept_per_index_version(tmp_path):
+    """Kept frequencies are the searcher's own, and a new version's reader sees its own."""
+    paths = DataPaths(tmp_path / "data").ensure()
+    rng = random.Random(3)
+    first = reports(rng, 3, "v", most=30)
+    build_index(paths, first)
+    with open_searcher(paths) as old:
+        before = {word: doc_frequency(old, "body", word) for word in [*WORDS, "zebra"]}
+        assert before == {word: old.doc_frequency("body", word) for word in before}
+        assert before["zebra"] == 0 and before["growth"] > 0
+        build_index(paths, [*first, *reports(rng, 3, "w", most=30)])
+        with open_searcher(paths) as new:
+            after = {word: doc_frequency(new, "body", word) for word in before}
+            assert after == {word: new.doc_frequency("body", word) for word in before}
+            assert after["growth"] > before["growth"]
+        assert doc_frequency(old, "body", "growth") == before["growth"]
