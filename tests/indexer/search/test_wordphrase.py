@@ -23,6 +23,7 @@ from indexer.search.postings import doc_frequency
 from indexer.search.queries import compile_query
 from indexer.search.querylang import parse_query
 from indexer.search.ranking import FieldLengths, rank_scores, top_ranked
+from indexer.search.snippets import stored_word_spans
 from indexer.search.wordphrase import word_phrase_docs
 from tests.indexer.reports import build_index, english_report
 
@@ -179,3 +180,33 @@ def test_document_frequencies_are_kept_per_index_version(tmp_path):
             assert after == {word: new.doc_frequency("body", word) for word in before}
             assert after["growth"] > before["growth"]
         assert doc_frequency(old, "body", "growth") == before["growth"]
+
+
+def whooshs_spans(searcher, docnum: int, term: str) -> list[tuple[int, int, str]]:
+    """The term's character spans in a document through Whoosh's own top-level postings."""
+    if searcher.doc_frequency("body", term) == 0:
+        return []
+    matcher = searcher.postings("body", term)
+    if matcher.id() < docnum:
+        matcher.skip_to(docnum)
+    if not matcher.is_active() or matcher.id() != docnum:
+        return []
+    return [(start, end, term) for _, start, end in matcher.value_as("characters")]
+
+
+def test_highlighted_words_are_read_from_the_documents_own_segment(searcher):
+    """Snippets' word spans in both segments (one with deletions) are Whoosh's own."""
+    terms = ["econom", "develop", "6", "5", "growth", "zebra"]
+    rng = random.Random(2)
+    docs = rng.sample(range(searcher.doc_count_all()), 300)
+    second = searcher.leaf_searchers()[1][1]
+    assert min(docs) < second <= max(docs)
+    found = 0
+    for docnum in docs:
+        if searcher.reader().is_deleted(docnum):
+            continue
+        expected = [span for term in terms for span in whooshs_spans(searcher, docnum, term)]
+        spans = stored_word_spans(searcher, docnum, terms)
+        assert spans == expected
+        found += len(spans)
+    assert found > 100
