@@ -157,11 +157,11 @@ def test_within_keeps_only_the_given_documents(searcher):
 
 
 def test_a_word_phrase_costs_about_its_postings(searcher):
-    """Matched block-wise, a phrase weighs about what its words' postings do, not 30 times."""
+    """Matched block-wise, a phrase weighs a few times its words' postings, not 30 times."""
     q = wq.Phrase("body", ["6", "5"])
     postings, work = query_cost(searcher, q)
-    assert postings == sum(searcher.doc_frequency("body", word) for word in q.words)
-    assert postings <= work <= 3 * postings
+    assert postings == sum(searcher.doc_frequency("body", word) for word in q.words) > 0
+    assert postings < work <= 6 * postings
 
 
 def test_document_frequencies_are_kept_per_index_version(tmp_path):
