@@ -99,23 +99,44 @@ def read_block(reader: Any, ref: BlockRef) -> tuple[Sequence[int], Any]:
     indexer.index.segments writes them) and its weights as stored: None when all are 1, one
     float when all are equal (W3LeafMatcher reads it as float32), else one per posting.
 
-    The block's data is the pickled (deltas, weights, values) W3LeafMatcher._read_data reads,
-    from the segment reader's postings file (its terms reader's private ``_postfile``)."""
+    The block's data is the pickled (deltas, weights, values) W3LeafMatcher._read_data reads."""
+    ids, weights, _ = _block_data(reader, ref)
+    return ids, weights
+
+
+def read_block_values(reader: Any, ref: BlockRef) -> tuple[Sequence[int], Sequence[bytes]]:
+    """A block's docnum deltas (as :func:`read_block`) and its postings' values (a tuple of
+    bytes, one per posting: a word field's packed positions, indexer.index.spans)."""
+    ids, _, values = _block_data(reader, ref)
+    return ids, values
+
+
+def _block_data(reader: Any, ref: BlockRef) -> tuple[Any, Any, Any]:
+    """The block's unpickled (deltas, weights, values), read from the segment reader's postings
+    file (its terms reader's private ``_postfile``)."""
     data = reader._terms._postfile.get(ref.start, ref.length)
     if ref.compressed:
         data = zlib.decompress(data)
-    ids, weights, _ = loads(data)
-    return ids, weights
+    return loads(data)
+
+
+def walk_values(matcher: Any) -> tuple[list[int], list[bytes]]:
+    """Docnums and raw values of any posting matcher, one posting at a time (deleted included)."""
+    return _walked(matcher, matcher.value)
 
 
 def walk_postings(matcher: Any) -> tuple[list[int], list[float]]:
     """Docnums and weights of any posting matcher, one posting at a time (deleted included)."""
-    ids, weights = [], []
+    return _walked(matcher, matcher.weight)
+
+
+def _walked(matcher: Any, read: Any) -> tuple[list[int], list[Any]]:
+    ids, found = [], []
     while matcher.is_active():
         ids.append(matcher.id())
-        weights.append(matcher.weight())
+        found.append(read())
         matcher.next()
-    return ids, weights
+    return ids, found
 
 
 # -- column files and length columns ------------------------------------------------------------

@@ -94,6 +94,7 @@ SEARCH_MAY_IMPORT = {
     "indexer.index.columns",
     "indexer.index.vocabulary",
     "indexer.index.bodies",  # bodies.json, written beside each generation
+    "indexer.index.spans",  # the word fields' packed positions, decoded for word phrases
 }
 
 

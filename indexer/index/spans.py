@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import sys
 from array import array
+from collections.abc import Sequence
 from itertools import accumulate, chain
 from operator import sub
 from typing import Any
 
+import numpy as np
 from whoosh.formats import Characters, Positions
 
 _SHORT = "H"  # every number in 0..65535
@@ -85,6 +87,56 @@ def decode_positions(value: bytes) -> list[int]:
 def decode_count(value: bytes) -> int:
     """How many occurrences a value of either kind holds."""
     return _unpack(value)[0]
+
+
+def decode_many_positions(format: Any, values: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """The positions of many values of a format at once: how many occurrences each value holds,
+    and every occurrence's position, value after value (each value's in ascending order).
+
+    A search checks a word phrase against the positions of thousands of postings; packed values
+    are decoded with numpy over all of them (one Python step per value costs several times as
+    much), another format's one value at a time.
+    """
+    if isinstance(format, PackedCharacters):
+        return _decode_packed(values, 3)
+    if isinstance(format, PackedPositions):
+        return _decode_packed(values, 1)
+    decoded = [format.decode_positions(value) for value in values]
+    counts = np.fromiter(map(len, decoded), np.int64, len(decoded))
+    return counts, np.fromiter(chain.from_iterable(decoded), np.int64, int(counts.sum()))
+
+
+def _decode_packed(values: Sequence[bytes], per_occurrence: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`decode_many_positions` of values packed as ``count, deltas...`` where each
+    occurrence takes ``per_occurrence`` numbers, the position's delta first."""
+    numbers, firsts = _packed_numbers(values)
+    counts = numbers[firsts]
+    ends = np.cumsum(counts)
+    starts = ends - counts
+    # The k-th occurrence of a value: its position delta sits k * per_occurrence numbers after
+    # the value's count.
+    value_of = np.repeat(np.arange(len(counts)), counts)
+    rank = np.arange(int(ends[-1]) if len(ends) else 0) - starts[value_of]
+    running = np.cumsum(numbers[firsts[value_of] + 1 + rank * per_occurrence])
+    before = np.concatenate(([0], running))[starts]  # the running sum before each value
+    return counts, running - before[value_of]
+
+
+def _packed_numbers(values: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """Every packed value's numbers back to back, and where each value's first number is."""
+    lengths = np.fromiter(map(len, values), np.int64, len(values))
+    blob = np.frombuffer(b"".join(values), dtype=np.uint8)
+    starts = np.cumsum(lengths) - lengths
+    if len(values) and (blob[starts] == SHORT_TYPE).all():  # nearly always: no value is long
+        keep = np.ones(len(blob), dtype=bool)
+        keep[starts] = False  # the type bytes
+        numbers = blob[keep].view("<u2").astype(np.int64)
+        sizes = (lengths - 1) // 2
+    else:
+        parts = [_unpack(value) for value in values]
+        numbers = np.fromiter(chain.from_iterable(parts), np.int64, sum(map(len, parts)))
+        sizes = np.fromiter(map(len, parts), np.int64, len(parts))
+    return numbers, np.cumsum(sizes) - sizes
 
 
 class PackedPositions(Positions):

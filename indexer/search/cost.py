@@ -14,10 +14,13 @@ from typing import Any
 from whoosh import query as wq
 
 from indexer.search.phrase import CjkPhrase
+from indexer.search.postings import doc_frequency
 
-# A word phrase is matched by Whoosh's span matcher, which walks each posting in Python: about
-# 3 µs a posting against 0.1 µs to decode one (indexer.search.phrase), so it weighs 30 times.
-WALKED_PHRASE = 30
+# A word phrase decodes its words' postings, then reads its candidates' blocks again for their
+# positions (indexer.search.wordphrase): measured at 100k sections, 4-6 times the time of
+# decoding its postings alone ("6 5": 38 ms against 7 ms). Whoosh's span matcher, which walked
+# each posting in Python, weighed 30 times.
+POSITIONED_PHRASE = 5
 # A hit (stored fields read, snippet made) costs about as much as decoding this many postings.
 HIT_COST = 5_000
 
@@ -34,14 +37,14 @@ def _cost(searcher: Any, q: wq.Query | None) -> tuple[int, int]:
     if q is None:
         return 0, 0
     if isinstance(q, CjkPhrase):
-        found = min(searcher.doc_frequency(q.fieldname, gram) for gram in q.words)
+        found = min(doc_frequency(searcher, q.fieldname, gram) for gram in q.words)
         return found, found
     if type(q) is wq.Term:
-        found = searcher.doc_frequency(q.fieldname, q.text)
+        found = doc_frequency(searcher, q.fieldname, q.text)
         return found, found
     if isinstance(q, wq.Phrase):
-        found = sum(searcher.doc_frequency(q.fieldname, word) for word in q.words)
-        return found, WALKED_PHRASE * found
+        found = sum(doc_frequency(searcher, q.fieldname, word) for word in q.words)
+        return found, POSITIONED_PHRASE * found
     if isinstance(q, wq.BinaryQuery):
         children = [q.a, q.b]
     elif isinstance(q, wq.Not):

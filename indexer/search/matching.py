@@ -2,7 +2,8 @@
 
 For facet counts, trends and the ranker's input only the set of matching documents is needed:
 leaf postings are numpy arrays (indexer.search.postings) combined with set algebra on sorted
-arrays; an exact Chinese string is verified against the section's text (indexer.search.phrase).
+arrays; an exact Chinese string is verified against the section's text (indexer.search.phrase), a
+phrase of words against its words' positions (indexer.search.wordphrase).
 
 An AND starts from its rarest clause (estimated from term statistics, nothing decoded) and asks
 each further clause only within the documents found so far: a term then decodes only the posting
@@ -18,7 +19,8 @@ from whoosh import query as wq
 
 from indexer.search.memo import MatchMemo
 from indexer.search.phrase import CjkPhrase, phrase_matches
-from indexer.search.postings import EMPTY_DOCS, intersect, term_docs, union
+from indexer.search.postings import EMPTY_DOCS, doc_frequency, intersect, term_docs, union
+from indexer.search.wordphrase import is_word_phrase, word_phrase_docs
 
 
 def match_docs(searcher: Any, q: wq.Query, memo: MatchMemo | None = None) -> np.ndarray:
@@ -43,6 +45,8 @@ def _docs(
         return found if within is None else intersect(found, within)
     if type(q) is wq.Term:
         return term_docs(searcher, q.fieldname, q.text, memo, within)
+    if is_word_phrase(searcher, q):
+        return word_phrase_docs(searcher, q, memo, within)
     if type(q) is wq.Or:
         return union([_docs(searcher, sub, memo, within) for sub in q.subqueries])
     if type(q) is wq.And:
@@ -64,9 +68,9 @@ def _docs(
 def estimated_docs(searcher: Any, q: wq.Query) -> int:
     """An upper bound of the documents q matches, from term statistics alone."""
     if isinstance(q, CjkPhrase):
-        return min((searcher.doc_frequency(q.fieldname, w) for w in q.words), default=0)
+        return min((doc_frequency(searcher, q.fieldname, w) for w in q.words), default=0)
     if type(q) is wq.Term:
-        return searcher.doc_frequency(q.fieldname, q.text)
+        return doc_frequency(searcher, q.fieldname, q.text)
     if type(q) is wq.Or:
         return sum(estimated_docs(searcher, sub) for sub in q.subqueries)
     if type(q) is wq.And:

@@ -36,6 +36,14 @@ class MatchMemo:
         self._store(key, value)
         return value
 
+    def get(self, key: Any) -> Any:
+        """The memoised value for key, or None (nothing is computed)."""
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        return None
+
     def clear(self) -> None:
         """Forget every memoised value."""
         with self._lock:

@@ -46,6 +46,7 @@ from indexer.search.memo import MatchMemo
 from indexer.search.postings import (
     EMPTY_DOCS,
     column_text,
+    doc_frequency,
     positions_of,
     term_postings,
 )
@@ -173,7 +174,7 @@ def _verified(searcher: Any, q: CjkPhrase, memo: MatchMemo | None) -> PhraseMatc
     if searcher.schema[fieldname].column_type is None:
         raise IndexFormatError(OLD_BIGRAM_FORMAT)  # no text to verify against
     rarity = sorted(
-        (searcher.doc_frequency(fieldname, gram), gram)
+        (doc_frequency(searcher, fieldname, gram), gram)
         for gram in dict.fromkeys(run_bigrams(q.run))
     )
     if not rarity or rarity[0][0] == 0:

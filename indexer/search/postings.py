@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from whoosh.reading import TermNotFound
 
 from indexer.search.budget import check
 from indexer.search.memo import MatchMemo
@@ -29,8 +30,10 @@ from indexer.whoosh_internals import (
     live_matcher,
     posting_blocks,
     read_block,
+    read_block_values,
     varbytes_column_file,
     walk_postings,
+    walk_values,
 )
 
 EMPTY_DOCS = np.empty(0, dtype=np.int64)
@@ -121,6 +124,20 @@ class _SegmentPostings:
         ):
             self.blocks[number] = self._live(part, part_weights)
 
+    def values_for(self, reader: Any, local: np.ndarray) -> tuple[np.ndarray, list[bytes]]:
+        """The given (ascending, live, segment-local) docnums that hold the term, and their
+        postings' values, read from their blocks (values are not kept: a word phrase needs
+        the positions of its candidates once)."""
+        found_docs, found_values = [], []
+        for number in self.blocks_for(local).tolist():
+            check()
+            deltas, values = read_block_values(reader, self.refs[number])
+            ids = np.cumsum(_numbers(deltas, np.int64))
+            asked = np.flatnonzero(positions_of(local, ids)[1])
+            found_docs.append(ids[asked])
+            found_values.extend(map(values.__getitem__, asked.tolist()))
+        return (np.concatenate(found_docs) if found_docs else EMPTY_DOCS), found_values
+
     def _live(self, ids: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if self.deleted is not None:
             keep = ~np.isin(ids, self.deleted, assume_unique=True)
@@ -152,9 +169,15 @@ class TermPostings:
     documents, known without decoding anything.
     """
 
-    def __init__(self, segments: list[_SegmentPostings], walked: list[tuple[Any, Any]]) -> None:
+    def __init__(
+        self,
+        segments: list[_SegmentPostings],
+        walked: list[tuple[Any, Any]],
+        walked_segments: list[int] | None = None,
+    ) -> None:
         self._segments = segments
         self._walked = walked  # (docs, weights) of postings that are not W3 blocks
+        self._walked_segments = walked_segments or []  # their segments' places, in that order
         self.count = sum(len(d) for d, _ in walked) + sum(
             ref.count for seg in segments for ref in seg.refs
         )
@@ -211,6 +234,57 @@ class TermPostings:
         """The live documents holding the term (among ``within`` if given)."""
         return self.arrays(searcher, within)[0]
 
+    def values(
+        self, searcher: Any, fieldname: str, text: str, docs: np.ndarray
+    ) -> tuple[np.ndarray, list[bytes]]:
+        """The postings' values in the given documents (ascending global docnums, all live):
+        the documents holding the term, ascending, and the value of each."""
+        found_docs, found_values = [], []
+        leaves = searcher.leaf_searchers()
+        pieces = [(seg.number, seg) for seg in self._segments]
+        pieces += [(number, None) for number in self._walked_segments]
+        for number, seg in sorted(pieces, key=lambda piece: piece[0]):
+            sub, offset = leaves[number]
+            reader = sub.reader()
+            local = within_range(docs, offset, offset + reader.doc_count_all()) - offset
+            if not len(local):
+                continue
+            if seg is not None:
+                local_docs, values = seg.values_for(reader, local)
+            else:
+                local_docs, values = _walked_values(reader, fieldname, text, local)
+            found_docs.append(local_docs + offset)
+            found_values.extend(values)
+        return (np.concatenate(found_docs) if found_docs else EMPTY_DOCS), found_values
+
+
+def doc_frequency(searcher: Any, fieldname: str, text: str) -> int:
+    """``searcher.doc_frequency``, kept per reader: Whoosh looks a term up in every segment's
+    terms table (a hashed read of the file, ~10-50 µs each), and a query asks for the same
+    terms' frequencies several times (its cost, the rarest word or bigram to start from, its
+    translations' frequencies)."""
+    reader = searcher.reader()
+    key = (fieldname, text)
+    with _FREQUENCIES_LOCK:
+        known = _FREQUENCIES.get(reader)
+        found = None if known is None else known.get(key)
+    if found is None:
+        found = searcher.doc_frequency(fieldname, text)
+        with _FREQUENCIES_LOCK:
+            known = _FREQUENCIES.setdefault(reader, {})
+            if len(known) >= _MAX_FREQUENCIES:
+                known.clear()  # a long-lived version asked many distinct terms: start over
+            known[key] = found
+    return found
+
+
+# Document frequencies per reader (one index version: they never change), dropped with it.
+_FREQUENCIES: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], int]] = (
+    weakref.WeakKeyDictionary()
+)
+_FREQUENCIES_LOCK = threading.Lock()
+_MAX_FREQUENCIES = 200_000
+
 
 def term_postings(
     searcher: Any, fieldname: str, text: str, memo: MatchMemo | None = None
@@ -234,21 +308,37 @@ def term_docs(
     return term_postings(searcher, fieldname, text, memo).docs(searcher, within)
 
 
+def _walked_values(
+    reader: Any, fieldname: str, text: str, local: np.ndarray
+) -> tuple[np.ndarray, list[bytes]]:
+    """:meth:`TermPostings.values` in a segment whose postings are not W3 blocks."""
+    matcher, _ = live_matcher(
+        reader, reader.postings(fieldname, reader.schema[fieldname].to_bytes(text))
+    )
+    ids, values = walk_values(matcher)
+    asked = np.flatnonzero(positions_of(local, np.array(ids, dtype=np.int64))[1])
+    return np.array(ids, dtype=np.int64)[asked], [values[i] for i in asked.tolist()]
+
+
 def _postings(searcher: Any, fieldname: str, text: str) -> TermPostings:
     btext = searcher.schema[fieldname].to_bytes(text)
     segments: list[_SegmentPostings] = []
     walked: list[tuple[Any, Any]] = []
+    walked_segments: list[int] = []
     for number, (sub, offset) in enumerate(searcher.leaf_searchers()):
         reader = sub.reader()
-        if (fieldname, btext) not in reader:
-            continue
         check()
-        matcher, deleted = live_matcher(reader, reader.postings(fieldname, btext))
+        try:  # one look-up in the segment's terms table, not one to ask and one to read
+            found = reader.postings(fieldname, btext)
+        except TermNotFound:
+            continue
+        matcher, deleted = live_matcher(reader, found)
         refs = posting_blocks(reader, matcher)
         if refs is not None:
             segments.append(_SegmentPostings(number, offset, refs, deleted))
             continue
         ids, weights = walk_postings(matcher)
+        walked_segments.append(number)
         live = [i for i, doc in enumerate(ids) if doc not in deleted]
         walked.append(
             (
@@ -256,7 +346,7 @@ def _postings(searcher: Any, fieldname: str, text: str) -> TermPostings:
                 np.array([weights[i] for i in live], dtype=np.float64),
             )
         )
-    return TermPostings(segments, walked)
+    return TermPostings(segments, walked, walked_segments)
 
 
 class ColumnText:

@@ -10,9 +10,9 @@ ties) identical. An exact Chinese string scores as one term (indexer.search.phra
 occurrences are the tf, the sections holding it the df; since counting occurrences reads a
 section's whole text, a page of the best matches counts only the sections that could reach it.
 An AND or OR of three or more clauses adds its clauses' scores in the order of the matcher Whoosh
-builds for it in each segment (Combination), so its scores stay Whoosh's too. Query shapes whose
-Whoosh scores depend on more than that (prefixes, word phrases) return None and are ranked by
-Whoosh as before.
+builds for it in each segment (Combination), so its scores stay Whoosh's too; a phrase of words
+adds its words' term scores as Whoosh's span matcher does. Query shapes whose Whoosh scores
+depend on more than that (prefixes) return None and are ranked by Whoosh as before.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from indexer.search.budget import check
 from indexer.search.memo import MatchMemo
 from indexer.search.phrase import CjkPhrase, phrase_idf, phrase_matches
 from indexer.search.postings import positions_of, term_postings
+from indexer.search.wordphrase import is_word_phrase, word_phrase_docs
 from indexer.whoosh_internals import field_length_bytes, has_field_b
 
 # length byte → field length as Whoosh's scorer sees it. Byte 0 (no length column: the segment
@@ -163,7 +164,8 @@ def _best(docs: np.ndarray, scores: np.ndarray, at: np.ndarray, k: int) -> list[
     return list(zip(docs[at][chosen].tolist(), scores[chosen].tolist(), strict=True))
 
 
-# A query's scoring plan: ("term", field, text, boost) and ("phrase", CjkPhrase) leaves,
+# A query's scoring plan: ("term", field, text, boost) and ("phrase", CjkPhrase) leaves (a
+# phrase of words, ("wordphrase", Phrase, its words' terms' "sum"), is that sum where it matches),
 # ("sum", boost, children) for an AND or OR of two clauses (the scores add; a clause that does
 # not match adds 0.0, which leaves a float as it is, as Whoosh's union returns the one score),
 # and ("combine", children, query) for an AND or OR of three or more (see Combination).
@@ -186,6 +188,8 @@ def _shape(q: wq.Query) -> Plan:
         return ("term", q.fieldname, q.text, q.boost)
     if isinstance(q, CjkPhrase):
         return ("phrase", q)
+    if type(q) is wq.Phrase:
+        return ("wordphrase", q, _word_phrase_sum(q))
     subs = [_shape(s) for s in q.subqueries]
     if len(subs) == 1:  # Whoosh ignores a one-clause compound's own boost
         return subs[0]
@@ -194,19 +198,41 @@ def _shape(q: wq.Query) -> Plan:
     return ("sum", q.boost, subs)
 
 
+def _word_phrase_sum(q: wq.Phrase) -> Plan:
+    """Where a phrase of words matches, it scores as its words' terms do, each with its own
+    frequency, added as Whoosh's SpanNear2 intersects their matchers
+    (whoosh.util.make_binary_tree: halves, the first half the smaller), the phrase's boost
+    multiplying the sum."""
+    tree = _halves([("term", q.fieldname, word, 1.0) for word in q.words])
+    return ("sum", q.boost, tree[2])
+
+
+def _halves(leaves: list[Plan]) -> Plan:
+    if len(leaves) == 1:
+        return leaves[0]
+    half = len(leaves) // 2
+    return ("sum", 1.0, [_halves(leaves[:half]), _halves(leaves[half:])])
+
+
 def _supported(searcher: Any, lengths: FieldLengths, q: wq.Query) -> bool:
+    if is_word_phrase(searcher, q):
+        return _supported_field(searcher, lengths, q.fieldname)
     if isinstance(q, CjkPhrase) or type(q) is wq.Term:
-        return (
-            q.fieldname in searcher.schema
-            and searcher.schema[q.fieldname].scorable
-            and lengths.bytes_of(searcher, q.fieldname) is not None
-        )
+        return _supported_field(searcher, lengths, q.fieldname)
     if type(q) in (wq.And, wq.Or):
         # Two clauses add in either order to the same float; three or more as Whoosh's matcher
         # tree groups them (Combination). An OR with a scale or a minimum scores otherwise.
         plain = type(q) is wq.And or (not q.scale and not q.minmatch)
         return plain and all(_supported(searcher, lengths, s) for s in q.subqueries)
     return False
+
+
+def _supported_field(searcher: Any, lengths: FieldLengths, fieldname: str) -> bool:
+    return (
+        fieldname in searcher.schema
+        and searcher.schema[fieldname].scorable
+        and lengths.bytes_of(searcher, fieldname) is not None
+    )
 
 
 class _Context:
@@ -346,8 +372,20 @@ class _Scoring:
         if shape[0] == "combine":
             children = [self._build(context, s, docs) for s in shape[1]]
             return ("combine", children, Combination(shape[2], self._leaf_searchers))
+        if shape[0] == "wordphrase":
+            return (
+                "masked",
+                self._phrase_held(context, shape[1], docs),
+                self._build(context, shape[2], docs),
+            )
         self.leaves.append(_Leaf(context, shape, docs))
         return len(self.leaves) - 1
+
+    def _phrase_held(self, context: _Context, q: wq.Phrase, docs: np.ndarray) -> np.ndarray:
+        """Which documents the phrase matches: elsewhere (an OR's other clause, or a document
+        scored without matching, indexer.search.balance) its words may occur apart."""
+        matched = word_phrase_docs(self.searcher, q, context.memo, within=docs)
+        return positions_of(matched, docs)[1]
 
     def exact(self, at: np.ndarray) -> np.ndarray:
         """Exact scores of the documents at the given places."""
@@ -367,6 +405,9 @@ class _Scoring:
             return leaf.scores(index, tfs[node])
         if node[0] == "combine":
             return self._combined(node, at, tfs)
+        if node[0] == "masked":
+            _, held, child = node
+            return np.where(held[at], self._evaluate(child, at, tfs), 0.0)
         _, boost, (a, b) = node
         found = self._evaluate(a, at, tfs) + self._evaluate(b, at, tfs)
         return found if boost == 1.0 else found * boost

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from whoosh.formats import Positions
 
 from indexer.index import wordkeys, wordpostings
 from indexer.index.analysis import (
@@ -21,7 +22,13 @@ from indexer.index.analysis import (
     words_are_literal,
 )
 from indexer.index.schema import build_schema
-from indexer.index.spans import PackedCharacters, PackedPositions, decode_positions, decode_spans
+from indexer.index.spans import (
+    PackedCharacters,
+    PackedPositions,
+    decode_many_positions,
+    decode_positions,
+    decode_spans,
+)
 
 
 def test_word_tokens_have_sequential_positions_and_real_offsets():
@@ -230,6 +237,33 @@ def test_packed_positions_round_trip(raw):
     assert fmt.decode_positions(value) == decode_positions(value) == positions
     assert fmt.decode_frequency(value) == len(positions)
     assert fmt.decode_weight(value) == float(len(positions))
+
+
+POSITION_LISTS = st.lists(st.lists(SPAN_NUMBERS, min_size=1, max_size=6, unique=True), max_size=30)
+
+
+@given(POSITION_LISTS, st.booleans())
+def test_many_values_decode_at_once_as_one_at_a_time(lists, with_chars):
+    """Short and long values mixed (a long one switches to the value-at-a-time path), empty."""
+    fmt = PackedCharacters() if with_chars else PackedPositions()
+    values = [
+        fmt.encode([(p, 3 * p, 3 * p + 2) for p in sorted(raw)] if with_chars else sorted(raw))
+        for raw in lists
+    ]
+    counts, positions = decode_many_positions(fmt, values)
+    assert counts.tolist() == [len(raw) for raw in lists]
+    assert positions.tolist() == [p for raw in lists for p in sorted(raw)]
+    short = [value for value in values if value[0] == ord("H")]
+    counts, positions = decode_many_positions(fmt, short)
+    assert positions.tolist() == [p for value in short for p in fmt.decode_positions(value)]
+
+
+@given(POSITION_LISTS)
+def test_whooshs_own_positions_decode_at_once_too(lists):
+    fmt = Positions()
+    counts, positions = decode_many_positions(fmt, [fmt.encode(sorted(raw)) for raw in lists])
+    assert counts.tolist() == [len(raw) for raw in lists]
+    assert positions.tolist() == [p for raw in lists for p in sorted(raw)]
 
 
 def test_one_short_occurrence_packs_into_nine_bytes():
