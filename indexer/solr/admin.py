@@ -111,11 +111,13 @@ def add_replicas(client: SolrClient, collection: str, timeout: float = COPY_TIME
     load = {node: 0 for node in live}
     for info in shards.values():
         for replica in info.get("replicas", {}).values():
-            load[replica.get("node_name")] = load.get(replica.get("node_name"), 0) + 1
+            if replica.get("node_name") in load:  # a node that is down takes no new replica
+                load[replica["node_name"]] += 1
     added = 0
     for shard, info in sorted(shards.items()):
-        holders = {replica.get("node_name") for replica in info.get("replicas", {}).values()}
-        for _ in range(REPLICAS - len(holders)):
+        replicas = info.get("replicas", {}).values()
+        holders = {replica.get("node_name") for replica in replicas}
+        for _ in range(REPLICAS - len(replicas)):
             node = _least_loaded(load, exclude=holders)
             params = {"action": "ADDREPLICA", "collection": collection, "shard": shard}
             if node is not None:  # else fewer nodes than replicas: Solr places it
