@@ -131,9 +131,7 @@ class Report:
         """What ``dataclasses.asdict`` gives (lists copied, sections as dicts), built field by
         field: asdict deep-copies every value of every section through a recursive Python walk,
         twice a report when indexing (its record and its content hash)."""
-        data = {name: getattr(self, name) for name in _REPORT_FIELDS}
-        for name in _REPORT_LISTS:
-            data[name] = list(data[name])
+        data = {name: _copied(getattr(self, name)) for name in _REPORT_FIELDS}
         data["sections"] = [
             {name: getattr(section, name) for name in _SECTION_FIELDS} for section in self.sections
         ]
@@ -161,7 +159,12 @@ class Report:
 # and its sections.
 _SECTION_FIELDS = tuple(f.name for f in fields(Section))
 _REPORT_FIELDS = tuple(f.name for f in fields(Report) if f.name != "sections")
-_REPORT_LISTS = ("urls", "region", "versions")
+
+
+def _copied(value: Any) -> Any:
+    """A list copied (as asdict copies it, so the dict shares nothing mutable with the
+    report), anything else as it is."""
+    return list(value) if isinstance(value, list) else value
 
 
 def _kind(value: Any) -> str:

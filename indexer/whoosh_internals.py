@@ -469,11 +469,10 @@ def write_postings(
     stats = _BlockStats(run, block)
     packed = protocol > 2
     integral = packed and bool(np.array_equal(run.weights, np.rint(run.weights)))
-    narrow_weights = None
-    weight_list = run.weights.astype(np.int64 if integral else np.float64).tolist()
-    if packed:
-        narrow_ids = _NarrowInts(stats.deltas)
-        narrow_weights = _NarrowInts(run.weights.astype(np.int64)) if integral else None
+    narrow_ids = _NarrowInts(stats.deltas) if packed else None
+    narrow_weights = _NarrowInts(run.weights.astype(np.int64)) if integral else None
+    # Listed only where blocks may take them as a tuple: fractional weights.
+    weight_list = [] if integral else run.weights.astype(np.float64).tolist()
     last_ids = run.docs[stats.ends - 1].tolist()
     term_ends = set(run.ends.tolist())
     tops, bottoms, widest = stats.top.tolist(), stats.bottom.tolist(), stats.widest.tolist()
@@ -490,7 +489,7 @@ def write_postings(
             block_weights = narrow_weights.array(first, last, int(top))
         else:
             block_weights = tuple(weight_list[first:last])
-        if packed:
+        if narrow_ids is not None:
             ids: Any = narrow_ids.array(first, last, widest[n])
         else:
             ids = tuple(stats.deltas[first:last].tolist())
