@@ -11,6 +11,7 @@ from cppcc_search.models import Report, Section
 from indexer.index.analysis import words_are_literal
 from indexer.index.bodies import region_codes
 from indexer.index.schema import KIND_REPORT, KIND_SECTION
+from indexer.index.sketch import trigram_sketch
 
 
 def indexed_hash(report: Report) -> str:
@@ -65,6 +66,7 @@ def section_document(report: Report, section: Section) -> dict[str, Any]:
         period_year=section.period_year,
         section_level=section.level,
         words_literal=int(words_are_literal(report.title, section.title or "", section.text)),
+        cjk_trigrams=trigram_sketch(section.text),
     )
     if section.kind:
         doc["section"] = section.kind

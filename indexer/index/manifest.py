@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 MANIFEST_NAME = "manifest.json"
-# The on-disk format this code writes and reads. 5: posting blocks pickled with protocol 4
+# The on-disk format this code writes and reads. 6: a trigram sketch column of each section's
+# body (indexer.index.sketch). 5: posting blocks pickled with protocol 4
 # (docnum deltas and counts as packed arrays) and a words_literal column. 4: a hyphenated word
 # is indexed as its parts and joined ("new-energy": new, energy, newenergy), not whole;
 # report_id is a column. 3: bigram fields index every Chinese character as a term of its own
 # (2: only each run's last), and generations carry a manifest.
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 _CHUNK = 1 << 20
 # Files Whoosh or we write and remove while a generation is in use, never part of a version.
 _TRANSIENT_SUFFIXES = (".tmp", ".lock", "WRITELOCK")

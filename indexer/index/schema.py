@@ -59,6 +59,9 @@ NUMERIC_COLUMNS = frozenset({"year", "ordinal"})
 BIGRAM_FIELDS = ("title_cjk", "stitle_cjk", "cjk")
 # Each bigram field's word field: the same text, analysed into words.
 WORD_FIELD_OF = {"title_cjk": "title", "stitle_cjk": "section_title", "cjk": "body"}
+# The bigram fields whose sections' trigram sketches (indexer.index.sketch) spare reading their
+# text when verifying an exact string: the body's. Titles and headings are short enough to read.
+SKETCH_OF = {"cjk": "cjk_trigrams"}
 # 1 for a section whose Chinese word terms are all strings of its own texts
 # (indexer.index.analysis.words_are_literal), 0 otherwise.
 LITERAL_COLUMN = "words_literal"
@@ -213,6 +216,7 @@ def build_schema() -> Schema:
         meta=STORED,
         content_hash=STORED,
         words_literal=COLUMN(NumericColumn("B", default=0)),
+        cjk_trigrams=COLUMN(VarBytesColumn()),
         figures=STORED,  # JSON: the figures the section states (cppcc_search.figures)
         figure_labels=ID(sortable=True),  # their labels, one a line, scanned by /api/figures
     )

@@ -43,7 +43,7 @@ from indexer.search.facets import ColumnCache
 from indexer.search.figures import figure_series
 from indexer.search.followup import followup, next_in_series
 from indexer.search.lexicon import Lexicon
-from indexer.search.postings import column_text
+from indexer.search.postings import column_sketches, column_text
 from indexer.search.queries import compile_query
 from indexer.search.querylang import parse_query
 from indexer.search.ranking import VersionState
@@ -401,6 +401,7 @@ def _open_searcher(generation: _Generation) -> Any:
         for sub, _ in reader.leaf_readers():
             for fieldname in BIGRAM_FIELDS:
                 column_text(sub, fieldname)
+                column_sketches(sub, fieldname)
         return searcher
     except Exception as error:
         # A segment vanished mid-open (a swap or a merge) or is damaged: close what was opened.

@@ -16,7 +16,7 @@ from typing import Any
 
 from cppcc_search.models import Report
 from indexer.index.documents import report_documents
-from indexer.index.schema import LITERAL_COLUMN
+from indexer.index.schema import LITERAL_COLUMN, SKETCH_OF
 
 VOCABULARY_ID = "_vocabulary"
 KIND_VOCABULARY = "vocabulary"
@@ -25,9 +25,9 @@ KIND_BODIES = "bodies"
 # Solr field → the name the shared code reads it by (indexer.search.stored, report_from_stored).
 _STORED_AS = {"body": "text"}
 # The same text as body; and the Whoosh index's own shortcut (whether a section's words are
-# all literal, which lets an exact string skip reading the text): Solr matches exact strings
-# with its phrase queries and needs no such field.
-_NOT_SENT = {"text", LITERAL_COLUMN}
+# all literal, which lets an exact string skip reading the text) and its trigram sketches: Solr
+# matches exact strings with its phrase queries and needs neither.
+_NOT_SENT = {"text", LITERAL_COLUMN, *SKETCH_OF.values()}
 # What hits, report lists and the report view read.
 STORED_FIELDS = (
     "id",

@@ -27,7 +27,7 @@ from indexer.index.analysis import bigram_tokens
 from indexer.index.schema import build_schema, cjk_column_text
 from indexer.search.matching import query_docs
 from indexer.search.phrase import CjkPhrase, phrase_matches
-from indexer.search.postings import ColumnText, MappedColumnText, column_text
+from indexer.search.postings import ColumnText, MappedColumnText, column_sketches, column_text
 from indexer.search.ranking import FieldLengths, rank_scores
 from tests.indexer.reports import chinese_report, segment_per_report
 
@@ -120,6 +120,22 @@ def test_segments_are_read_in_place_or_through_whoosh(searcher):
     searcher, compound = searcher
     kinds = {type(column_text(sub.reader(), "cjk")) for sub, _ in searcher.leaf_searchers()}
     assert kinds == {ColumnText if compound else MappedColumnText}
+
+
+def test_every_segment_keeps_sketches_that_never_deny_a_string_held(searcher):
+    """Read from the mapped file, or through Whoosh from a compound one."""
+    searcher, _ = searcher
+    for sub, _ in searcher.leaf_searchers():
+        reader = sub.reader()
+        sketches = column_sketches(reader, "cjk")
+        assert sketches is not None
+        assert column_sketches(reader, "stitle_cjk") is None  # headings are read, not sketched
+        docs = list(range(reader.doc_count_all()))
+        texts = [reader.stored_fields(doc).get("text") or "" for doc in docs]
+        for needle in (n for n in NEEDLES if len(n) >= 3):
+            may = sketches.may_hold(needle, docs)
+            assert all(may[doc] for doc in docs if needle in texts[doc])
+            assert not all(may)
 
 
 @pytest.mark.parametrize("needle", NEEDLES)
