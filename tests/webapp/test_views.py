@@ -52,6 +52,13 @@ def test_search_page_groups_sections_by_report_with_snippets(web_client):
     assert "'unsafe-inline'" not in page.headers["Content-Security-Policy"]
 
 
+def test_the_hit_count_names_the_query_quoted_once(web_client):
+    html = web_client.get("/search?q=养老").get_data(as_text=True)
+    assert "sections match <q>养老</q>" in html
+    html = web_client.get('/search?q="elderly care" 养老').get_data(as_text=True)
+    assert 'sections match <span class="query">&#34;elderly care&#34; 养老</span>' in html
+
+
 def test_search_shows_the_hit_count_facets_and_exports(web_client):
     api = web_client.get("/api/search?q=elderly").get_json()
     html = web_client.get("/search?q=elderly").get_data(as_text=True)
