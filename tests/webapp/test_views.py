@@ -52,6 +52,11 @@ def test_search_page_groups_sections_by_report_with_snippets(web_client):
     assert "'unsafe-inline'" not in page.headers["Content-Security-Policy"]
 
 
+def test_a_match_in_a_hit_heading_is_marked(web_client):
+    html = web_client.get("/search?q=高质量发展").get_data(as_text=True)
+    assert "（一）聚焦<mark>高质量发展</mark>建言资政</a>" in html
+
+
 def test_the_hit_count_names_the_query_quoted_once(web_client):
     html = web_client.get("/search?q=养老").get_data(as_text=True)
     assert "sections match <q>养老</q>" in html

@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 
 from indexer.search.types import SearchRequest, SearchResponse
 from webapp import present
+from webapp.highlight import highlight, term_pattern
 from webapp.params import UrlState, filter_count, year_range_arg
 from webapp.services import search_service
 from webapp.translations import translation_bar
@@ -42,10 +43,15 @@ def search():
     service = search_service()
     response = service.search(search_request)
     browsing = not search_request.query and not filter_count(UrlState.from_args(request.args))
+    # Headings are marked as the report view marks them: the query's terms and the renderings
+    # searched in the other language (the snippets come marked from the search service).
+    terms = service.highlight_terms(search_request) if search_request.query else ()
+    pattern = term_pattern(terms)
     return render_template(
         "search.html",
         **results_context(search_request, response),
         stats=service.stats() if browsing else None,
+        highlight=lambda text: highlight(text, pattern),
     )
 
 
