@@ -37,10 +37,13 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from indexer.index.wordpostings import PackedValues
 from indexer.whoosh_internals import (
+    FAST_DEFLATE,
+    WHOOSH_DEFLATE,
     PickledValues,
     PostingRun,
     TermWriter,
     abandon_document,
+    compress_stored_fields,
     latest_toc_generation,
     write_postings,
 )
@@ -171,14 +174,17 @@ class SegmentBuilder:
         whoosh_bytes: bool = False,
     ) -> None:
         self.storage = storage
-        # Whoosh's own writer compresses every block and stores weights as floats; by default
-        # small blocks stay uncompressed and whole-number weights are stored as integers (two
-        # bytes each in a block's pickle instead of nine). The reader takes either.
+        # Whoosh's own writer compresses every block with zlib and stores weights as floats; by
+        # default small blocks stay uncompressed, the others and the stored fields are
+        # compressed by ISA-L (zlib's format), and whole-number weights are stored as integers
+        # (two bytes each in a block's pickle instead of nine). The reader takes either.
         self.whoosh_bytes = whoosh_bytes
+        self.deflate = WHOOSH_DEFLATE if whoosh_bytes else FAST_DEFLATE
         self.schema = schema
         self.codec = W3Codec()
         self.segment = self.codec.new_segment(storage, indexname)
         self._perdoc = self.codec.per_document_writer(storage, self.segment)
+        compress_stored_fields(self._perdoc, self.deflate)
         self._postings: dict[str, _FieldPostings] = {}
         # Per field, each document's length as the codec records it (the byte, decoded).
         self._lengths: dict[str, array] = {}
@@ -250,7 +256,9 @@ class SegmentBuilder:
             pickled = protocol >= PickledValues.PROTOCOL and (fixedsize is None or fixedsize < 0)
             lengths_a = np.frombuffer(lengths, dtype=np.uint32)
             for terms, run in _inverted(table, lengths_a, pickled):
-                infos = write_postings(postfile, run, fixedsize, block, compress_from, protocol)
+                infos = write_postings(
+                    postfile, run, fixedsize, block, compress_from, protocol, self.deflate
+                )
                 fieldwriter.add_terms(terms, infos)
             fieldwriter.finish_field()
         fieldwriter.close()
