@@ -15,6 +15,7 @@ from indexer.index.wordpostings import TERM_IDS, TermIds
 # packed into one 64-bit key, 16 bits a character, the first highest.
 _KEY_CHARS = 4
 _KEY_CHAR_BITS = 16
+_CHAR_MASK = (1 << _KEY_CHAR_BITS) - 1
 _NO_KEY = 0  # no word packs to 0: a word has a character, and no character is U+0000
 # Fibonacci hashing: a key times 2**64 / golden ratio, its top bits the slot.
 _HASH_FACTOR = 0x9E3779B97F4A7C15
@@ -122,7 +123,10 @@ def packed_word_keys(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) ->
     """Each word's key (see :class:`WordKeyIds`) from the code points of the text it is a slice
     of, _NO_KEY for a word too long or with a character beyond 16 bits."""
     padded = np.zeros(len(codes) + _KEY_CHARS, dtype=np.uint64)
-    padded[: len(codes)] = codes
+    # Each character's low 16 bits: the bits above would reach into the character before it,
+    # and a character after a word (an emoji after "①") would change the word's key. A word
+    # holding a wider character is given no key below.
+    padded[: len(codes)] = codes & _CHAR_MASK
     keys = np.zeros(len(starts), dtype=np.uint64)
     for place in range(_KEY_CHARS):
         shift = np.uint64(_KEY_CHAR_BITS * (_KEY_CHARS - 1 - place))

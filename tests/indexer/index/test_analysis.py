@@ -210,6 +210,21 @@ def test_words_found_by_packed_keys_get_the_term_ids_of_their_strings(texts):
         assert found.tolist() == [wordpostings.TERM_IDS[word] for word, _, _ in raw]
 
 
+def test_a_wide_character_after_a_word_leaves_the_words_key_alone():
+    """A character beyond 16 bits right after a word ("①" before an emoji) once reached into
+    the word's key, which then stood for another word ("②")."""
+    text = "①👍a𠀀c😀"
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+    starts = np.arange(len(text))
+    keys = wordkeys.packed_word_keys(codes, starts, starts + 1).tolist()
+    alone = [
+        wordkeys.packed_word_keys(np.array([ord(char)], dtype="<u4"), starts[:1], starts[1:2])
+        for char in text
+    ]
+    assert keys == [int(key[0]) for key in alone]
+    assert keys[1] == keys[3] == keys[5] == 0  # no key: looked up by their strings
+
+
 def test_lone_surrogates_and_controls_do_not_break_analysis():
     assert word_tokens("\ud800energy\x00") and bigram_tokens("新\udfff能") == [("新", 0), ("能", 2)]
 
