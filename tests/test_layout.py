@@ -95,6 +95,7 @@ SEARCH_MAY_IMPORT = {
     "indexer.index.vocabulary",
     "indexer.index.bodies",  # bodies.json, written beside each generation
     "indexer.index.spans",  # the word fields' packed positions, decoded for word phrases
+    "indexer.index.sketch",  # the trigram sketches' layout, read to rule candidates out
 }
 
 

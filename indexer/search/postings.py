@@ -41,7 +41,6 @@ from indexer.whoosh_internals import (
 )
 
 EMPTY_DOCS = np.empty(0, dtype=np.int64)
-T = TypeVar("T")
 _EMPTY_WEIGHTS = np.empty(0, dtype=np.float64)
 
 
@@ -437,6 +436,9 @@ _TEXTS_LOCK = threading.Lock()
 def column_text(reader: Any, fieldname: str) -> ColumnText:
     """The column text of a bigram field in one segment reader, opened once per reader."""
     return _once_per_reader(_TEXTS, reader, fieldname, _open_column_text)
+
+
+T = TypeVar("T")
 
 
 def _once_per_reader(
