@@ -44,8 +44,9 @@ def _report_fields(report: Report) -> dict[str, Any]:
     return {name: value for name, value in fields.items() if value is not None}
 
 
-def section_document(report: Report, section: Section) -> dict[str, Any]:
-    """The index document of one section (text values still raw)."""
+def section_document(report: Report, section: Section, shortcuts: bool = True) -> dict[str, Any]:
+    """The index document of one section (text values still raw); with ``shortcuts``, the
+    columns the Whoosh index verifies exact strings with (another engine has its own way)."""
     doc = _report_fields(report)
     doc.update(
         kind=KIND_SECTION,
@@ -65,9 +66,12 @@ def section_document(report: Report, section: Section) -> dict[str, Any]:
         part=section.part,
         period_year=section.period_year,
         section_level=section.level,
-        words_literal=int(words_are_literal(report.title, section.title or "", section.text)),
-        cjk_trigrams=trigram_sketch(section.text),
     )
+    if shortcuts:
+        doc["words_literal"] = int(
+            words_are_literal(report.title, section.title or "", section.text)
+        )
+        doc["cjk_trigrams"] = trigram_sketch(section.text)
     if section.kind:
         doc["section"] = section.kind
     figures = section_figures(report, section)
@@ -95,9 +99,11 @@ def report_record(report: Report) -> dict[str, Any]:
     return doc
 
 
-def report_documents(report: Report) -> list[dict[str, Any]]:
-    """All index documents of a report: its record, then its sections in order."""
-    return [report_record(report)] + [section_document(report, s) for s in report.sections]
+def report_documents(report: Report, shortcuts: bool = True) -> list[dict[str, Any]]:
+    """All index documents of a report: its record, then its sections in order (``shortcuts``:
+    as :func:`section_document`)."""
+    sections = [section_document(report, s, shortcuts) for s in report.sections]
+    return [report_record(report), *sections]
 
 
 def section_from_stored(stored: dict[str, Any]) -> Section:

@@ -62,7 +62,7 @@ STORED_FIELD_LIST = ",".join(STORED_FIELDS)
 
 def solr_documents(report: Report) -> list[dict[str, Any]]:
     """The report's record and its sections as Solr documents."""
-    return [_solr_document(doc) for doc in report_documents(report)]
+    return [_solr_document(doc) for doc in report_documents(report, shortcuts=False)]
 
 
 def solr_id(report_id: str, doc_id: str) -> str:
