@@ -234,6 +234,26 @@ _KEY_SHIFT = 21  # bits of a code point
 _KEY_MASK = (1 << _KEY_SHIFT) - 1
 
 
+def chinese_code_points(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """A text's code points (uint32) and which of them are Chinese characters (``CJK_RANGES``),
+    with numpy: what the indexer's vectorised analyses start from."""
+    import numpy as np
+
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    return codes, _chinese_mask()[codes]
+
+
+@lru_cache(maxsize=1)
+def _chinese_mask() -> np.ndarray:
+    """Whether each code point is a Chinese character: one lookup a character."""
+    import numpy as np
+
+    mask = np.zeros(sys.maxunicode + 1, dtype=bool)
+    for low, high in CJK_RANGES:
+        mask[low : high + 1] = True
+    return mask
+
+
 def bigram_key_counts(text: str) -> tuple[np.ndarray, np.ndarray]:
     """The bigram tokens of a text as sorted unique integer keys, with how often each occurs.
 
@@ -244,10 +264,7 @@ def bigram_key_counts(text: str) -> tuple[np.ndarray, np.ndarray]:
     """
     import numpy as np  # here, not at the top: searching never needs it (cold start)
 
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    chinese = np.zeros(len(codes), dtype=bool)
-    for low, high in CJK_RANGES:
-        chinese |= (codes >= low) & (codes <= high)
+    codes, chinese = chinese_code_points(text)
     next_chinese = np.zeros(len(codes), dtype=bool)
     next_chinese[:-1] = chinese[1:]
     pairs = (chinese & next_chinese)[:-1]

@@ -23,12 +23,9 @@ sketch costs a byte per Chinese character, a third of the column text it filters
 
 from __future__ import annotations
 
-import sys
-from functools import cache
-
 import numpy as np
 
-from cppcc_search.cjk import CJK_RANGES
+from indexer.index.analysis import chinese_code_points
 
 BYTES_PER_TRIGRAM = 1  # 8 bits for each trigram, set by two hashes
 _SHIFT = np.uint64(21)  # bits of a code point
@@ -38,22 +35,12 @@ _MIX_2 = np.uint64(0xBF58476D1CE4E5B9)
 _LOW = np.uint64(0xFFFFFFFF)
 
 
-@cache
-def _chinese_code_points() -> np.ndarray:
-    """A mask by code point of the Chinese characters (one lookup per character)."""
-    table = np.zeros(sys.maxunicode + 1, dtype=bool)
-    for low, high in CJK_RANGES:
-        table[low : high + 1] = True
-    return table
-
-
 def trigram_hashes(text: str) -> tuple[np.ndarray, np.ndarray]:
     """The two 32-bit hashes (uint64) of each trigram of the text's Chinese runs, in text order."""
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    codes, chinese = chinese_code_points(text)
     if len(codes) < 3:
         empty = np.empty(0, dtype=np.uint64)
         return empty, empty
-    chinese = _chinese_code_points()[codes]
     inside = chinese[:-2] & chinese[1:-1] & chinese[2:]
     wide = codes.astype(np.uint64)
     mixed = wide[:-2] << (_SHIFT + _SHIFT)
