@@ -16,7 +16,6 @@ from typing import Any
 
 from cppcc_search.models import Report
 from indexer.index.documents import report_documents
-from indexer.index.schema import LITERAL_COLUMN, SKETCH_OF
 
 VOCABULARY_ID = "_vocabulary"
 KIND_VOCABULARY = "vocabulary"
@@ -24,10 +23,9 @@ BODIES_ID = "_bodies"
 KIND_BODIES = "bodies"
 # Solr field → the name the shared code reads it by (indexer.search.stored, report_from_stored).
 _STORED_AS = {"body": "text"}
-# The same text as body; and the Whoosh index's own shortcut (whether a section's words are
-# all literal, which lets an exact string skip reading the text) and its trigram sketches: Solr
-# matches exact strings with its phrase queries and needs neither.
-_NOT_SENT = {"text", LITERAL_COLUMN, *SKETCH_OF.values()}
+# The same text as body. (The Whoosh index's exact-string shortcuts are not even computed:
+# Solr matches exact strings with its phrase queries, report_documents(shortcuts=False).)
+_NOT_SENT = {"text"}
 # What hits, report lists and the report view read.
 STORED_FIELDS = (
     "id",
